@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  *
  * <p>Guarantees: lowercase {@code [a-z0-9-]}, starts with a letter, ends with a letter or digit, at
  * most 63 characters including any prefix, the same for the same input on every JVM, never one of
- * Kubernetes' own namespaces ({@code default}, {@code kube-*}). Whenever sanitising changed or
- * shortened the branch, a short stable hash of the original branch is appended, so {@code
- * Feature/X}, {@code feature-x} and {@code feature_x} give three distinct names.
+ * Kubernetes' own namespaces ({@code default}, {@code kube-*}: {@code kube-system} gives {@code
+ * b-kube-system-<hash>}). Whenever sanitising changed or shortened the branch, a short stable hash
+ * of the original branch is appended, so {@code Feature/X}, {@code feature-x} and {@code feature_x}
+ * give three distinct names.
  */
 public final class EnvironmentName {
   /** The longest name Kubernetes accepts for a namespace or a DNS label. */
@@ -87,7 +88,8 @@ public final class EnvironmentName {
     if (clean.isEmpty()) {
       clean = "branch"; // only non-Latin letters or digits: the hash tells such branches apart
       changed = true;
-    } else if (head.isEmpty() && !Character.isLetter(clean.charAt(0))) {
+    } else if (head.isEmpty() && (!Character.isLetter(clean.charAt(0)) || isReserved(clean))) {
+      // "b-" keeps a digit-first branch a valid label and "kube-*" out of Kubernetes' own names
       clean = "b-" + clean;
       changed = true;
     }
