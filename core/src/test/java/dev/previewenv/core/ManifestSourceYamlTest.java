@@ -93,6 +93,7 @@ class ManifestSourceYamlTest {
         apiVersion: v1
         kind: List
         items: []
+        --- ~
         """;
 
     assertThat(ManifestSource.yaml("lists.yaml", yaml).load())

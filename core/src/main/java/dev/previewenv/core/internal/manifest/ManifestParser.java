@@ -79,6 +79,8 @@ public final class ManifestParser {
       String origin,
       List<HasMetadata> out,
       Problems problems) {
+    // One constructor per stream: it clears its per-document state after each document.
+    StandardConstructor constructor = new StandardConstructor(settings);
     Iterator<Node> it = documents.iterator();
     int index = 0;
     while (true) {
@@ -119,7 +121,7 @@ public final class ManifestParser {
       }
       Object value;
       try {
-        value = new StandardConstructor(settings).constructSingleDocument(Optional.of(node));
+        value = constructor.constructSingleDocument(Optional.of(node));
       } catch (YamlEngineException e) {
         Location where = e instanceof MarkedYamlEngineException ? at.withLine(lineOf(e)) : at;
         problems.add(where + ": invalid YAML: " + describe(e));
@@ -134,9 +136,8 @@ public final class ManifestParser {
   }
 
   private static boolean isEmptyDocument(Node node) {
-    return node instanceof ScalarNode scalar
-        && Tag.NULL.equals(scalar.getTag())
-        && scalar.getValue().isEmpty();
+    // An empty document, or one that is only a null ('~', 'null'): kubectl skips both.
+    return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
   }
 
   private static String notAMapping(Node node) {
