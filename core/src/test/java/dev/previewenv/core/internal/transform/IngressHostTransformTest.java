@@ -104,7 +104,7 @@ class IngressHostTransformTest {
   @Test
   void reportsTooLongLabelsAndHostsNamingIngressHostAndLimit() {
     String longLabel = "a".repeat(60);
-    String longHost = ("b".repeat(50) + ".").repeat(4) + "example.com";
+    String longHost = ("b".repeat(40) + ".").repeat(6) + "example.com";
     Outcome out =
         new IngressHostTransform("feature-branch", "{env}-{host}", null)
             .apply(
