@@ -1,0 +1,541 @@
+package dev.previewenv.core;
+
+import dev.previewenv.core.internal.provision.Applier;
+import dev.previewenv.core.internal.provision.Namespaces;
+import dev.previewenv.core.internal.provision.ObjectApplier;
+import dev.previewenv.core.internal.provision.SecretInstaller;
+import dev.previewenv.core.internal.readiness.ReadinessWaiter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
+import io.fabric8.kubernetes.api.model.LimitRangeSpec;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.ResourceQuotaSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provisions {@link Plan}s on a cluster and removes them again. Immutable and thread-safe: every
+ * {@code with...} method returns a new provisioner; one instance can serve several environments at
+ * once.
+ *
+ * <p>{@link #up(Plan)} does, in order: refuse a namespace PreviewEnv does not manage for that
+ * environment and check that every source secret exists (nothing is created when either fails);
+ * create or adopt the namespace (labels {@code app.kubernetes.io/managed-by=previewenv}, {@code
+ * previewenv.dev/environment}; annotations for branch, owner, created-at and expires-at = now +
+ * TTL), waiting for a Terminating namespace of an earlier run to go; quota and limit range;
+ * secrets; apply all objects (concurrently, in dependency waves); prune objects of the environment
+ * that left the plan; wait until ready. Running {@code up} again with the same or a changed plan
+ * converges.
+ *
+ * <pre>{@code
+ * Provisioner provisioner = Provisioner.forClient(client)
+ *     .withOwner("ci-run-4711")
+ *     .withSecrets(SecretSpec.copy("shared", "registry-credentials"));
+ * try (Preview preview = provisioner.up(plan)) {
+ *   URI api = preview.url("api");
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class Provisioner {
+  private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
+
+  private final KubernetesClient client;
+  private final String owner;
+  private final Duration ttl;
+  private final ApplyStrategy applyStrategy;
+  private final int concurrency;
+  private final Duration readinessTimeout; // null: do not wait for readiness
+  private final List<ReadinessCheck> readinessChecks;
+  private final ResourceQuotaSpec quota;
+  private final LimitRangeSpec limitRange;
+  private final List<SecretSpec> secrets;
+  private final Path diagnosticsRoot;
+  private final Cleanup cleanup;
+  private final Duration waitTimeout;
+
+  private Provisioner(
+      KubernetesClient client,
+      String owner,
+      Duration ttl,
+      ApplyStrategy applyStrategy,
+      int concurrency,
+      Duration readinessTimeout,
+      List<ReadinessCheck> readinessChecks,
+      ResourceQuotaSpec quota,
+      LimitRangeSpec limitRange,
+      List<SecretSpec> secrets,
+      Path diagnosticsRoot,
+      Cleanup cleanup,
+      Duration waitTimeout) {
+    this.client = client;
+    this.owner = owner;
+    this.ttl = ttl;
+    this.applyStrategy = applyStrategy;
+    this.concurrency = concurrency;
+    this.readinessTimeout = readinessTimeout;
+    this.readinessChecks = List.copyOf(readinessChecks);
+    this.quota = quota;
+    this.limitRange = limitRange;
+    this.secrets = List.copyOf(secrets);
+    this.diagnosticsRoot = diagnosticsRoot;
+    this.cleanup = cleanup;
+    this.waitTimeout = waitTimeout;
+  }
+
+  /**
+   * A provisioner using {@code client}, with defaults: owner {@code user.name}, TTL 4 hours, {@link
+   * ApplyStrategy#AUTO}, 8 concurrent requests, readiness timeout 5 minutes, no quota, no limit
+   * range, no secrets, diagnostics under {@code target/previewenv/<env>}, {@link Cleanup#ALWAYS}, 2
+   * minutes for secret syncing and namespace deletion. The client stays the caller's: PreviewEnv
+   * never closes it.
+   */
+  public static Provisioner forClient(KubernetesClient client) {
+    Objects.requireNonNull(client, "client");
+    return new Provisioner(
+        client,
+        System.getProperty("user.name", "unknown"),
+        Duration.ofHours(4),
+        ApplyStrategy.AUTO,
+        8,
+        Duration.ofMinutes(5),
+        List.of(),
+        null,
+        null,
+        List.of(),
+        Path.of("target", "previewenv"),
+        Cleanup.ALWAYS,
+        Duration.ofMinutes(2));
+  }
+
+  /**
+   * Who or what owns the environments, e.g. a CI run id; recorded as {@code previewenv.dev/owner}.
+   */
+  public Provisioner withOwner(String owner) {
+    if (owner == null || owner.isBlank()) {
+      throw new IllegalArgumentException("owner must not be blank, e.g. a CI run id or user name");
+    }
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** How long an environment lives before the {@link Janitor} may delete it; renewed by each up. */
+  public Provisioner withTtl(Duration ttl) {
+    return copy(
+        owner,
+        positive(ttl, "ttl"),
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** How objects are sent to the cluster. */
+  public Provisioner withApplyStrategy(ApplyStrategy strategy) {
+    return copy(
+        owner,
+        ttl,
+        Objects.requireNonNull(strategy, "strategy"),
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** At most this many requests at a time when applying objects and in the janitor (1 to 64). */
+  public Provisioner withConcurrency(int concurrency) {
+    if (concurrency < 1 || concurrency > 64) {
+      throw new IllegalArgumentException("concurrency must be 1 to 64, was " + concurrency);
+    }
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** Wait at most {@code timeout} for the workloads and checks to be ready. */
+  public Provisioner withReadinessTimeout(Duration timeout) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        positive(timeout, "readiness timeout"),
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** Custom checks run once the workloads are ready, within the readiness timeout. */
+  public Provisioner withReadinessChecks(ReadinessCheck... checks) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        List.of(checks),
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /**
+   * Do not wait for readiness: {@code up} returns once everything is applied. For clusters without
+   * controllers (such as the in-process test server) or callers that wait themselves.
+   */
+  public Provisioner withoutReadinessWait() {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        null,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** A ResourceQuota named {@code previewenv} in every environment namespace. */
+  public Provisioner withQuota(ResourceQuotaSpec quota) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        Objects.requireNonNull(quota, "quota"),
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** A LimitRange named {@code previewenv} in every environment namespace. */
+  public Provisioner withLimitRange(LimitRangeSpec limitRange) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        Objects.requireNonNull(limitRange, "limitRange"),
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** The secrets every environment gets, replacing any given before. */
+  public Provisioner withSecrets(SecretSpec... secrets) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        List.of(secrets),
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+
+  /** Diagnostics of environment {@code env} are written to {@code root/env}. */
+  public Provisioner withDiagnosticsRoot(Path root) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        Objects.requireNonNull(root, "root"),
+        cleanup,
+        waitTimeout);
+  }
+
+  /** When {@link Preview#close()} deletes the environment (also applied when {@code up} fails). */
+  public Provisioner withCleanup(Cleanup cleanup) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        Objects.requireNonNull(cleanup, "cleanup"),
+        waitTimeout);
+  }
+
+  /**
+   * The bound of the other waits: syncing controllers copying secrets, a Terminating namespace of
+   * an earlier run going, the namespace going after teardown.
+   */
+  public Provisioner withWaitTimeout(Duration timeout) {
+    return copy(
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        positive(timeout, "wait timeout"));
+  }
+
+  /**
+   * Creates or updates the environment of {@code plan} and waits until it is ready.
+   *
+   * <p>When it fails after the namespace was created, the {@link Cleanup} policy decides: {@code
+   * ALWAYS} deletes the namespace, the others keep it for inspection (the log says how).
+   *
+   * @throws PreviewEnvException when the namespace belongs to someone else, a source secret is
+   *     missing (in both cases nothing was created), an object cannot be applied, or a wait ends
+   * @throws NotReadyException when the environment did not become ready; the message names the
+   *     diagnostics folder
+   */
+  public Preview up(Plan plan) {
+    Objects.requireNonNull(plan, "plan");
+    String env = plan.environment().value();
+    String ns = plan.namespace();
+    log.info("Provisioning environment {} ({} objects)", env, plan.objects().size());
+    Namespaces namespaces = new Namespaces(client);
+    SecretInstaller secretInstaller = new SecretInstaller(client);
+    namespaces.checkAdoptable(ns, env);
+    SecretInstaller.Prepared prepared = secretInstaller.prepare(env, secrets);
+    Instant started = Instant.now();
+    try {
+      namespaces.ensure(
+          ns,
+          env,
+          plan.environment().branch().orElse(env),
+          owner,
+          started,
+          ttl,
+          prepared.namespaceLabels(),
+          waitTimeout);
+      Applier applier = Applier.of(applyStrategy, client);
+      ObjectApplier objects = new ObjectApplier(client, applier, concurrency);
+      List<HasMetadata> guards = guards(env, ns);
+      if (!guards.isEmpty()) {
+        objects.applyAll(env, guards);
+      }
+      secretInstaller.install(env, ns, prepared, applier, waitTimeout);
+
+      Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
+      Set<String> before = namespaces.recordedKinds(ns);
+      Set<String> union = new TreeSet<>(before);
+      union.addAll(kinds);
+      if (!union.equals(before)) {
+        namespaces.recordKinds(ns, union); // before applying: a crash mid-way still prunes later
+      }
+      List<HasMetadata> applied = objects.applyAll(env, plan.objects());
+      List<HasMetadata> keep = new ArrayList<>(plan.objects());
+      keep.addAll(guards);
+      objects.prune(env, ns, union, keep);
+      if (!union.equals(kinds)) {
+        namespaces.recordKinds(ns, kinds);
+      }
+      if (readinessTimeout != null) {
+        awaitReady(env, ns, applied);
+      }
+      log.info(
+          "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
+      return new Preview(
+          plan, client, cleanup, diagnosticsDirectory(plan.environment()), () -> teardown(ns, env));
+    } catch (RuntimeException e) {
+      if (cleanup == Cleanup.ALWAYS) {
+        try {
+          namespaces.deleteAndWait(ns, env, waitTimeout);
+        } catch (RuntimeException teardownFailure) {
+          e.addSuppressed(teardownFailure);
+        }
+      } else {
+        Preview.logKept(ns, env, "up failed, cleanup " + cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes the environment's namespace and waits until it is gone. Does nothing when it does not
+   * exist.
+   *
+   * @throws PreviewEnvException when the namespace is not one PreviewEnv manages for {@code
+   *     environment}, or is still there after the wait timeout (naming the conditions and the
+   *     finalizers that block)
+   */
+  public void down(EnvironmentName environment) {
+    teardown(environment.value(), environment.value());
+  }
+
+  /** A janitor deleting expired environments, using this provisioner's client and concurrency. */
+  public Janitor janitor() {
+    return new Janitor(client, concurrency, null, false);
+  }
+
+  /** The folder diagnostics of {@code environment} are written to. */
+  public Path diagnosticsDirectory(EnvironmentName environment) {
+    return diagnosticsRoot.resolve(environment.value());
+  }
+
+  private void teardown(String ns, String env) {
+    new Namespaces(client).deleteAndWait(ns, env, waitTimeout);
+  }
+
+  private void awaitReady(String env, String ns, List<HasMetadata> applied) {
+    try {
+      new ReadinessWaiter(client).await(env, ns, applied, readinessChecks, readinessTimeout);
+    } catch (NotReadyException e) {
+      Path dir = diagnosticsRoot.resolve(env);
+      String where;
+      try {
+        Path summary = Diagnostics.write(client, ns, dir);
+        where = "Diagnostics: " + (summary == null ? dir : summary).toAbsolutePath();
+      } catch (RuntimeException | Error diagnosticsFailure) {
+        e.addSuppressed(diagnosticsFailure);
+        where = "Diagnostics could not be written to " + dir.toAbsolutePath() + " (see suppressed)";
+      }
+      NotReadyException withDiagnostics =
+          new NotReadyException(
+              e.getMessage() + System.lineSeparator() + where, env, e.object().orElse(null));
+      withDiagnostics.setStackTrace(e.getStackTrace());
+      for (Throwable s : e.getSuppressed()) {
+        withDiagnostics.addSuppressed(s);
+      }
+      throw withDiagnostics;
+    }
+  }
+
+  private List<HasMetadata> guards(String env, String ns) {
+    List<HasMetadata> guards = new ArrayList<>();
+    if (quota != null) {
+      guards.add(
+          new ResourceQuotaBuilder()
+              .withNewMetadata()
+              .withName("previewenv")
+              .withNamespace(ns)
+              .withLabels(dev.previewenv.core.internal.provision.Meta.labels(env))
+              .endMetadata()
+              .withSpec(quota)
+              .build());
+    }
+    if (limitRange != null) {
+      guards.add(
+          new LimitRangeBuilder()
+              .withNewMetadata()
+              .withName("previewenv")
+              .withNamespace(ns)
+              .withLabels(dev.previewenv.core.internal.provision.Meta.labels(env))
+              .endMetadata()
+              .withSpec(limitRange)
+              .build());
+    }
+    return guards;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + d);
+    }
+    return d;
+  }
+
+  private Provisioner copy(
+      String owner,
+      Duration ttl,
+      ApplyStrategy applyStrategy,
+      int concurrency,
+      Duration readinessTimeout,
+      List<ReadinessCheck> readinessChecks,
+      ResourceQuotaSpec quota,
+      LimitRangeSpec limitRange,
+      List<SecretSpec> secrets,
+      Path diagnosticsRoot,
+      Cleanup cleanup,
+      Duration waitTimeout) {
+    return new Provisioner(
+        client,
+        owner,
+        ttl,
+        applyStrategy,
+        concurrency,
+        readinessTimeout,
+        readinessChecks,
+        quota,
+        limitRange,
+        secrets,
+        diagnosticsRoot,
+        cleanup,
+        waitTimeout);
+  }
+}

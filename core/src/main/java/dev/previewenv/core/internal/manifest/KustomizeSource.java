@@ -1,0 +1,133 @@
+package dev.previewenv.core.internal.manifest;
+
+import dev.previewenv.core.InvalidPlanException;
+import dev.previewenv.core.Kustomize;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.PreviewEnvException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A kustomization directory rendered by {@code kustomize build} or {@code kubectl kustomize} at
+ * each load; the rendered stream is parsed like a file named {@code kustomize build <dir>}.
+ */
+public final class KustomizeSource implements ManifestSource {
+  private static final Logger log = LoggerFactory.getLogger(KustomizeSource.class);
+
+  /** Lines of kustomize's standard error put into an error's problem list. */
+  private static final int MAX_STDERR_LINES = 40;
+
+  private final Path dir;
+  private final Kustomize kustomize;
+  private final KustomizeLocator locator;
+
+  KustomizeSource(Path dir, Kustomize kustomize, KustomizeLocator locator) {
+    this.dir = dir;
+    this.kustomize = kustomize;
+    this.locator = locator;
+  }
+
+  public static KustomizeSource of(Path dir, Kustomize kustomize) {
+    return new KustomizeSource(
+        Objects.requireNonNull(dir, "dir"),
+        Objects.requireNonNull(kustomize, "kustomize"),
+        KustomizeLocator.system());
+  }
+
+  @Override
+  public List<HasMetadata> load() {
+    checkDirectory();
+    List<String> command = locator.command(kustomize, dir);
+    String shown = String.join(" ", command);
+    long start = System.nanoTime();
+    ProcessRunner.Result result;
+    try {
+      result = ProcessRunner.run(command, kustomize.timeout(), shown);
+    } catch (ProcessRunner.TimedOut e) {
+      throw new PreviewEnvException(
+          "'"
+              + shown
+              + "' did not finish within "
+              + kustomize.timeout().toSeconds()
+              + " s and was killed. Remote bases or Helm charts can be slow: raise the limit with"
+              + " Kustomize.auto().withTimeout(...), or pre-render the manifests. Standard error so"
+              + " far: "
+              + (e.stderr.isBlank() ? "(empty)" : e.stderr.strip()));
+    } catch (IOException e) {
+      throw new PreviewEnvException(
+          "Cannot run '" + shown + "': " + e.getMessage() + ". " + KustomizeLocator.howToFix(dir),
+          e);
+    }
+    if (result.exitCode() != 0) {
+      throw new InvalidPlanException(
+          "Cannot load manifests from "
+              + description()
+              + ": '"
+              + shown
+              + "' failed with exit code "
+              + result.exitCode()
+              + ". Fix the kustomization (kustomize's own message is below; it names the file)"
+              + " and load again. Nothing was sent to a cluster.",
+          stderrLines(result.stderr()));
+    }
+    log.info("Rendered {} with '{}' in {} ms", dir, shown, (System.nanoTime() - start) / 1_000_000);
+    Problems problems = new Problems();
+    List<HasMetadata> out = new ArrayList<>();
+    ManifestParser.parse(result.stdout(), description(), out, problems);
+    return ManifestFiles.finish(description(), out, problems);
+  }
+
+  private void checkDirectory() {
+    Problems problems = new Problems();
+    if (!Files.isDirectory(dir)) {
+      problems.add(
+          dir
+              + (Files.exists(dir)
+                  ? ": is a file; kustomize renders a directory that holds a kustomization.yaml"
+                  : ": directory does not exist (resolved to "
+                      + dir.toAbsolutePath()
+                      + "); check the path and the working directory"));
+    } else if (ManifestFiles.KUSTOMIZATION_NAMES.stream()
+        .noneMatch(n -> Files.isRegularFile(dir.resolve(n)))) {
+      problems.add(
+          dir
+              + ": has no kustomization.yaml, kustomization.yml or Kustomization file; use"
+              + " ManifestSource.directory(...) for a directory of plain manifests");
+    }
+    problems.throwIfAny(description());
+  }
+
+  private static List<String> stderrLines(String stderr) {
+    List<String> lines = new ArrayList<>();
+    for (String line : stderr.split("\\R")) {
+      if (!line.isBlank()) {
+        if (lines.size() == MAX_STDERR_LINES) {
+          lines.add("[... more lines of standard error left out]");
+          break;
+        }
+        lines.add(line.strip());
+      }
+    }
+    if (lines.isEmpty()) {
+      lines.add("(kustomize wrote nothing to standard error)");
+    }
+    return lines;
+  }
+
+  @Override
+  public String description() {
+    return "kustomize build " + dir;
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+}

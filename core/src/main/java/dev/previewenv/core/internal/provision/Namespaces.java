@@ -1,0 +1,388 @@
+package dev.previewenv.core.internal.provision;
+
+import dev.previewenv.core.PreviewEnvException;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, adopts and deletes environment namespaces. The guard: only a namespace labelled {@code
+ * app.kubernetes.io/managed-by=previewenv} and {@code previewenv.dev/environment=<env>}, and not
+ * one of Kubernetes' own, is ever adopted or deleted; labels are checked right before deletion and
+ * the delete carries the resourceVersion seen as a precondition.
+ */
+public final class Namespaces {
+  private static final Logger log = LoggerFactory.getLogger(Namespaces.class);
+  private static final int CONFLICT = 409;
+  private static final int NOT_FOUND = 404;
+
+  private final KubernetesClient client;
+
+  public Namespaces(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** An ISO-8601 UTC timestamp to the second, as written into annotations. */
+  public static String timestamp(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /** Whether the namespace is being deleted. */
+  public static boolean isTerminating(Namespace ns) {
+    return ns.getMetadata().getDeletionTimestamp() != null
+        || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase()));
+  }
+
+  /**
+   * Throws unless {@code namespace} is absent or may be adopted for {@code environment}. Changes
+   * nothing.
+   */
+  public void checkAdoptable(String namespace, String environment) {
+    if (Meta.isProtected(namespace)) {
+      throw new PreviewEnvException(
+          "Namespace "
+              + namespace
+              + " belongs to Kubernetes itself; PreviewEnv never provisions into it or deletes it."
+              + " Use an environment name made by EnvironmentName.forBranch(...)",
+          environment,
+          "Namespace/" + namespace,
+          null);
+    }
+    Namespace existing = client.namespaces().withName(namespace).get();
+    if (existing != null && !Meta.managedFor(existing, environment)) {
+      throw notOurs(existing, environment, "adopt");
+    }
+  }
+
+  /**
+   * Creates the namespace with PreviewEnv's labels and annotations, or adopts an existing one of
+   * the same environment (its expiry is renewed). A namespace still Terminating from an earlier run
+   * is first waited for, at most {@code terminatingWait}.
+   */
+  public Namespace ensure(
+      String namespace,
+      String environment,
+      String branch,
+      String owner,
+      Instant now,
+      Duration ttl,
+      Map<String, String> extraLabels,
+      Duration terminatingWait) {
+    checkAdoptable(namespace, environment);
+    Namespace existing = client.namespaces().withName(namespace).get();
+    if (existing != null && isTerminating(existing)) {
+      log.info(
+          "Namespace {} of environment {} is still Terminating from an earlier run; waiting up to"
+              + " {} for it to go",
+          namespace,
+          environment,
+          terminatingWait);
+      waitGone(namespace, environment, terminatingWait, "before creating it again");
+      existing = null;
+    }
+    Map<String, String> labels = new LinkedHashMap<>(extraLabels);
+    labels.putAll(Meta.labels(environment));
+    String expires = timestamp(now.plus(ttl));
+    if (existing != null) {
+      Namespace adopted =
+          client
+              .namespaces()
+              .withName(namespace)
+              .edit(
+                  ns -> {
+                    ns.getMetadata().getLabels().putAll(labels);
+                    Map<String, String> a = annotations(ns);
+                    a.put(Meta.BRANCH, branch);
+                    a.put(Meta.OWNER, owner);
+                    a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
+                    a.put(Meta.EXPIRES_AT, expires);
+                    return ns;
+                  });
+      log.info(
+          "Adopted existing namespace {} of environment {} (expires {})",
+          namespace,
+          environment,
+          expires);
+      return adopted;
+    }
+    Namespace ns =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName(namespace)
+            .withLabels(labels)
+            .addToAnnotations(Meta.BRANCH, branch)
+            .addToAnnotations(Meta.OWNER, owner)
+            .addToAnnotations(Meta.CREATED_AT, timestamp(now))
+            .addToAnnotations(Meta.EXPIRES_AT, expires)
+            .endMetadata()
+            .build();
+    Namespace created = client.namespaces().resource(ns).create();
+    log.info(
+        "Created namespace {} for environment {} (owner {}, expires {})",
+        namespace,
+        environment,
+        owner,
+        expires);
+    return created;
+  }
+
+  /** The kinds recorded in the namespace annotation {@code previewenv.dev/applied-kinds}. */
+  public Set<String> recordedKinds(String namespace) {
+    Namespace ns = client.namespaces().withName(namespace).get();
+    Set<String> kinds = new TreeSet<>();
+    if (ns != null && ns.getMetadata().getAnnotations() != null) {
+      String value = ns.getMetadata().getAnnotations().get(Meta.APPLIED_KINDS);
+      if (value != null && !value.isBlank()) {
+        Arrays.stream(value.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .forEach(kinds::add);
+      }
+    }
+    return kinds;
+  }
+
+  /** Records {@code kinds} ({@code apiVersion/Kind}) in the namespace annotation. */
+  public void recordKinds(String namespace, Set<String> kinds) {
+    String value = String.join(",", new TreeSet<>(kinds));
+    client
+        .namespaces()
+        .withName(namespace)
+        .edit(
+            ns -> {
+              annotations(ns).put(Meta.APPLIED_KINDS, value);
+              return ns;
+            });
+  }
+
+  /**
+   * Deletes the environment's namespace and waits, at most {@code timeout}, until it is gone. Does
+   * nothing when it does not exist.
+   *
+   * @throws PreviewEnvException when the namespace is not managed by PreviewEnv for {@code
+   *     environment}, or is still there after {@code timeout} (naming its conditions and the
+   *     finalizers that block)
+   */
+  public void deleteAndWait(String namespace, String environment, Duration timeout) {
+    if (!requestDeletion(namespace, environment)) {
+      return;
+    }
+    waitGone(namespace, environment, timeout, "after deleting it");
+    log.info("Deleted namespace {} of environment {}", namespace, environment);
+  }
+
+  /**
+   * Asks the API server to delete the namespace after checking, right before, that PreviewEnv
+   * manages it for {@code environment}. Does not wait.
+   *
+   * @return {@code false} when the namespace does not exist
+   */
+  public boolean requestDeletion(String namespace, String environment) {
+    for (int attempt = 0; ; attempt++) {
+      Namespace ns = client.namespaces().withName(namespace).get();
+      if (ns == null) {
+        log.debug("Namespace {} of environment {} is already gone", namespace, environment);
+        return false;
+      }
+      if (Meta.isProtected(namespace) || !Meta.managedFor(ns, environment)) {
+        throw notOurs(ns, environment, "delete");
+      }
+      if (isTerminating(ns)) {
+        return true;
+      }
+      try {
+        client
+            .namespaces()
+            .resource(ns)
+            .lockResourceVersion(ns.getMetadata().getResourceVersion())
+            .delete();
+        log.info("Deletion of namespace {} (environment {}) requested", namespace, environment);
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == NOT_FOUND) {
+          return false;
+        }
+        if (e.getCode() != CONFLICT || attempt >= 2) {
+          throw new PreviewEnvException(
+              "Could not delete namespace "
+                  + namespace
+                  + " of environment "
+                  + environment
+                  + ": the API server answered "
+                  + e.getCode()
+                  + " ("
+                  + e.getMessage()
+                  + "). Check the client's RBAC rights to delete namespaces, or delete it with"
+                  + " kubectl delete namespace "
+                  + namespace,
+              environment,
+              "Namespace/" + namespace,
+              e);
+        }
+        log.debug("Namespace {} changed while deleting it; checking it again", namespace);
+      }
+    }
+  }
+
+  private void waitGone(String namespace, String environment, Duration timeout, String when) {
+    try {
+      client
+          .namespaces()
+          .withName(namespace)
+          .waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (KubernetesClientTimeoutException e) {
+      Namespace ns = client.namespaces().withName(namespace).get();
+      if (ns == null) {
+        return;
+      }
+      throw new PreviewEnvException(
+          stuckMessage(ns, environment, timeout, when),
+          environment,
+          "Namespace/" + namespace,
+          null);
+    }
+  }
+
+  private String stuckMessage(Namespace ns, String environment, Duration timeout, String when) {
+    String name = ns.getMetadata().getName();
+    StringBuilder sb = new StringBuilder();
+    sb.append("Namespace ")
+        .append(name)
+        .append(" of environment ")
+        .append(environment)
+        .append(" is still ")
+        .append(
+            ns.getStatus() == null || ns.getStatus().getPhase() == null
+                ? "present"
+                : ns.getStatus().getPhase())
+        .append(' ')
+        .append(timeout)
+        .append(' ')
+        .append(when)
+        .append('.');
+    List<String> conditions = new ArrayList<>();
+    if (ns.getStatus() != null && ns.getStatus().getConditions() != null) {
+      for (NamespaceCondition c : ns.getStatus().getConditions()) {
+        if ("True".equalsIgnoreCase(c.getStatus())) {
+          conditions.add(
+              c.getType() + ": " + (c.getMessage() == null ? c.getReason() : c.getMessage()));
+        }
+      }
+    }
+    sb.append(" Conditions: ")
+        .append(conditions.isEmpty() ? "none reported" : String.join("; ", conditions))
+        .append('.');
+    List<String> nsFinalizers = new ArrayList<>();
+    if (ns.getSpec() != null && ns.getSpec().getFinalizers() != null) {
+      nsFinalizers.addAll(ns.getSpec().getFinalizers());
+    }
+    if (ns.getMetadata().getFinalizers() != null) {
+      nsFinalizers.addAll(ns.getMetadata().getFinalizers());
+    }
+    if (!nsFinalizers.isEmpty()) {
+      sb.append(" Namespace finalizers: ").append(String.join(", ", nsFinalizers)).append('.');
+    }
+    List<String> blocking = blockingObjects(name);
+    if (!blocking.isEmpty()) {
+      sb.append(" Objects with finalizers: ").append(String.join("; ", blocking)).append('.');
+    }
+    sb.append(" The controller owning a finalizer must remove it; when that controller is gone,")
+        .append(" remove the finalizer by hand (kubectl patch <kind>/<name> -n ")
+        .append(name)
+        .append(" --type=merge -p '{\"metadata\":{\"finalizers\":null}}').");
+    return sb.toString();
+  }
+
+  private List<String> blockingObjects(String namespace) {
+    List<String> found = new ArrayList<>();
+    for (String kind : recordedKinds(namespace)) {
+      int slash = kind.lastIndexOf('/');
+      if (slash <= 0) {
+        continue;
+      }
+      try {
+        for (GenericKubernetesResource r :
+            client
+                .genericKubernetesResources(kind.substring(0, slash), kind.substring(slash + 1))
+                .inNamespace(namespace)
+                .list()
+                .getItems()) {
+          List<String> f = r.getMetadata().getFinalizers();
+          if (f != null && !f.isEmpty()) {
+            found.add(Meta.kindName(r) + " [" + String.join(", ", f) + "]");
+          }
+        }
+      } catch (KubernetesClientException e) {
+        log.debug("Could not list {} in namespace {}: {}", kind, namespace, e.getMessage());
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, String> annotations(HasMetadata o) {
+    if (o.getMetadata().getAnnotations() == null) {
+      o.getMetadata().setAnnotations(new LinkedHashMap<>());
+    }
+    return o.getMetadata().getAnnotations();
+  }
+
+  private static PreviewEnvException notOurs(Namespace ns, String environment, String verb) {
+    String name = ns.getMetadata().getName();
+    Map<String, String> labels =
+        ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
+    String seen;
+    if (Meta.isProtected(name)) {
+      seen = "it belongs to Kubernetes itself";
+    } else if (!labels.containsKey(Meta.MANAGED_BY)) {
+      seen = "it has no " + Meta.MANAGED_BY + " label, so something else created it";
+    } else if (!Meta.MANAGED_BY_VALUE.equals(labels.get(Meta.MANAGED_BY))) {
+      seen = "it is managed by " + labels.get(Meta.MANAGED_BY);
+    } else {
+      seen =
+          "it belongs to PreviewEnv environment "
+              + labels.getOrDefault(Meta.ENVIRONMENT, "(none: no " + Meta.ENVIRONMENT + " label)");
+    }
+    return new PreviewEnvException(
+        "Refusing to "
+            + verb
+            + " namespace "
+            + name
+            + " for environment "
+            + environment
+            + ": expected labels "
+            + Meta.MANAGED_BY
+            + "="
+            + Meta.MANAGED_BY_VALUE
+            + " and "
+            + Meta.ENVIRONMENT
+            + "="
+            + environment
+            + ", but "
+            + seen
+            + ". Choose another environment name (e.g. a prefix in EnvironmentName.forBranch(prefix,"
+            + " branch)) or remove that namespace yourself if it is no longer needed",
+        environment,
+        "Namespace/" + name,
+        null);
+  }
+}

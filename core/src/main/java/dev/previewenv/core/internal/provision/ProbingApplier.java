@@ -1,0 +1,59 @@
+package dev.previewenv.core.internal.provision;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tries server-side apply on the first object; when the server answers 415 (Unsupported Media Type,
+ * as fabric8's in-process server does), uses create-or-update from then on. The choice is made once
+ * per instance; concurrent first calls wait for it.
+ */
+final class ProbingApplier implements Applier {
+  private static final Logger log = LoggerFactory.getLogger(ProbingApplier.class);
+  private static final int UNSUPPORTED_MEDIA_TYPE = 415;
+
+  private final ServerSideApplier serverSide;
+  private final CreateOrUpdateApplier createOrUpdate;
+  private volatile Applier chosen;
+
+  ProbingApplier(KubernetesClient client) {
+    this.serverSide = new ServerSideApplier(client);
+    this.createOrUpdate = new CreateOrUpdateApplier(client);
+  }
+
+  @Override
+  public HasMetadata apply(HasMetadata object) {
+    Applier c = chosen;
+    if (c != null) {
+      return c.apply(object);
+    }
+    synchronized (this) {
+      if (chosen != null) {
+        return chosen.apply(object);
+      }
+      try {
+        HasMetadata result = serverSide.apply(object);
+        chosen = serverSide;
+        log.debug("API server supports server-side apply; using it");
+        return result;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != UNSUPPORTED_MEDIA_TYPE) {
+          throw e;
+        }
+        log.info(
+            "API server answered 415 to server-side apply of {}; using create-or-update instead",
+            Meta.describe(object));
+        chosen = createOrUpdate;
+        return createOrUpdate.apply(object);
+      }
+    }
+  }
+
+  /** The applier chosen by the probe, or {@code null} before the first apply. */
+  Applier chosen() {
+    return chosen;
+  }
+}

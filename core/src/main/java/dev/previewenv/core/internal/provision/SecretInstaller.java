@@ -1,0 +1,342 @@
+package dev.previewenv.core.internal.provision;
+
+import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.SecretSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets the secrets of {@link SecretSpec}s into an environment's namespace. Never reads, logs or
+ * reports secret values: data is only passed from the source object to its copy.
+ */
+public final class SecretInstaller {
+  private static final Logger log = LoggerFactory.getLogger(SecretInstaller.class);
+
+  static final String KUBED_SYNC = "kubed.appscode.com/sync";
+  static final String REFLECTOR = "reflector.v1.k8s.emberstack.com/";
+  static final String REFLECTION_ALLOWED = REFLECTOR + "reflection-allowed";
+  static final String REFLECTION_ALLOWED_NAMESPACES = REFLECTOR + "reflection-allowed-namespaces";
+  static final String REFLECTION_AUTO_ENABLED = REFLECTOR + "reflection-auto-enabled";
+  static final String REFLECTION_AUTO_NAMESPACES = REFLECTOR + "reflection-auto-namespaces";
+  static final String REPLICATE_TO_MATCHING = "replicator.v1.mittwald.de/replicate-to-matching";
+  private static final String DEFAULT_SELECTOR = Meta.MANAGED_BY + "=" + Meta.MANAGED_BY_VALUE;
+  private static final List<String> NOT_COPIED_ANNOTATION_PREFIXES =
+      List.of(
+          "kubectl.kubernetes.io/last-applied-configuration",
+          "kubed.appscode.com/",
+          REFLECTOR,
+          "replicator.v1.mittwald.de/");
+  private static final Pattern EQUALITY_TERM =
+      Pattern.compile("\\s*([A-Za-z0-9./_-]+)\\s*==?\\s*([A-Za-z0-9._-]*)\\s*");
+
+  private final KubernetesClient client;
+
+  public SecretInstaller(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The source secrets, read before anything was created, and the labels the namespace needs. */
+  public record Prepared(List<Source> sources, Map<String, String> namespaceLabels) {}
+
+  /** One source secret and how it travels. */
+  public record Source(SecretSpec.Strategy strategy, Secret secret) {
+    String coordinates() {
+      return secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+    }
+  }
+
+  /**
+   * Reads every source secret and works out the namespace labels the syncing controllers need.
+   * Changes nothing.
+   *
+   * @throws PreviewEnvException listing every missing source secret, or a sync selector that cannot
+   *     be satisfied by namespace labels
+   */
+  public Prepared prepare(String environment, List<SecretSpec> specs) {
+    List<Source> sources = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (SecretSpec spec : specs) {
+      for (String name : spec.names()) {
+        Secret s = client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get();
+        if (s == null) {
+          missing.add(spec.sourceNamespace() + "/" + name + " (" + spec.strategy() + ")");
+          continue;
+        }
+        sources.add(new Source(spec.strategy(), s));
+        String selectorKey =
+            switch (spec.strategy()) {
+              case KUBED -> KUBED_SYNC;
+              case REPLICATOR -> REPLICATE_TO_MATCHING;
+              default -> null;
+            };
+        if (selectorKey != null) {
+          String existing = annotation(s, selectorKey);
+          if (existing != null && !existing.isBlank()) {
+            Map<String, String> needed = parseEqualitySelector(existing);
+            if (needed == null) {
+              problems.add(
+                  "Secret "
+                      + spec.sourceNamespace()
+                      + "/"
+                      + name
+                      + " has "
+                      + selectorKey
+                      + ": \""
+                      + existing
+                      + "\", a selector PreviewEnv cannot satisfy with namespace labels (only"
+                      + " key=value terms are supported); change it to key=value terms or use"
+                      + " SecretSpec.copy(...)");
+            } else {
+              labels.putAll(needed);
+            }
+          }
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + environment
+              + " needs source secrets that do not exist: "
+              + String.join(", ", missing)
+              + ". Nothing was created. Create them (or fix the names in SecretSpec) and run again",
+          environment,
+          null,
+          null);
+    }
+    if (!problems.isEmpty()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + environment
+              + ": "
+              + String.join("; ", problems)
+              + ". Nothing was created",
+          environment,
+          null,
+          null);
+    }
+    return new Prepared(List.copyOf(sources), Map.copyOf(labels));
+  }
+
+  /**
+   * Copies or hands over the prepared secrets, then waits, at most {@code timeout} in total, until
+   * the copies made by syncing controllers exist in {@code namespace}.
+   */
+  public void install(
+      String environment, String namespace, Prepared prepared, Applier applier, Duration timeout) {
+    List<Source> awaited = new ArrayList<>();
+    for (Source source : prepared.sources()) {
+      switch (source.strategy()) {
+        case COPY -> applier.apply(copyOf(source.secret(), environment, namespace));
+        case KUBED ->
+            markSource(source, s -> annotations(s).putIfAbsent(KUBED_SYNC, DEFAULT_SELECTOR));
+        case REPLICATOR ->
+            markSource(
+                source, s -> annotations(s).putIfAbsent(REPLICATE_TO_MATCHING, DEFAULT_SELECTOR));
+        case REFLECTOR -> markSource(source, s -> reflectTo(s, namespace));
+      }
+      if (source.strategy() != SecretSpec.Strategy.COPY) {
+        awaited.add(source);
+      }
+    }
+    long copied = prepared.sources().size() - awaited.size();
+    if (copied > 0) {
+      log.info("Copied {} secret(s) into namespace {}", copied, namespace);
+    }
+    Instant deadline = Instant.now().plus(timeout);
+    for (Source source : awaited) {
+      String name = source.secret().getMetadata().getName();
+      long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+      log.debug(
+          "Waiting for {} to copy secret {} into namespace {}",
+          source.strategy(),
+          source.coordinates(),
+          namespace);
+      try {
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .withName(name)
+            .waitUntilCondition(Objects::nonNull, left, TimeUnit.MILLISECONDS);
+      } catch (KubernetesClientTimeoutException e) {
+        throw new PreviewEnvException(
+            "Secret "
+                + name
+                + " did not appear in namespace "
+                + namespace
+                + " within "
+                + timeout
+                + ": expected "
+                + controllerName(source.strategy())
+                + " to copy it from "
+                + source.coordinates()
+                + " (its annotations are set). Check that "
+                + controllerName(source.strategy())
+                + " runs in the cluster and watches that namespace, or use SecretSpec.copy(\""
+                + source.secret().getMetadata().getNamespace()
+                + "\", \""
+                + name
+                + "\")",
+            environment,
+            "Secret/" + namespace + "/" + name,
+            null);
+      }
+    }
+    if (!awaited.isEmpty()) {
+      log.info("{} synced secret(s) present in namespace {}", awaited.size(), namespace);
+    }
+  }
+
+  /**
+   * The copy of {@code source} for {@code namespace}: type and data kept, server fields dropped.
+   */
+  static Secret copyOf(Secret source, String environment, String namespace) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (source.getMetadata().getLabels() != null) {
+      labels.putAll(source.getMetadata().getLabels());
+    }
+    labels.putAll(Meta.labels(environment));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (source.getMetadata().getAnnotations() != null) {
+      source
+          .getMetadata()
+          .getAnnotations()
+          .forEach(
+              (k, v) -> {
+                if (NOT_COPIED_ANNOTATION_PREFIXES.stream().noneMatch(k::startsWith)) {
+                  annotations.put(k, v);
+                }
+              });
+    }
+    annotations.put(
+        Meta.COPIED_FROM,
+        source.getMetadata().getNamespace() + "/" + source.getMetadata().getName());
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(source.getMetadata().getName())
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withType(source.getType())
+        .withImmutable(source.getImmutable())
+        .withData(source.getData())
+        .withStringData(source.getStringData())
+        .build();
+  }
+
+  private void markSource(Source source, java.util.function.Consumer<Secret> change) {
+    Secret s = source.secret();
+    client
+        .secrets()
+        .inNamespace(s.getMetadata().getNamespace())
+        .withName(s.getMetadata().getName())
+        .edit(
+            current -> {
+              change.accept(current);
+              return current;
+            });
+    log.debug("Annotated source secret {} for {}", source.coordinates(), source.strategy());
+  }
+
+  private static void reflectTo(Secret s, String namespace) {
+    Map<String, String> a = annotations(s);
+    boolean wasAllowed = "true".equalsIgnoreCase(a.get(REFLECTION_ALLOWED));
+    boolean wasAuto = "true".equalsIgnoreCase(a.get(REFLECTION_AUTO_ENABLED));
+    a.put(REFLECTION_ALLOWED, "true");
+    a.put(REFLECTION_AUTO_ENABLED, "true");
+    String allowed = addNamespace(a.get(REFLECTION_ALLOWED_NAMESPACES), namespace, wasAllowed);
+    if (allowed != null) {
+      a.put(REFLECTION_ALLOWED_NAMESPACES, allowed);
+    }
+    String auto = addNamespace(a.get(REFLECTION_AUTO_NAMESPACES), namespace, wasAuto);
+    if (auto != null) {
+      a.put(REFLECTION_AUTO_NAMESPACES, auto);
+    }
+  }
+
+  /**
+   * Adds {@code namespace} to a Reflector namespace list unless an entry (name or regular
+   * expression) already matches it; a blank list of an already enabled source means "all" and is
+   * kept.
+   *
+   * @return the new list, or {@code null} to leave the annotation as it is
+   */
+  static String addNamespace(String list, String namespace, boolean alreadyEnabled) {
+    if (list == null || list.isBlank()) {
+      return alreadyEnabled ? null : namespace;
+    }
+    List<String> entries =
+        Arrays.stream(list.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+    for (String entry : entries) {
+      if (entry.equals(namespace)) {
+        return list;
+      }
+      try {
+        if (Pattern.matches(entry, namespace)) {
+          return list;
+        }
+      } catch (PatternSyntaxException e) {
+        // a plain name that is not a valid pattern: compared literally above
+      }
+    }
+    List<String> result = new ArrayList<>(entries);
+    result.add(namespace);
+    return String.join(",", result);
+  }
+
+  /** {@code a=b,c==d} as a map, or {@code null} when it has set-based or negated terms. */
+  static Map<String, String> parseEqualitySelector(String selector) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String term : selector.split(",")) {
+      if (term.contains("!=")) {
+        return null;
+      }
+      var m = EQUALITY_TERM.matcher(term);
+      if (!m.matches()) {
+        return null;
+      }
+      result.put(m.group(1), m.group(2));
+    }
+    return result;
+  }
+
+  private static String controllerName(SecretSpec.Strategy strategy) {
+    return switch (strategy) {
+      case KUBED -> "kubed/config-syncer";
+      case REFLECTOR -> "Reflector";
+      case REPLICATOR -> "kubernetes-replicator";
+      case COPY -> "PreviewEnv";
+    };
+  }
+
+  private static String annotation(Secret s, String key) {
+    return s.getMetadata().getAnnotations() == null
+        ? null
+        : s.getMetadata().getAnnotations().get(key);
+  }
+
+  private static Map<String, String> annotations(Secret s) {
+    if (s.getMetadata().getAnnotations() == null) {
+      s.getMetadata().setAnnotations(new LinkedHashMap<>());
+    }
+    return s.getMetadata().getAnnotations();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.previewenv.core.internal.transform;
+
+import dev.previewenv.core.ImageOverride;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies image overrides to the {@code image} of every element of every {@code containers}, {@code
+ * initContainers} and {@code ephemeralContainers} list found anywhere in any object, custom
+ * resources included (the object is walked as a generic tree, as kustomize 5 does).
+ *
+ * <p>The overrides are applied one after the other to each image, in the order given, like the
+ * entries of kustomize's {@code images:} list. Deliberate difference from kustomize: kustomize
+ * leaves {@code ephemeralContainers} alone; this transformation rewrites them too. An override that
+ * matches no image anywhere is a warning (logged and returned), or a problem when {@code strict}:
+ * kustomize silently ignores it, which hides typos.
+ */
+public record ImageTransform(List<ImageOverride> overrides, boolean strict) {
+  private static final Logger log = LoggerFactory.getLogger(ImageTransform.class);
+  private static final Set<String> CONTAINER_LISTS =
+      Set.of("containers", "initContainers", "ephemeralContainers");
+
+  public ImageTransform {
+    overrides = List.copyOf(overrides);
+  }
+
+  public Outcome apply(List<HasMetadata> input) {
+    if (overrides.isEmpty()) {
+      return Outcome.of(input, List.of());
+    }
+    boolean[] used = new boolean[overrides.size()];
+    Map<String, String> rewritten = new HashMap<>();
+    List<HasMetadata> out = new ArrayList<>(input.size());
+    for (HasMetadata o : input) {
+      Map<String, Object> tree = Resources.toTree(o);
+      if (walk(tree, used, rewritten)) {
+        out.add(Resources.fromTree(tree, o.getClass()));
+      } else {
+        out.add(o);
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    for (int i = 0; i < overrides.size(); i++) {
+      if (used[i]) {
+        continue;
+      }
+      String message =
+          "image override \""
+              + overrides.get(i)
+              + "\" matches no container image (name \""
+              + overrides.get(i).name()
+              + "\" compared without tag or digest, registry included) in any of the "
+              + input.size()
+              + " objects; check the spelling, or remove the override";
+      if (strict) {
+        problems.add(message);
+      } else {
+        log.warn("{}", message);
+        warnings.add(message);
+      }
+    }
+    return new Outcome(out, problems, warnings, List.of());
+  }
+
+  /** Rewrites images in place in the tree; returns whether anything changed. */
+  @SuppressWarnings("unchecked")
+  private boolean walk(Object node, boolean[] used, Map<String, String> cache) {
+    boolean changed = false;
+    if (node instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        Object value = e.getValue();
+        if (CONTAINER_LISTS.contains(e.getKey()) && value instanceof List<?> list) {
+          for (Object item : list) {
+            if (item instanceof Map<?, ?> container
+                && container.get("image") instanceof String image) {
+              String next = rewrite(image, used, cache);
+              if (!next.equals(image)) {
+                ((Map<String, Object>) container).put("image", next);
+                changed = true;
+              }
+            }
+          }
+        }
+        changed |= walk(value, used, cache);
+      }
+    } else if (node instanceof List<?> list) {
+      for (Object item : list) {
+        changed |= walk(item, used, cache);
+      }
+    }
+    return changed;
+  }
+
+  private String rewrite(String image, boolean[] used, Map<String, String> cache) {
+    String cached = cache.get(image);
+    if (cached != null) {
+      return cached;
+    }
+    String current = image;
+    for (int i = 0; i < overrides.size(); i++) {
+      Optional<String> next = overrides.get(i).rewrite(current);
+      if (next.isPresent()) {
+        used[i] = true;
+        current = next.get();
+      }
+    }
+    cache.put(image, current);
+    return current;
+  }
+}

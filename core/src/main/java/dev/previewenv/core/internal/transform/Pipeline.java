@@ -1,0 +1,65 @@
+package dev.previewenv.core.internal.transform;
+
+import dev.previewenv.core.InvalidPlanException;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.Route;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the sources and runs the transformations in their fixed order (namespace, images, ingress
+ * hosts and external-dns, protection, labels), then validates the result. Every stage runs even
+ * when an earlier one found problems, so one run reports every problem it can find. The object
+ * order is the order of the sources, then each source's own order.
+ */
+public record Pipeline(
+    NamespaceTransform namespace,
+    ImageTransform images,
+    IngressHostTransform hosts,
+    ProtectionTransform protection,
+    LabelTransform labels) {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  /** The transformed, validated objects, with all problems, warnings and routes found. */
+  public Outcome run(List<ManifestSource> sources) {
+    List<HasMetadata> objects = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (ManifestSource source : sources) {
+      try {
+        List<HasMetadata> loaded = source.load();
+        log.debug("Loaded {} objects from {}", loaded.size(), source.description());
+        objects.addAll(loaded);
+      } catch (InvalidPlanException e) {
+        if (e.problems().isEmpty()) {
+          problems.add(source.description() + ": " + e.getMessage());
+        } else {
+          problems.addAll(e.problems());
+        }
+      }
+    }
+    return transform(objects, problems);
+  }
+
+  /** Transforms and validates objects already loaded; {@code problems} are earlier problems. */
+  public Outcome transform(List<HasMetadata> objects, List<String> problems) {
+    List<String> allProblems = new ArrayList<>(problems);
+    List<String> warnings = new ArrayList<>();
+    List<Route> routes = new ArrayList<>();
+    List<HasMetadata> current = objects;
+    List<Function<List<HasMetadata>, Outcome>> stages =
+        List.of(namespace::apply, images::apply, hosts::apply, protection::apply, labels::apply);
+    for (Function<List<HasMetadata>, Outcome> stage : stages) {
+      Outcome outcome = stage.apply(current);
+      current = outcome.objects();
+      allProblems.addAll(outcome.problems());
+      warnings.addAll(outcome.warnings());
+      routes.addAll(outcome.routes());
+    }
+    allProblems.addAll(PlanValidator.validate(current));
+    return new Outcome(current, allProblems, warnings, routes);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.previewenv.core.internal.transform;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Helpers shared by the transformations: naming objects in messages and generic tree access. */
+final class Resources {
+  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private Resources() {}
+
+  /** {@code Kind/name}, or {@code Kind/namespace/name} when the object names a namespace. */
+  static String describe(HasMetadata o) {
+    String ns = o.getMetadata() == null ? null : o.getMetadata().getNamespace();
+    String name = o.getMetadata() == null ? null : o.getMetadata().getName();
+    return o.getKind() + "/" + (ns == null || ns.isEmpty() ? "" : ns + "/") + name;
+  }
+
+  /** The API group of an apiVersion: {@code apps} for {@code apps/v1}, empty for {@code v1}. */
+  static String group(String apiVersion) {
+    if (apiVersion == null) {
+      return "";
+    }
+    int slash = apiVersion.indexOf('/');
+    return slash < 0 ? "" : apiVersion.substring(0, slash);
+  }
+
+  static String name(HasMetadata o) {
+    return o.getMetadata() == null ? null : o.getMetadata().getName();
+  }
+
+  /**
+   * The object as a generic tree of maps, lists and scalars (a new tree; the object is unchanged).
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> toTree(HasMetadata o) {
+    return SERIALIZATION.convertValue(o, LinkedHashMap.class);
+  }
+
+  /** A new object of {@code type} made from a tree. */
+  static <T extends HasMetadata> T fromTree(Map<String, Object> tree, Class<T> type) {
+    return SERIALIZATION.convertValue(tree, type);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends HasMetadata> T copy(T o) {
+    return SERIALIZATION.clone(o);
+  }
+}
