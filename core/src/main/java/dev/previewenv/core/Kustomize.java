@@ -116,10 +116,12 @@ public final class Kustomize {
 
   @Override
   public String toString() {
-    return switch (tool) {
-      case AUTO -> "Kustomize.auto()";
-      case KUSTOMIZE -> "Kustomize.binary(" + executable + ")";
-      case KUBECTL -> "Kustomize.kubectl(" + executable + ")";
-    };
+    String base =
+        switch (tool) {
+          case AUTO -> "Kustomize.auto()";
+          case KUSTOMIZE -> "Kustomize.binary(" + executable + ")";
+          case KUBECTL -> "Kustomize.kubectl(" + executable + ")";
+        };
+    return timeout.equals(DEFAULT_TIMEOUT) ? base : base + ".withTimeout(" + timeout + ")";
   }
 }

@@ -77,6 +77,9 @@ public final class KustomizeSource implements ManifestSource {
               + " and load again. Nothing was sent to a cluster.",
           stderrLines(result.stderr()));
     }
+    if (!result.stderr().isBlank()) {
+      log.warn("'{}' warned: {}", shown, result.stderr().strip());
+    }
     log.info("Rendered {} with '{}' in {} ms", dir, shown, (System.nanoTime() - start) / 1_000_000);
     Problems problems = new Problems();
     List<HasMetadata> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.CharacterCodingException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
+import tools.jackson.core.JacksonException;
 
 /**
  * Turns YAML (or JSON, a subset of YAML 1.2) text into fabric8 objects.
@@ -77,6 +79,8 @@ public final class ManifestParser {
       String origin,
       List<HasMetadata> out,
       Problems problems) {
+    // One constructor per stream: it clears its per-document state after each document.
+    StandardConstructor constructor = new StandardConstructor(settings);
     Iterator<Node> it = documents.iterator();
     int index = 0;
     while (true) {
@@ -88,6 +92,15 @@ public final class ManifestParser {
         node = it.next();
       } catch (YamlEngineException e) {
         Location at = new Location(origin, index + 1, -1, lineOf(e));
+        if (hasCause(e, CharacterCodingException.class)) {
+          problems.add(
+              at
+                  + ": is not valid UTF-8 text (UTF-16 and UTF-32 need a byte order mark); save it"
+                  + " as UTF-8; the rest of "
+                  + origin
+                  + " could not be read");
+          return;
+        }
         problems.add(
             at
                 + ": malformed YAML: "
@@ -108,7 +121,7 @@ public final class ManifestParser {
       }
       Object value;
       try {
-        value = new StandardConstructor(settings).constructSingleDocument(Optional.of(node));
+        value = constructor.constructSingleDocument(Optional.of(node));
       } catch (YamlEngineException e) {
         Location where = e instanceof MarkedYamlEngineException ? at.withLine(lineOf(e)) : at;
         problems.add(where + ": invalid YAML: " + describe(e));
@@ -123,9 +136,8 @@ public final class ManifestParser {
   }
 
   private static boolean isEmptyDocument(Node node) {
-    return node instanceof ScalarNode scalar
-        && Tag.NULL.equals(scalar.getTag())
-        && scalar.getValue().isEmpty();
+    // An empty document, or one that is only a null ('~', 'null'): kubectl skips both.
+    return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
   }
 
   private static String notAMapping(Node node) {
@@ -164,21 +176,64 @@ public final class ManifestParser {
     try {
       out.add(SERIALIZATION.convertValue(map, type));
     } catch (RuntimeException e) {
+      JacksonException jackson = jacksonCause(e);
+      List<JacksonException.Reference> path = jackson == null ? List.of() : jackson.getPath();
+      String field = fieldPath(path);
       String detail =
           "Secret".equals(kindValue)
               ? "a field has the wrong type (details withheld: Secret values never appear in"
                   + " messages)"
-              : firstLine(e.getMessage());
+              : firstLine(
+                  e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
       problems.add(
-          at
+          at.withLine(lineOfPath(node, path))
               + ": cannot be read as "
               + apiVersion
               + " "
               + kindValue
+              + (field.isEmpty() ? "" : ", field '" + field + "'")
               + ": "
               + detail
               + "; compare the fields with the API reference of that kind");
     }
+  }
+
+  /** The Jackson path as {@code spec.template.spec.containers[0].image}. */
+  private static String fieldPath(List<JacksonException.Reference> path) {
+    StringBuilder sb = new StringBuilder();
+    for (JacksonException.Reference r : path) {
+      if (r.getPropertyName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(r.getPropertyName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The line of the deepest node that the Jackson path reaches, or -1. */
+  private static int lineOfPath(Node root, List<JacksonException.Reference> path) {
+    Node current = root;
+    int line = -1;
+    for (JacksonException.Reference r : path) {
+      Node next = null;
+      if (r.getPropertyName() != null && current instanceof MappingNode m) {
+        next = child(m, r.getPropertyName());
+      } else if (r.getIndex() >= 0
+          && current instanceof SequenceNode seq
+          && r.getIndex() < seq.getValue().size()) {
+        next = seq.getValue().get(r.getIndex());
+      }
+      if (next == null) {
+        break;
+      }
+      current = next;
+      line = line(current);
+    }
+    return line;
   }
 
   private static void flatten(
@@ -339,6 +394,24 @@ public final class ManifestParser {
       return sb.toString();
     }
     return firstLine(e.getMessage());
+  }
+
+  private static JacksonException jacksonCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JacksonException j) {
+        return j;
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String firstLine(String message) {

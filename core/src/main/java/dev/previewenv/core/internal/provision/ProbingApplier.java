@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 final class ProbingApplier implements Applier {
   private static final Logger log = LoggerFactory.getLogger(ProbingApplier.class);
   private static final int UNSUPPORTED_MEDIA_TYPE = 415;
+  private static final int NOT_FOUND = 404;
 
   private final ServerSideApplier serverSide;
   private final CreateOrUpdateApplier createOrUpdate;
@@ -40,14 +41,25 @@ final class ProbingApplier implements Applier {
         log.debug("API server supports server-side apply; using it");
         return result;
       } catch (KubernetesClientException e) {
-        if (e.getCode() != UNSUPPORTED_MEDIA_TYPE) {
+        if (e.getCode() == UNSUPPORTED_MEDIA_TYPE) {
+          log.info(
+              "API server answered 415 to server-side apply of {}; using create-or-update instead",
+              Meta.describe(object));
+          chosen = createOrUpdate;
+          return createOrUpdate.apply(object);
+        }
+        if (e.getCode() != NOT_FOUND) {
           throw e;
         }
+        // A real API server creates a missing object on apply; 404 means either a missing
+        // namespace or type (then create fails too) or a server that cannot apply (create works).
+        HasMetadata created = createOrUpdate.apply(object);
         log.info(
-            "API server answered 415 to server-side apply of {}; using create-or-update instead",
+            "API server answered 404 to server-side apply of {} but accepted a create; using"
+                + " create-or-update instead",
             Meta.describe(object));
         chosen = createOrUpdate;
-        return createOrUpdate.apply(object);
+        return created;
       }
     }
   }

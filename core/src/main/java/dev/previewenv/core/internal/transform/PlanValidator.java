@@ -73,13 +73,16 @@ public final class PlanValidator {
   /** Why the name is invalid for the kind, or {@code null} when it is valid. */
   static String checkName(String group, String kind, String name) {
     if (group.isEmpty() && kind.equals("Namespace")) {
-      return label(name, DNS1123_LABEL, "a DNS-1123 label: lowercase letters, digits and '-'");
+      return label(
+          name,
+          DNS1123_LABEL,
+          "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit");
     }
     if (group.isEmpty() && kind.equals("Service")) {
       return label(
           name,
           DNS1035_LABEL,
-          "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter");
+          "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit");
     }
     if (group.equals(RBAC)) {
       if (name.equals(".") || name.equals("..") || name.contains("/") || name.contains("%")) {
@@ -102,8 +105,6 @@ public final class PlanValidator {
     if (name.length() > 63) {
       return "has " + name.length() + " characters, more than the 63 allowed; it must be " + what;
     }
-    return pattern.matcher(name).matches()
-        ? null
-        : "is invalid: it must be " + what + ", starting and ending with a letter or digit";
+    return pattern.matcher(name).matches() ? null : "is invalid: it must be " + what;
   }
 }
