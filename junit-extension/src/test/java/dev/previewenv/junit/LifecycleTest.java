@@ -249,7 +249,7 @@ class LifecycleTest {
         .post()
         .withPath("/api/v1/namespaces/checkout/configmaps")
         .andReturn(
-            500,
+            422,
             "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"injected\",\"code\":422}")
         .always();
   }
