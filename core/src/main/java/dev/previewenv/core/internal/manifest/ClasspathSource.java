@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.PreviewEnvException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,10 +65,9 @@ public final class ClasspathSource implements ManifestSource {
           ManifestParser.parse(in.readAllBytes(), shown, out, problems);
         }
       }
+    } catch (PreviewEnvException e) {
+      throw e;
     } catch (IOException | URISyntaxException | RuntimeException e) {
-      if (e instanceof dev.previewenv.core.PreviewEnvException p) {
-        throw p;
-      }
       problems.add(shown + ": cannot be read from " + url + ": " + e);
     }
     return ManifestFiles.finish(description(), out, problems);

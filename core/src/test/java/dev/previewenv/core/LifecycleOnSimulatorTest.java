@@ -1,0 +1,115 @@
+package dev.previewenv.core;
+
+import static dev.previewenv.core.TestPlans.configMap;
+import static dev.previewenv.core.TestPlans.deployment;
+import static dev.previewenv.core.TestPlans.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.KubeTestServer;
+import dev.previewenv.core.testing.SimulatorOptions;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle against the controller simulator: deletion is asynchronous, as on a cluster. */
+class LifecycleOnSimulatorTest {
+  private KubeTestServer kube;
+  private ControllerSimulator sim;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    kube = new KubeTestServer();
+    sim =
+        ControllerSimulator.start(
+            kube,
+            SimulatorOptions.builder().namespaceTerminatingFor(Duration.ofMillis(800)).build());
+    client = kube.client();
+  }
+
+  @AfterEach
+  void stop() {
+    sim.close();
+    kube.close();
+  }
+
+  private Provisioner provisioner() {
+    return Provisioner.forClient(client)
+        .withApplyStrategy(ApplyStrategy.AUTO)
+        .withoutReadinessWait()
+        .withWaitTimeout(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void downWaitsThroughTerminatingUntilNamespaceIsGone() {
+    Provisioner p = provisioner();
+    p.up(plan("sim-down", configMap("a", "k", "v"), deployment("api", "api:1")));
+
+    p.down(EnvironmentName.of("sim-down"));
+
+    assertThat(client.namespaces().withName("sim-down").get()).isNull();
+  }
+
+  @Test
+  void upWaitsForTerminatingNamespaceOfEarlierRunThenCreatesItAfresh() {
+    Provisioner p = provisioner();
+    p.up(plan("sim-rerun", configMap("a", "k", "v")));
+    String oldUid = client.namespaces().withName("sim-rerun").get().getMetadata().getUid();
+    client.namespaces().withName("sim-rerun").delete();
+    assertThat(Namespaces.terminating(client.namespaces().withName("sim-rerun").get())).isTrue();
+
+    p.up(plan("sim-rerun", configMap("a", "k", "v")));
+
+    Namespace ns = client.namespaces().withName("sim-rerun").get();
+    assertThat(ns.getMetadata().getUid()).isNotEqualTo(oldUid);
+    assertThat(ns.getMetadata().getDeletionTimestamp()).isNull();
+    assertThat(client.configMaps().inNamespace("sim-rerun").withName("a").get()).isNotNull();
+  }
+
+  @Test
+  void stuckFinalizerIsReportedByName() {
+    Provisioner p = provisioner().withWaitTimeout(Duration.ofSeconds(3));
+    p.up(plan("sim-stuck", configMap("held", "k", "v")));
+    client
+        .configMaps()
+        .inNamespace("sim-stuck")
+        .withName("held")
+        .edit(
+            c -> {
+              c.getMetadata().setFinalizers(List.of("example.com/stuck"));
+              return c;
+            });
+
+    assertThatThrownBy(() -> p.down(EnvironmentName.of("sim-stuck")))
+        .isInstanceOf(PreviewEnvException.class)
+        .hasMessageContaining("Namespace sim-stuck of environment sim-stuck is still Terminating")
+        .hasMessageContaining("NamespaceFinalizersRemaining")
+        .hasMessageContaining("example.com/stuck")
+        .hasMessageContaining("ConfigMap/held [example.com/stuck]");
+
+    client
+        .configMaps()
+        .inNamespace("sim-stuck")
+        .withName("held")
+        .edit(
+            c -> {
+              c.getMetadata().setFinalizers(List.of());
+              return c;
+            });
+    p.down(EnvironmentName.of("sim-stuck"));
+    assertThat(client.namespaces().withName("sim-stuck").get()).isNull();
+  }
+
+  /** Reads the namespace state the way the provisioner does. */
+  private static final class Namespaces {
+    static boolean terminating(Namespace ns) {
+      return dev.previewenv.core.internal.provision.Namespaces.isTerminating(ns);
+    }
+  }
+}
