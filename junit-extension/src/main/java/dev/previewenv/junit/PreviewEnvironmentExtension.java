@@ -20,7 +20,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.ReflectionSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -301,11 +300,5 @@ final class PreviewEnvironmentExtension
         + " of "
         + executable.getDeclaringClass().getSimpleName()
         + (executable instanceof Method m ? "#" + m.getName() : " (constructor)");
-  }
-
-  static boolean restAssuredPresent() {
-    return ReflectionSupport.tryToLoadClass(RestAssuredSupport.REQUEST_SPECIFICATION)
-        .toOptional()
-        .isPresent();
   }
 }
