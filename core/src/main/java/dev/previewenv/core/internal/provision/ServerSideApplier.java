@@ -17,7 +17,7 @@ final class ServerSideApplier implements Applier {
   @Override
   public HasMetadata apply(HasMetadata object) {
     return client
-        .resource(object)
+        .resource(ApplyDefaults.withProtocolDefaults(object))
         .fieldManager(Meta.FIELD_MANAGER)
         .forceConflicts()
         .serverSideApply();
