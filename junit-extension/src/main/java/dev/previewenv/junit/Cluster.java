@@ -4,24 +4,32 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The run's cluster: a provider and the client it gave. Stored in the root store before it
  * connects, so whatever the provider started is stopped at the end of the run even when connecting
- * failed half-way. Thread-safe.
+ * failed half-way. The provider is chosen and connected on first use only, so a run that never
+ * needs a client (attach mode with every service URL given) needs no cluster. Thread-safe.
  */
 final class Cluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
-  private final KubernetesClientProvider provider;
+  private final Supplier<KubernetesClientProvider> selection;
   private final Function<String, Optional<String>> settings;
+  // guarded by this
+  private KubernetesClientProvider provider;
   private KubernetesClient client;
   private RuntimeException failure;
 
-  Cluster(KubernetesClientProvider provider, Function<String, Optional<String>> settings) {
-    this.provider = provider;
+  /**
+   * @param selection chooses the provider; called once, on the first {@link #client()}
+   */
+  Cluster(
+      Supplier<KubernetesClientProvider> selection, Function<String, Optional<String>> settings) {
+    this.selection = selection;
     this.settings = settings;
   }
 
@@ -32,6 +40,7 @@ final class Cluster implements AutoCloseable {
         throw failure;
       }
       try {
+        provider = selection.get();
         client = provider.connect(settings);
         if (client == null) {
           throw new IllegalStateException(
@@ -51,7 +60,7 @@ final class Cluster implements AutoCloseable {
 
   /** Lets the provider make local images available to the cluster. */
   synchronized void loadImages(Collection<String> images) {
-    if (!images.isEmpty()) {
+    if (provider != null && !images.isEmpty()) {
       provider.loadImages(images);
     }
   }
@@ -63,7 +72,9 @@ final class Cluster implements AutoCloseable {
         client.close();
       }
     } finally {
-      provider.close();
+      if (provider != null) {
+        provider.close();
+      }
     }
   }
 }

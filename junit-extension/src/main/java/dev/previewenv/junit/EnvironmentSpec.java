@@ -1,5 +1,6 @@
 package dev.previewenv.junit;
 
+import dev.previewenv.core.Access;
 import dev.previewenv.core.Cleanup;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ImageOverride;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * @param readinessTimeout {@code null} for the provisioner's default, zero for no wait
  * @param ttl {@code null} for the provisioner's default
  * @param owner {@code null} for the provisioner's default
+ * @param access how injected URLs reach the services
  */
 record EnvironmentSpec(
     List<String> manifests,
@@ -48,7 +50,8 @@ record EnvironmentSpec(
     Duration readinessTimeout,
     boolean reuse,
     String owner,
-    Path diagnosticsDir) {
+    Path diagnosticsDir,
+    Access access) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
@@ -153,6 +156,7 @@ record EnvironmentSpec(
             true,
             problems);
     String owner = settings.get(PreviewEnvironment.OWNER).orElse(null);
+    Access access = access(annotation, settings, problems);
     Path diagnostics =
         wd.resolve(settings.get(PreviewEnvironment.DIAGNOSTICS_DIR).orElse("target/previewenv"))
             .normalize();
@@ -183,7 +187,8 @@ record EnvironmentSpec(
         readiness,
         reuse,
         owner,
-        diagnostics);
+        diagnostics,
+        access);
   }
 
   /** The environment's name, from prefix and branch. */
@@ -215,6 +220,7 @@ record EnvironmentSpec(
         Provisioner.forClient(client)
             .withCleanup(retention)
             .withDiagnosticsRoot(diagnosticsDir)
+            .withAccess(access)
             .withSecrets(
                 secrets.stream().map(EnvironmentSpec::secretSpec).toArray(SecretSpec[]::new));
     if (owner != null) {
@@ -241,6 +247,8 @@ record EnvironmentSpec(
         + ", manifests "
         + manifests
         + (images.isEmpty() ? "" : ", images " + images)
+        + ", access "
+        + accessName(access)
         + ")";
   }
 
@@ -327,6 +335,34 @@ record EnvironmentSpec(
         problems.add("image override \"" + entry + "\" from " + origin + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * The setting's spelling of {@code access}: {@code ingress}, {@code port-forward}, {@code auto}.
+   */
+  static String accessName(Access access) {
+    return access.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static Access access(
+      PreviewEnvironment annotation, Settings settings, List<String> problems) {
+    Optional<String> setting = settings.get(PreviewEnvironment.ACCESS);
+    if (setting.isEmpty()) {
+      return annotation.access();
+    }
+    String normalized = setting.get().strip().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (Access a : Access.values()) {
+      if (a.name().equals(normalized)) {
+        return a;
+      }
+    }
+    problems.add(
+        settings.origin(PreviewEnvironment.ACCESS)
+            + " is \""
+            + setting.get()
+            + "\": use ingress (ingress hosts; needs an ingress controller and DNS), port-forward"
+            + " (through the API server; works on any cluster) or auto");
+    return annotation.access();
   }
 
   private static Cleanup retention(

@@ -1,5 +1,6 @@
 package dev.previewenv.junit;
 
+import dev.previewenv.core.Access;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -33,9 +34,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and printed to standard error.
  *
  * <p><b>Injection.</b> Test constructors and methods may declare parameters of type {@link
- * dev.previewenv.core.Preview}, {@link io.fabric8.kubernetes.client.KubernetesClient} and, with
- * {@link ServiceUrl}, {@link java.net.URI}, {@link java.net.URL}, {@link String} and (when
- * RestAssured is on the classpath) {@code io.restassured.specification.RequestSpecification}.
+ * dev.previewenv.core.Preview}, {@link io.fabric8.kubernetes.client.KubernetesClient} (the run's
+ * client, with the environment's namespace as its default namespace; in attach mode connected only
+ * when a test asks for it) and, with {@link ServiceUrl}, {@link java.net.URI}, {@link
+ * java.net.URL}, {@link String} and (when RestAssured is on the classpath) {@code
+ * io.restassured.specification.RequestSpecification}.
+ *
+ * <p><b>Access.</b> Provisioned environments' URLs follow {@link #access()} (setting {@link
+ * #ACCESS}): ingress hosts, or port-forwards through the API server on 127.0.0.1 for clusters
+ * without ingress controller or DNS ({@code -Dpreviewenv.access=port-forward}).
  *
  * <p><b>Configuration.</b> Every attribute can be set or overridden by a setting; precedence,
  * lowest first: the annotation, JUnit configuration parameters ({@code junit-platform.properties}),
@@ -111,6 +118,13 @@ public @interface PreviewEnvironment {
 
   /** Setting: the folder diagnostics are written to; default {@code target/previewenv}. */
   String DIAGNOSTICS_DIR = "previewenv.diagnostics.dir";
+
+  /**
+   * Setting: how injected URLs and RestAssured specifications reach the services: {@code ingress},
+   * {@code port-forward} or {@code auto}; see {@link #access()}. Clusters without an ingress
+   * controller or DNS for the environment's hosts (CI and dev clusters) need {@code port-forward}.
+   */
+  String ACCESS = "previewenv.access";
 
   /** Setting: the kubeconfig file; default {@code KUBECONFIG}, then {@code ~/.kube/config}. */
   String KUBECONFIG = "previewenv.kubeconfig";
@@ -212,6 +226,17 @@ public @interface PreviewEnvironment {
    * false}: an existing environment of the same name is deleted first, so every run starts fresh.
    */
   boolean reuse() default false;
+
+  /**
+   * How {@link ServiceUrl} URLs (and the RestAssured specifications built from them) reach the
+   * services from the test JVM: {@link Access#INGRESS} (default) the environment's rewritten
+   * ingress hosts, as users see them; {@link Access#PORT_FORWARD} {@code http://127.0.0.1:<port>}
+   * of a port-forward through the API server to the Service (opened on first use, closed with the
+   * environment; works without ingress controller and DNS, and for services without an ingress);
+   * {@link Access#AUTO} the ingress host when the service's Ingress reports a load-balancer
+   * address, else port-forward. Not used in attach mode, whose URLs are in-cluster.
+   */
+  Access access() default Access.INGRESS;
 
   /** When the environment is deleted at the end of the run. */
   enum Retention {

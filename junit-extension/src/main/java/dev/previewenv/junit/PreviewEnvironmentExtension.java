@@ -2,6 +2,7 @@ package dev.previewenv.junit;
 
 import dev.previewenv.core.Preview;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
@@ -116,7 +117,8 @@ final class PreviewEnvironmentExtension
                             + " instead"));
       }
       if (type == KubernetesClient.class) {
-        return env.client();
+        // the run's client, its default namespace the environment's; closed with the run
+        return env.client().adapt(NamespacedKubernetesClient.class).inNamespace(env.namespace());
       }
       throw new ParameterResolutionException(
           "Cannot inject "
@@ -226,14 +228,14 @@ final class PreviewEnvironmentExtension
   }
 
   private static Cluster cluster(Store root, Settings settings) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
     return root.getOrComputeIfAbsent(
         CLUSTER_KEY,
         k ->
             new Cluster(
-                ClusterSelection.select(
-                    settings,
-                    Path.of(System.getProperty("user.home")),
-                    Thread.currentThread().getContextClassLoader()),
+                () ->
+                    ClusterSelection.select(
+                        settings, Path.of(System.getProperty("user.home")), loader),
                 settings::get),
         Cluster.class);
   }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * parameter of type {@link java.net.URI}, {@link java.net.URL}, {@link String}, or RestAssured's
  * {@code RequestSpecification} (base URI and base path set to the service's URL).
  *
- * <p>Provisioned environments: the first ingress route leading to the service. Attach mode:
- * in-cluster URLs (see {@link PreviewEnvironment}). An unknown service fails the test with the
- * services that are known.
+ * <p>Provisioned environments: by {@link PreviewEnvironment#access()}, the first ingress route
+ * leading to the service or a port-forward to it on 127.0.0.1. Attach mode: in-cluster URLs (see
+ * {@link PreviewEnvironment}). An unknown service fails the test with the services that are known.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)

@@ -1,9 +1,11 @@
 package dev.previewenv.junit;
 
+import dev.previewenv.core.Access;
 import dev.previewenv.core.Cleanup;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.Preview;
+import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.Provisioner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -93,20 +95,28 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
   @Override
   public URI url(String service) {
     Preview p = preview().orElseThrow(() -> new IllegalStateException("not provisioned"));
-    Map<String, List<URI>> urls = p.urlsByService();
-    List<URI> candidates = urls.get(service);
-    if (candidates == null || candidates.isEmpty()) {
-      throw new UnknownServiceException(
-          "No ingress route of environment "
-              + p.namespace()
-              + " leads to service \""
-              + service
-              + "\"; services with routes: "
-              + (urls.isEmpty() ? "none" : String.join(", ", new TreeMap<>(urls).keySet()))
-              + ". Use one of them in @ServiceUrl, or add an Ingress rule for the service to the"
-              + " manifests");
+    if (spec.access() == Access.INGRESS) {
+      Map<String, List<URI>> urls = p.urlsByService();
+      List<URI> candidates = urls.get(service);
+      if (candidates == null || candidates.isEmpty()) {
+        throw new UnknownServiceException(
+            "No ingress route of environment "
+                + p.namespace()
+                + " leads to service \""
+                + service
+                + "\"; services with routes: "
+                + (urls.isEmpty() ? "none" : String.join(", ", new TreeMap<>(urls).keySet()))
+                + ". Use one of them in @ServiceUrl, add an Ingress rule for the service to the"
+                + " manifests, or reach it through the API server with "
+                + PreviewEnvironment.ACCESS
+                + "=port-forward");
+      }
     }
-    return candidates.get(0);
+    try {
+      return p.url(service);
+    } catch (PreviewEnvException e) {
+      throw new UnknownServiceException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -27,12 +27,19 @@ interface TestEnvironment {
   /** Records that a test using the environment failed. */
   void markFailed();
 
-  /** A service the environment does not know; the message lists the known ones. */
+  /**
+   * A service the environment has no URL for (unknown, or unreachable by the access mode); the
+   * message says why and what to do.
+   */
   final class UnknownServiceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     UnknownServiceException(String message) {
       super(message);
+    }
+
+    UnknownServiceException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,30 @@ class AttachModeTest {
     void test(@ServiceUrl("payments") URI payments) {}
   }
 
+  /** A cluster provider that must not be used: attach mode with given URLs needs no cluster. */
+  public static final class NoClusterHere implements KubernetesClientProvider {
+    @Override
+    public KubernetesClient connect(Function<String, Optional<String>> settings) {
+      throw new IllegalStateException("no cluster here: connect was called");
+    }
+  }
+
+  @PreviewEnvironment(manifests = "classpath:previewenv/shop.yaml")
+  static class OnlyUrls {
+    @Test
+    void urls(@ServiceUrl("catalog") URI catalog, TestReporter reporter) {
+      reporter.publishEntry("catalog", catalog.toString());
+    }
+  }
+
+  @PreviewEnvironment(manifests = "classpath:previewenv/shop.yaml")
+  static class WantsClient {
+    @Test
+    void test(KubernetesClient client, TestReporter reporter) {
+      reporter.publishEntry("namespace", client.getNamespace());
+    }
+  }
+
   private EngineExecutionResults attach(Class<?> fixture, Map<String, String> extra) {
     var request =
         cluster.request(fixture).configurationParameter(PreviewEnvironment.NAMESPACE, "shop-pr-7");
@@ -116,6 +142,38 @@ class AttachModeTest {
                 .getMetadata()
                 .getDeletionTimestamp())
         .isNull();
+  }
+
+  @Test
+  void givenServiceUrlsNeedNoClusterUntilATestAsksForTheClient() {
+    Map<String, String> noCluster =
+        Map.of(
+            PreviewEnvironment.CLUSTER_PROVIDER,
+            NoClusterHere.class.getName(),
+            PreviewEnvironment.SERVICE_URL_PREFIX + "catalog",
+            "http://10.43.0.17:8080");
+
+    EngineExecutionResults urls = attach(OnlyUrls.class, noCluster);
+    urls.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    assertThat(LifecycleTest.entries(urls).get(0))
+        .containsEntry("catalog", "http://10.43.0.17:8080");
+
+    attach(WantsClient.class, noCluster)
+        .testEvents()
+        .assertThatEvents()
+        .haveExactly(
+            1,
+            event(
+                finishedWithFailure(
+                    message(m -> m.contains("no cluster here: connect was called")))));
+  }
+
+  @Test
+  void injectedClientDefaultsToTheEnvironmentsNamespace() {
+    EngineExecutionResults results = attach(WantsClient.class, Map.of());
+
+    results.testEvents().assertStatistics(s -> s.succeeded(1));
+    assertThat(LifecycleTest.entries(results).get(0)).containsEntry("namespace", "shop-pr-7");
   }
 
   @Test
