@@ -26,8 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the example services and the E2E image as Docker containers, all on the host network with
- * ports on 127.0.0.1, and checks what the image reports: exit code, termination-message JSON and
- * JUnit XML. Needs the docker CLI, an engine and the images (built with {@code
+ * ports on 127.0.0.1, the image in attach mode ({@code PREVIEWENV_NAMESPACE} and the service URLs
+ * set, no cluster anywhere), and checks what the image reports: exit code, termination-message JSON
+ * and JUnit XML. Needs the docker CLI, an engine and the images (built with {@code
  * PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw install -pl
  * examples,e2e-suite,e2e-image -am}); never pulls.
  */
@@ -89,7 +90,7 @@ class E2eImageIT {
     assertThat(summary.get("status").asString()).isEqualTo("PASSED");
     assertThat(summary.get("tests").get("succeeded").asInt()).isEqualTo(5);
     assertThat(summary.get("tests").get("aborted").asInt())
-        .as("AdminProtectionE2E skips without PREVIEWENV_NAMESPACE")
+        .as("AdminProtectionE2E skips: attach mode without kubeconfig or service account")
         .isEqualTo(1);
     assertThat(summary.get("failures").size()).isZero();
     String xml = xml(dir);
@@ -167,6 +168,9 @@ class E2eImageIT {
         container,
         "--network",
         "host",
+        // attach mode as in the E2E Job, but no cluster: the URLs are given, nothing is looked up
+        "-e",
+        "PREVIEWENV_NAMESPACE=" + run,
         "-e",
         "PREVIEWENV_SERVICE_URL_CATALOG=http://127.0.0.1:" + catalogPort,
         "-e",

@@ -3,30 +3,32 @@ package dev.previewenv.e2e;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.previewenv.junit.ServiceUrl;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 /** Every service of the stack is up and says so on {@code /health}. */
+@ExampleStack
 class HealthE2E {
 
   @Test
-  void catalogIsUp() {
-    assertUp("catalog", StackUrls.catalog());
+  void catalogIsUp(@ServiceUrl("catalog") RequestSpecification catalog) {
+    assertUp("catalog", catalog);
   }
 
   @Test
-  void ordersIsUp() {
-    assertUp("orders", StackUrls.orders());
+  void ordersIsUp(@ServiceUrl("orders") RequestSpecification orders) {
+    assertUp("orders", orders);
   }
 
   @Test
-  void adminIsUp() {
-    assertUp("admin", StackUrls.admin());
+  void adminIsUp(@ServiceUrl("admin") RequestSpecification admin) {
+    assertUp("admin", admin);
   }
 
-  private static void assertUp(String service, String baseUrl) {
-    Health.awaitUp(service, baseUrl);
-    given()
-        .baseUri(baseUrl)
+  private static void assertUp(String service, RequestSpecification spec) {
+    Health.awaitUp(service, spec);
+    given(spec)
         .when()
         .get("/health")
         .then()

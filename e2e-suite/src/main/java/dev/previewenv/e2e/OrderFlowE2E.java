@@ -6,32 +6,40 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.previewenv.junit.ServiceUrl;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A flow across two services: orders asks the catalog before it accepts an order. */
+@ExampleStack
 class OrderFlowE2E {
 
+  private final RequestSpecification catalog;
+  private final RequestSpecification orders;
+
+  OrderFlowE2E(
+      @ServiceUrl("catalog") RequestSpecification catalog,
+      @ServiceUrl("orders") RequestSpecification orders) {
+    this.catalog = catalog;
+    this.orders = orders;
+  }
+
   @BeforeAll
-  static void stackIsUp() {
-    Health.awaitUp("catalog", StackUrls.catalog());
-    Health.awaitUp("orders", StackUrls.orders());
+  static void stackIsUp(
+      @ServiceUrl("catalog") RequestSpecification catalog,
+      @ServiceUrl("orders") RequestSpecification orders) {
+    Health.awaitUp("catalog", catalog);
+    Health.awaitUp("orders", orders);
   }
 
   @Test
   void orderForCatalogProductIsAcceptedAndCanBeReadBack() {
     String productId =
-        given()
-            .baseUri(StackUrls.catalog())
-            .get("/products")
-            .then()
-            .statusCode(200)
-            .extract()
-            .path("[0].id");
+        given(catalog).get("/products").then().statusCode(200).extract().path("[0].id");
     int price =
-        given()
-            .baseUri(StackUrls.catalog())
+        given(catalog)
             .get("/products/" + productId)
             .then()
             .statusCode(200)
@@ -39,8 +47,7 @@ class OrderFlowE2E {
             .path("priceCents");
 
     String orderId =
-        given()
-            .baseUri(StackUrls.orders())
+        given(orders)
             .contentType(ContentType.JSON)
             .body("{\"productId\":\"" + productId + "\",\"quantity\":2}")
             .when()
@@ -52,8 +59,7 @@ class OrderFlowE2E {
             .extract()
             .path("id");
 
-    given()
-        .baseUri(StackUrls.orders())
+    given(orders)
         .when()
         .get("/orders/" + orderId)
         .then()
@@ -61,13 +67,12 @@ class OrderFlowE2E {
         .body("productId", equalTo(productId))
         .body("quantity", equalTo(2))
         .body("totalCents", equalTo(2 * price));
-    given().baseUri(StackUrls.orders()).get("/stats").then().body("orders", greaterThan(0));
+    given(orders).get("/stats").then().body("orders", greaterThan(0));
   }
 
   @Test
   void orderForUnknownProductIsRejectedWith422() {
-    given()
-        .baseUri(StackUrls.orders())
+    given(orders)
         .contentType(ContentType.JSON)
         .body("{\"productId\":\"no-such-product\",\"quantity\":1}")
         .when()
