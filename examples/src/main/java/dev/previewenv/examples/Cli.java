@@ -1,0 +1,323 @@
+package dev.previewenv.examples;
+
+import dev.previewenv.core.Access;
+import dev.previewenv.core.Cleanup;
+import dev.previewenv.core.EnvironmentInfo;
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.JanitorReport;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.Plan;
+import dev.previewenv.core.Preview;
+import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.Provisioner;
+import dev.previewenv.examples.http.Json;
+import dev.previewenv.examples.load.LoadHarness;
+import dev.previewenv.examples.load.LoadReport;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The example stack from the command line, built on PreviewEnv's core: {@code up}, {@code down},
+ * {@code janitor} and the load/performance harness {@code load} (see {@link CliArgs#USAGE}). Exit
+ * codes: 0 done, 1 failed (the message says why), 2 wrong usage or no cluster.
+ *
+ * <pre>
+ * ./mvnw -q exec:java -pl examples -Dexec.mainClass=dev.previewenv.examples.Cli \
+ *     -Dexec.args="load feature/login --requests 500 --concurrency 8"
+ * </pre>
+ */
+public final class Cli {
+  /** How long one request of the load harness may take. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  private final InputStream in;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Function<CliArgs.Cluster, KubernetesClient> connector;
+  private final Path workingDirectory;
+
+  Cli(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Function<CliArgs.Cluster, KubernetesClient> connector,
+      Path workingDirectory) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+    this.connector = connector;
+    this.workingDirectory = workingDirectory;
+  }
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    Cli cli =
+        new Cli(
+            System.in,
+            System.out,
+            System.err,
+            Kubeconfig::connect,
+            Path.of(System.getProperty("user.dir")));
+    System.exit(cli.run(args));
+  }
+
+  /** Runs the command line; returns the exit code. */
+  int run(String... args) {
+    CliArgs parsed;
+    try {
+      parsed = CliArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("Cli: " + e.getMessage());
+      err.println(CliArgs.USAGE);
+      return 2;
+    }
+    if (parsed instanceof CliArgs.Help) {
+      out.println(CliArgs.USAGE);
+      return 0;
+    }
+    try {
+      if (parsed instanceof CliArgs.Up up) {
+        return withClient(up.cluster(), true, (c, deploy) -> up(c, deploy, up));
+      }
+      if (parsed instanceof CliArgs.Down down) {
+        return withClient(down.cluster(), false, (c, deploy) -> down(c, down));
+      }
+      if (parsed instanceof CliArgs.Janitor janitor) {
+        return withClient(janitor.cluster(), false, (c, deploy) -> janitor(c, janitor));
+      }
+      CliArgs.Load load = (CliArgs.Load) parsed;
+      return withClient(load.cluster(), true, (c, deploy) -> load(c, deploy, load));
+    } catch (Kubeconfig.NoClusterException | UsageException e) {
+      err.println("Cli: " + e.getMessage());
+      return 2;
+    } catch (PreviewEnvException | IllegalStateException e) {
+      err.println("Cli: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int withClient(
+      CliArgs.Cluster cluster,
+      boolean needsManifests,
+      BiFunction<KubernetesClient, Path, Integer> command) {
+    // before connecting: a wrong path fails at once
+    Path deploy = needsManifests ? deployDirectory(cluster) : null;
+    try (KubernetesClient client = connector.apply(cluster)) {
+      return command.apply(client, deploy);
+    }
+  }
+
+  // ---- commands --------------------------------------------------------------------------
+
+  private int up(KubernetesClient client, Path deploy, CliArgs.Up up) {
+    EnvironmentName name = EnvironmentName.forBranch(up.branch());
+    Plan plan = plan(deploy, name, "preview", up.images());
+    Provisioner provisioner =
+        Provisioner.forClient(client).withCleanup(Cleanup.NEVER).withAccess(up.access());
+    Preview preview = provisioner.up(plan);
+    try {
+      out.println("Environment " + name + " is up: namespace " + preview.namespace());
+      for (String service : new TreeSet<>(preview.urlsByService().keySet())) {
+        out.println("  " + service + ": " + preview.url(service));
+      }
+      if (up.access() != Access.INGRESS) {
+        out.println(
+            "Port-forwards to 127.0.0.1 are open until you press Enter (or stop this process).");
+        out.flush();
+        awaitEnter();
+      }
+    } finally {
+      preview.close(); // Cleanup.NEVER: closes port-forwards, keeps the environment
+    }
+    out.println(
+        "The environment stays until \"Cli down "
+            + up.branch()
+            + "\" or the janitor removes it after its TTL.");
+    return 0;
+  }
+
+  private int down(KubernetesClient client, CliArgs.Down down) {
+    EnvironmentName name = EnvironmentName.forBranch(down.branch());
+    if (client.namespaces().withName(name.value()).get() == null) {
+      out.println("No environment " + name + " (branch " + down.branch() + "): nothing to delete.");
+      return 0;
+    }
+    Provisioner.forClient(client).down(name);
+    out.println("Environment " + name + " deleted; its namespace is gone.");
+    return 0;
+  }
+
+  private int janitor(KubernetesClient client, CliArgs.Janitor janitor) {
+    JanitorReport report =
+        Provisioner.forClient(client).janitor().withDryRun(janitor.dryRun()).gc(Instant.now());
+    for (JanitorReport.Removal r : report.removals()) {
+      EnvironmentInfo e = r.environment();
+      out.println(
+          (report.dryRun() ? "would delete " : r.deleted() ? "deleted " : "could not delete ")
+              + e.namespace()
+              + e.branch().map(b -> " (branch " + b + ")").orElse("")
+              + e.owner().map(o -> " owner " + o).orElse("")
+              + ": "
+              + r.reason());
+    }
+    out.println(
+        "Janitor"
+            + (report.dryRun() ? " (dry run)" : "")
+            + ": "
+            + report.removals().size()
+            + " selected, "
+            + report.deleted().size()
+            + " deleted, "
+            + report.kept().size()
+            + " kept, "
+            + report.problems().size()
+            + " problems");
+    report.problems().forEach(p -> err.println("problem: " + p));
+    boolean failedDeletion = report.removals().stream().anyMatch(r -> !r.deleted());
+    return report.problems().isEmpty() && (report.dryRun() || !failedDeletion) ? 0 : 1;
+  }
+
+  private int load(KubernetesClient client, Path deploy, CliArgs.Load load) {
+    EnvironmentName name = EnvironmentName.forBranch("load", load.branch());
+    Plan plan = plan(deploy, name, "load", load.images());
+    Provisioner provisioner =
+        Provisioner.forClient(client)
+            .withCleanup(Cleanup.ALWAYS)
+            .withAccess(Access.PORT_FORWARD)
+            .withTtl(Duration.ofHours(1));
+    LoadReport report;
+    try (Preview preview = provisioner.up(plan)) {
+      URI catalog = preview.url("catalog");
+      URI orders = preview.url("orders");
+      out.println(
+          "Environment "
+              + name
+              + " is up; load through port-forwards: catalog "
+              + catalog
+              + ", orders "
+              + orders);
+      String product = firstProduct(catalog);
+      List<LoadHarness.Step> steps =
+          List.of(
+              new LoadHarness.Step(
+                  "GET catalog /products",
+                  HttpRequest.newBuilder(catalog.resolve("/products")).build(),
+                  200),
+              new LoadHarness.Step(
+                  "GET catalog /products/" + product,
+                  HttpRequest.newBuilder(catalog.resolve("/products/" + product)).build(),
+                  200),
+              new LoadHarness.Step(
+                  "POST orders /orders",
+                  HttpRequest.newBuilder(orders.resolve("/orders"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              Json.write(Map.of("productId", product, "quantity", 1))))
+                      .build(),
+                  201));
+      report = new LoadHarness(load.requests(), load.concurrency(), REQUEST_TIMEOUT).run(steps);
+      out.print(report.render());
+      out.println("Tearing down " + name);
+    }
+    out.println("Environment " + name + " deleted.");
+    return report.failed() == 0 ? 0 : 1;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private static Plan plan(Path deploy, EnvironmentName name, String overlay, List<String> images) {
+    Path dir = deploy.resolve("overlays").resolve(overlay);
+    return Plan.builder(name).source(ManifestSource.kustomize(dir)).images(images).build();
+  }
+
+  private Path deployDirectory(CliArgs.Cluster cluster) {
+    if (cluster.deploy().isPresent()) {
+      Path given = workingDirectory.resolve(cluster.deploy().get()).normalize();
+      if (!Files.isDirectory(given.resolve("overlays"))) {
+        throw new UsageException(
+            "--deploy " + given + " has no overlays folder; give the examples' deploy folder");
+      }
+      return given;
+    }
+    for (Path candidate :
+        List.of(workingDirectory.resolve("deploy"), workingDirectory.resolve("examples/deploy"))) {
+      if (Files.isDirectory(candidate.resolve("overlays").resolve("preview"))) {
+        return candidate.normalize();
+      }
+    }
+    throw new UsageException(
+        "cannot find the example manifests (deploy/overlays/preview) below "
+            + workingDirectory
+            + "; run from the repository root or the examples folder, or give --deploy <dir>");
+  }
+
+  private static String firstProduct(URI catalog) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(catalog.resolve("/products")).timeout(REQUEST_TIMEOUT).build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "catalog answered GET /products with "
+                + response.statusCode()
+                + " through the port-forward "
+                + catalog
+                + "; expected 200 and a product list");
+      }
+      Object parsed = Json.parse(response.body());
+      if (parsed instanceof List<?> list
+          && !list.isEmpty()
+          && list.get(0) instanceof Map<?, ?> first
+          && first.get("id") instanceof String id) {
+        return id;
+      }
+      throw new IllegalStateException(
+          "catalog's GET /products through "
+              + catalog
+              + " returned no product with an id; the load mix needs one");
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "catalog did not answer GET /products through the port-forward " + catalog + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking the catalog for a product", e);
+    }
+  }
+
+  private void awaitEnter() {
+    try {
+      new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      err.println("Cli: cannot read standard input (" + e + "); closing the port-forwards");
+    }
+  }
+
+  /** Wrong usage found after parsing (e.g. a missing folder); exit code 2. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

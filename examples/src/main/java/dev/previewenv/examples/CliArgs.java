@@ -1,0 +1,224 @@
+package dev.previewenv.examples;
+
+import dev.previewenv.core.Access;
+import dev.previewenv.examples.load.LoadHarness;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The parsed command line of {@link Cli}. Parsing checks everything; running checks nothing. */
+sealed interface CliArgs {
+
+  /** What every command that talks to a cluster takes. */
+  record Cluster(Optional<Path> kubeconfig, Optional<String> context, Optional<Path> deploy) {}
+
+  /** {@code up <branch> [--images a=b,...] [--access ingress|port-forward|auto]}. */
+  record Up(String branch, List<String> images, Access access, Cluster cluster) implements CliArgs {
+    public Up {
+      images = List.copyOf(images);
+    }
+  }
+
+  /** {@code down <branch>}. */
+  record Down(String branch, Cluster cluster) implements CliArgs {}
+
+  /** {@code janitor [--dry-run]}. */
+  record Janitor(boolean dryRun, Cluster cluster) implements CliArgs {}
+
+  /** {@code load <branch> [--requests N] [--concurrency C] [--images a=b,...]}. */
+  record Load(String branch, int requests, int concurrency, List<String> images, Cluster cluster)
+      implements CliArgs {
+    public Load {
+      images = List.copyOf(images);
+    }
+  }
+
+  /** {@code help}, {@code --help}, {@code -h}. */
+  record Help() implements CliArgs {}
+
+  /** Default number of requests of {@code load}. */
+  int DEFAULT_REQUESTS = 500;
+
+  /** Default concurrency of {@code load}. */
+  int DEFAULT_CONCURRENCY = 8;
+
+  String USAGE =
+      String.join(
+          System.lineSeparator(),
+          "Usage: Cli <command> [options]",
+          "  up <branch> [--images name=image,...] [--access ingress|port-forward|auto]",
+          "      provision the example stack (deploy/overlays/preview) for the branch; prints the",
+          "      namespace and URLs (port-forward: forwards until Enter); kept until down or TTL",
+          "  down <branch>             delete the branch's environment and wait until it is gone",
+          "  janitor [--dry-run]       delete environments whose TTL passed",
+          "  load <branch> [--requests N] [--concurrency C] [--images name=image,...]",
+          "      provision deploy/overlays/load (2 replicas), send N requests (default "
+              + DEFAULT_REQUESTS
+              + ", at most "
+              + LoadHarness.MAX_REQUESTS
+              + ") with C in flight (default "
+              + DEFAULT_CONCURRENCY
+              + ")",
+          "      to catalog and orders through port-forwards on 127.0.0.1, report throughput and",
+          "      latency percentiles, tear down",
+          "Options of every command: --kubeconfig <file> (default KUBECONFIG, ~/.kube/config),",
+          "  --context <name>, --deploy <dir> (default deploy or examples/deploy)");
+
+  /**
+   * Parses {@code args}; options may be given as {@code --name value} or {@code --name=value}.
+   *
+   * @throws IllegalArgumentException saying what is wrong, for the usage message
+   */
+  static CliArgs parse(String... args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("no command given");
+    }
+    String command = args[0];
+    if (Set.of("help", "--help", "-h").contains(command)) {
+      return new Help();
+    }
+    List<String> positional = new ArrayList<>();
+    Map<String, String> options = new LinkedHashMap<>();
+    Set<String> flags = Set.of("--dry-run");
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        positional.add(a);
+        continue;
+      }
+      String name = a;
+      String value;
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else if (flags.contains(a)) {
+        value = "true";
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("option " + a + " needs a value");
+      }
+      if (options.put(name, value) != null) {
+        throw new IllegalArgumentException("option " + name + " is given twice");
+      }
+    }
+    Cluster cluster =
+        new Cluster(
+            Optional.ofNullable(options.remove("--kubeconfig")).map(Path::of),
+            Optional.ofNullable(options.remove("--context")),
+            Optional.ofNullable(options.remove("--deploy")).map(Path::of));
+    CliArgs parsed =
+        switch (command) {
+          case "up" ->
+              new Up(
+                  branch(command, positional),
+                  images(options.remove("--images")),
+                  access(options.remove("--access")),
+                  cluster);
+          case "down" -> new Down(branch(command, positional), cluster);
+          case "janitor" -> {
+            none(command, positional);
+            String dry = options.remove("--dry-run");
+            if (dry != null && !dry.equals("true") && !dry.equals("false")) {
+              throw new IllegalArgumentException("--dry-run is a flag; it takes no value");
+            }
+            yield new Janitor("true".equals(dry), cluster);
+          }
+          case "load" ->
+              new Load(
+                  branch(command, positional),
+                  number(
+                      options.remove("--requests"),
+                      "--requests",
+                      DEFAULT_REQUESTS,
+                      LoadHarness.MAX_REQUESTS),
+                  number(
+                      options.remove("--concurrency"),
+                      "--concurrency",
+                      DEFAULT_CONCURRENCY,
+                      LoadHarness.MAX_CONCURRENCY),
+                  images(options.remove("--images")),
+                  cluster);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown command \"" + command + "\": use up, down, janitor, load or help");
+        };
+    if (!options.isEmpty()) {
+      throw new IllegalArgumentException(
+          "command " + command + " has no option " + String.join(", ", options.keySet()));
+    }
+    return parsed;
+  }
+
+  private static String branch(String command, List<String> positional) {
+    if (positional.size() != 1) {
+      throw new IllegalArgumentException(
+          command
+              + " takes exactly one branch, e.g. \""
+              + command
+              + " feature/login\"; got "
+              + (positional.isEmpty() ? "none" : positional));
+    }
+    return positional.get(0);
+  }
+
+  private static void none(String command, List<String> positional) {
+    if (!positional.isEmpty()) {
+      throw new IllegalArgumentException(command + " takes no arguments; got " + positional);
+    }
+  }
+
+  private static List<String> images(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    List<String> images = new ArrayList<>();
+    for (String s : value.split(",")) {
+      if (!s.isBlank()) {
+        images.add(s.strip());
+      }
+    }
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--images is empty: give name=image pairs, e.g."
+              + " previewenv-examples/orders=registry.example.com/orders:sha-1f2e");
+    }
+    return images;
+  }
+
+  private static Access access(String value) {
+    if (value == null) {
+      return Access.INGRESS;
+    }
+    String normalized = value.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (Access a : Access.values()) {
+      if (a.name().equals(normalized)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--access \"" + value + "\" is not one of ingress, port-forward, auto");
+  }
+
+  private static int number(String value, String option, int fallback, int max) {
+    if (value == null) {
+      return fallback;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " \"" + value + "\" is not a whole number");
+    }
+    if (n < 1 || n > max) {
+      throw new IllegalArgumentException(option + " must be 1 to " + max + ", was " + n);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.previewenv.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.testing.RealCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line on a real cluster: {@code load} provisions the load overlay (2 replicas each),
+ * drives a small bounded run through port-forwards and tears down; {@code up --access port-forward}
+ * then {@code down}. Needs the example images in the local Docker engine, whose images the
+ * cluster's kubelet runs (never pulled).
+ */
+@RealCluster
+class CliIT {
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+  private static final String LOAD_BRANCH = "it/load-" + RUN;
+  private static final String UP_BRANCH = "it/cli-" + RUN;
+
+  @BeforeAll
+  static void imagesArePresent() throws Exception {
+    for (String service : List.of("catalog", "orders", "admin")) {
+      String image = "previewenv-examples/" + service + ":local";
+      Process p =
+          new ProcessBuilder("docker", "image", "inspect", "--format", "{{.Id}}", image)
+              .redirectErrorStream(true)
+              .start();
+      p.getInputStream().readAllBytes();
+      boolean done = p.waitFor(30, TimeUnit.SECONDS);
+      Assumptions.assumeTrue(
+          done && p.exitValue() == 0,
+          "image "
+              + image
+              + " is not in the local Docker engine (never pulled); build it:"
+              + " PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw -B -o install"
+              + " -DskipTests -pl examples -am");
+    }
+  }
+
+  @AfterAll
+  static void leaveNothingBehind(KubernetesClient client) {
+    for (String ns :
+        List.of(
+            EnvironmentName.forBranch("load", LOAD_BRANCH).value(),
+            EnvironmentName.forBranch(UP_BRANCH).value())) {
+      if (client.namespaces().withName(ns).get() != null) {
+        client.namespaces().withName(ns).delete();
+      }
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        new Cli(
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Kubeconfig::connect,
+                Path.of("").toAbsolutePath())
+            .run(args);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String kubeconfig() {
+    return RealCluster.Extension.kubeconfig().orElseThrow().toString();
+  }
+
+  @Test
+  void loadReportsThroughputAndPercentilesOfABoundedRunAndTearsDown(KubernetesClient client) {
+    String ns = EnvironmentName.forBranch("load", LOAD_BRANCH).value();
+
+    Run run =
+        cli(
+            "load",
+            LOAD_BRANCH,
+            "--requests",
+            "50",
+            "--concurrency",
+            "4",
+            "--kubeconfig",
+            kubeconfig());
+
+    assertThat(run.code()).as("exit code; out:\n" + run.out() + "\nerr:\n" + run.err()).isZero();
+    assertThat(run.out())
+        .contains(
+            "Environment " + ns + " is up; load through port-forwards: catalog http://127.0.0.1:")
+        .contains("requests 50 (concurrency 4): 50 ok, 0 failed in ")
+        .containsPattern("throughput \\d+\\.\\d requests/s")
+        .containsPattern(
+            "latency ms: p50 \\d+\\.\\d, p90 \\d+\\.\\d, p99 \\d+\\.\\d, max \\d+\\.\\d")
+        .contains("Environment " + ns + " deleted.");
+    assertThat(client.namespaces().withName(ns).get()).as("namespace after load").isNull();
+  }
+
+  @Test
+  void upWithPortForwardThenDown(KubernetesClient client) {
+    String ns = EnvironmentName.forBranch(UP_BRANCH).value();
+
+    Run up = cli("up", UP_BRANCH, "--access", "port-forward", "--kubeconfig", kubeconfig());
+
+    assertThat(up.code()).as("up; out:\n" + up.out() + "\nerr:\n" + up.err()).isZero();
+    assertThat(up.out())
+        .contains("Environment " + ns + " is up: namespace " + ns)
+        .containsPattern("catalog: http://127\\.0\\.0\\.1:\\d+");
+    assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+        .allSatisfy(d -> assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1));
+
+    Run down = cli("down", UP_BRANCH, "--kubeconfig", kubeconfig());
+
+    assertThat(down.code()).as("down; err:\n" + down.err()).isZero();
+    assertThat(down.out()).contains("Environment " + ns + " deleted; its namespace is gone.");
+    assertThat(client.namespaces().withName(ns).get()).isNull();
+  }
+}

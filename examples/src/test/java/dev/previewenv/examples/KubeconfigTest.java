@@ -1,0 +1,119 @@
+package dev.previewenv.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KubeconfigTest {
+  @TempDir Path home;
+
+  static final CliArgs.Cluster NOTHING_GIVEN =
+      new CliArgs.Cluster(Optional.empty(), Optional.empty(), Optional.empty());
+
+  @Test
+  void withoutAnyKubeconfigSaysHowToGetACluster() {
+    assertThatThrownBy(() -> Kubeconfig.connect(NOTHING_GIVEN, k -> null, home))
+        .isInstanceOf(Kubeconfig.NoClusterException.class)
+        .hasMessageContaining("No Kubernetes cluster is configured")
+        .hasMessageContaining(home.resolve(".kube/config").toString())
+        .hasMessageContaining("--kubeconfig")
+        .hasMessageContaining("kind create cluster");
+  }
+
+  @Test
+  void missingKubeconfigFileFromKubeconfigVariableIsNamed() {
+    Map<String, String> env = Map.of("KUBECONFIG", home.resolve("nope") + ":/elsewhere");
+
+    assertThatThrownBy(() -> Kubeconfig.connect(NOTHING_GIVEN, env::get, home))
+        .isInstanceOf(Kubeconfig.NoClusterException.class)
+        .hasMessageContaining("The kubeconfig " + home.resolve("nope") + " does not exist");
+  }
+
+  @Test
+  void unreachableClusterFailsAtOnceNamingItsAddress() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Path kubeconfig = kubeconfig("http://127.0.0.1:" + closed);
+
+    assertThatThrownBy(
+            () ->
+                Kubeconfig.connect(
+                    new CliArgs.Cluster(
+                        Optional.of(kubeconfig), Optional.empty(), Optional.empty()),
+                    k -> null,
+                    home))
+        .isInstanceOf(Kubeconfig.NoClusterException.class)
+        .hasMessageContaining("The cluster at http://127.0.0.1:" + closed)
+        .hasMessageContaining("does not answer")
+        .hasMessageContaining("Is it running?");
+  }
+
+  @Test
+  void unknownContextIsRefused() throws Exception {
+    Path kubeconfig = kubeconfig("http://127.0.0.1:1");
+
+    assertThatThrownBy(
+            () ->
+                Kubeconfig.connect(
+                    new CliArgs.Cluster(
+                        Optional.of(kubeconfig), Optional.of("prod"), Optional.empty()),
+                    k -> null,
+                    home))
+        .isInstanceOf(Kubeconfig.NoClusterException.class)
+        .hasMessageContaining("has no context \"prod\"");
+  }
+
+  @Test
+  void cliExitsWithTwoAndTheMessageWhenThereIsNoCluster() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Cli cli =
+        new Cli(
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            c -> Kubeconfig.connect(c, k -> null, home),
+            Path.of(""));
+
+    int code = cli.run("janitor");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("Cli: No Kubernetes cluster is configured");
+  }
+
+  private Path kubeconfig(String server) throws Exception {
+    Path file = home.resolve("kubeconfig");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: c",
+            "  cluster: {server: \"" + server + "\"}",
+            "contexts:",
+            "- name: c",
+            "  context: {cluster: c, user: u}",
+            "current-context: c",
+            "users:",
+            "- name: u",
+            "  user: {token: not-a-secret}",
+            ""));
+    return file;
+  }
+}
