@@ -200,21 +200,22 @@ public final class E2eResults {
     }
     StringBuilder out = new StringBuilder(Math.min(log.length(), 1 << 16));
     boolean inBlock = false;
-    for (String line : log.split("\n", -1)) {
+    String[] lines = log.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
       String s = line.strip();
+      String newline = i < lines.length - 1 ? "\n" : "";
       if (s.startsWith(BEGIN)) {
         inBlock = true;
         out.append("[JUnit XML report ")
             .append(s.substring(BEGIN.length()).strip())
-            .append(" handed over]\n");
-      } else if (inBlock && s.equals(END)) {
-        inBlock = false;
-      } else if (!inBlock) {
-        out.append(line).append('\n');
+            .append(" handed over]")
+            .append(newline);
+      } else if (inBlock) {
+        inBlock = !s.equals(END);
+      } else {
+        out.append(line).append(newline);
       }
-    }
-    if (!log.endsWith("\n") && out.length() > 0) {
-      out.setLength(out.length() - 1);
     }
     return out.toString();
   }
