@@ -65,15 +65,7 @@ class E2eJobRunnerTest {
   }
 
   void start(String minor, SimulatorOptions options) {
-    kube.server()
-        .expect()
-        .get()
-        .withPath("/version")
-        .andReturn(
-            200,
-            Map.of(
-                "major", "1", "minor", minor, "gitVersion", "v1." + minor.replace("+", "") + ".3"))
-        .always();
+    E2eJobSpecTest.serverVersion(kube, minor);
     sim = ControllerSimulator.start(kube, options);
     client
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -335,6 +327,8 @@ class E2eJobRunnerTest {
         new dev.previewenv.core.internal.job.E2eJobRunner(spec, client, NS, l -> {}, true).run();
 
     Job created = client.batch().v1().jobs().inNamespace(NS).withName(result.jobName()).get();
+    assertThat(created.getSpec().getPodFailurePolicy()).as("not on 1.20").isNull();
+    assertThat(created.getSpec().getTtlSecondsAfterFinished()).as("not on 1.20").isNull();
     assertThat(created.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(e -> e.getName(), e -> e.getValue())
         .containsExactly(
