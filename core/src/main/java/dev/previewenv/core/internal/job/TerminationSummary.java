@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON summary the E2E image writes to its termination message: {@code
- * {"tests":..,"passed":..,"failed":..,"skipped":..,"failures":[{"id":..,"message":..}]}}.
+ * The JSON summary the E2E image writes to its termination message, in either of two forms: {@code
+ * {"tests":..,"passed":..,"failed":..,"skipped":..,"failures":[{"id":..,"message":..}]}} or the
+ * e2e-image's {@code {"tests":{"found":..,"succeeded":..,"failed":..,"aborted":..,"skipped":..},
+ * "containersFailed":..,"failures":[{"test":..,"message":..}],..}}. Failure ids are {@code
+ * Class#method} (anything after the first {@code #} is the name).
  *
  * @param failures the failed tests named in the summary (possibly fewer than {@code failed}, the
  *     message being limited to 4 KiB)
@@ -35,16 +38,16 @@ public record TerminationSummary(
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-    if (map == null || !(map.get("tests") instanceof Number)) {
+    if (map == null) {
       return Optional.empty();
     }
     List<TestCase> failures = new ArrayList<>();
     if (map.get("failures") instanceof List<?> list) {
       for (Object o : list) {
-        if (o instanceof Map<?, ?> f && f.get("id") != null) {
-          String id = String.valueOf(f.get("id"));
+        if (o instanceof Map<?, ?> f && (f.get("id") != null || f.get("test") != null)) {
+          String id = String.valueOf(f.get("id") != null ? f.get("id") : f.get("test"));
           Object msg = f.get("message");
-          int hash = id.lastIndexOf('#');
+          int hash = id.indexOf('#');
           failures.add(
               new TestCase(
                   hash < 0 ? "" : id.substring(0, hash),
@@ -56,13 +59,27 @@ public record TerminationSummary(
         }
       }
     }
-    return Optional.of(
-        new TerminationSummary(
-            count(map, "tests"),
-            count(map, "passed"),
-            count(map, "failed"),
-            count(map, "skipped"),
-            failures));
+    if (map.get("tests") instanceof Number) {
+      return Optional.of(
+          new TerminationSummary(
+              count(map, "tests"),
+              count(map, "passed"),
+              count(map, "failed"),
+              count(map, "skipped"),
+              failures));
+    }
+    if (map.get("tests") instanceof Map<?, ?> t) {
+      // The e2e-image's form: {"status":..,"exitCode":..,"tests":{"found","succeeded","failed",
+      // "aborted","skipped"},"containersFailed":..,"failures":[{"test","message"}],..}
+      return Optional.of(
+          new TerminationSummary(
+              count(t, "found"),
+              count(t, "succeeded"),
+              count(t, "failed") + count(map, "containersFailed"),
+              count(t, "aborted") + count(t, "skipped"),
+              failures));
+    }
+    return Optional.empty();
   }
 
   private static int count(Map<?, ?> map, String key) {

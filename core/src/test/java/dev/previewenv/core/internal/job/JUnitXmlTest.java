@@ -80,4 +80,23 @@ class JUnitXmlTest {
     assertThat(TerminationSummary.parse("Error: boom", new KubernetesSerialization())).isEmpty();
     assertThat(TerminationSummary.parse("{\"x\":1}", new KubernetesSerialization())).isEmpty();
   }
+
+  @Test
+  void readsTheE2eImageSummaryForm() {
+    String json =
+        "{\"status\":\"FAILED\",\"exitCode\":1,\"tests\":{\"found\":6,\"succeeded\":3,"
+            + "\"failed\":1,\"aborted\":1,\"skipped\":1},\"containersFailed\":1,"
+            + "\"durationMillis\":20,\"failures\":[{\"test\":\"shop.OrderIT#placesOrder()\","
+            + "\"message\":\"HTTP 500\"},{\"test\":\"shop.SetupIT\",\"message\":\"no db\"}],"
+            + "\"failuresOmitted\":0}";
+
+    TerminationSummary s =
+        TerminationSummary.parse(json, new KubernetesSerialization()).orElseThrow();
+
+    assertThat(List.of(s.tests(), s.passed(), s.failed(), s.skipped())).containsExactly(6, 3, 2, 2);
+    assertThat(s.failures())
+        .extracting(TestCase::id, TestCase::message)
+        .containsExactly(
+            tuple("shop.OrderIT#placesOrder()", "HTTP 500"), tuple("shop.SetupIT", "no db"));
+  }
 }
