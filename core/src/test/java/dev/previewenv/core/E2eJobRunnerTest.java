@@ -79,6 +79,25 @@ class E2eJobRunnerTest {
     return sb.append("suite finished\n").toString();
   }
 
+  /**
+   * The runner deleted the Job (propagation Background): waits until the simulated garbage
+   * collector removed its pod too, so that the server is quiet when the test closes it.
+   */
+  void awaitJobAndPodsGone(String jobName) {
+    await(
+        "job " + jobName + " and its pods deleted",
+        () ->
+            client.batch().v1().jobs().inNamespace(NS).withName(jobName).get() == null
+                && client
+                    .pods()
+                    .inNamespace(NS)
+                    .withLabel("previewenv.dev/e2e-job", jobName)
+                    .list()
+                    .getItems()
+                    .isEmpty(),
+        gone -> gone);
+  }
+
   static E2eJob job(String image) {
     return E2eJob.of(image).withTimeout(Duration.ofSeconds(20));
   }
@@ -210,10 +229,7 @@ class E2eJobRunnerTest {
         .contains("ImagePullBackOff")
         .contains("\"registry.example.com/shop-e2e:nope\"")
         .contains("pod " + result.jobName() + "-");
-    await(
-        "job deleted",
-        () -> client.batch().v1().jobs().inNamespace(NS).withName(result.jobName()).get(),
-        j -> j == null);
+    awaitJobAndPodsGone(result.jobName());
   }
 
   @Test
@@ -225,6 +241,7 @@ class E2eJobRunnerTest {
     assertThat(result.cause().orElseThrow().message())
         .contains("ErrImagePull")
         .contains("shop-e2e:gone");
+    awaitJobAndPodsGone(result.jobName());
   }
 
   @Test
@@ -293,10 +310,7 @@ class E2eJobRunnerTest {
     Cause cause = result.cause().orElseThrow();
     assertThat(cause.kind()).isEqualTo(Cause.Kind.TIMEOUT);
     assertThat(cause.message()).contains("2 s").contains("waiting ContainerCreating");
-    await(
-        "job deleted",
-        () -> client.batch().v1().jobs().inNamespace(NS).withName(result.jobName()).get(),
-        j -> j == null);
+    awaitJobAndPodsGone(result.jobName());
   }
 
   @Test

@@ -64,6 +64,7 @@ public final class E2eJobRunner {
   private final boolean deriveServiceUrls;
   private final String jobName;
   private final List<String> notes = new ArrayList<>();
+  private boolean deleteJob;
 
   public E2eJobRunner(
       E2eJob spec,
@@ -168,6 +169,10 @@ public final class E2eJobRunner {
         pods.close();
       }
       streams.shutdownNow();
+      // Deleted after the watches are closed: nothing is left listening for it.
+      if (deleteJob) {
+        deleteJob();
+      }
     }
   }
 
@@ -187,7 +192,7 @@ public final class E2eJobRunner {
       Optional<Cause> pull = PodStates.imagePullFailure(current);
       if (pull.isPresent()) {
         log.info("E2E Job {}/{}: {}; deleting the Job", namespace, jobName, pull.get().message());
-        deleteJob();
+        deleteJob = true;
         return result(start, job, current, pull, streamsByPod);
       }
       for (Pod p : PodStates.oldestFirst(current)) {
@@ -236,7 +241,7 @@ public final class E2eJobRunner {
                     + seen
                     + ". The Job was deleted; raise E2eJob.withTimeout if the suite needs longer");
         log.info("E2E Job {}/{}: {}", namespace, jobName, timeout.message());
-        deleteJob();
+        deleteJob = true;
         return result(start, job, current, Optional.of(timeout), streamsByPod);
       }
       signals.poll(left, TimeUnit.MILLISECONDS);
@@ -523,7 +528,13 @@ public final class E2eJobRunner {
           .withPropagationPolicy(DeletionPropagation.BACKGROUND)
           .delete();
     } catch (KubernetesClientException e) {
-      notes.add("Deleting Job " + jobName + " failed: " + e.getMessage());
+      log.info(
+          "E2E Job {}/{} could not be deleted ({}); delete it with: kubectl delete job -n {} {}",
+          namespace,
+          jobName,
+          e.getMessage(),
+          namespace,
+          jobName);
     }
   }
 
