@@ -35,6 +35,13 @@ class E2eDynamicTestsTest {
   static final String XML =
       "<testsuite><testcase classname=\"shop.HealthIT\" name=\"ok()\"/></testsuite>";
 
+  static Map<String, String> orderedReports() {
+    Map<String, String> reports = new java.util.LinkedHashMap<>();
+    reports.put("TEST-junit-jupiter.xml", XML);
+    reports.put("../../evil", XML);
+    return reports;
+  }
+
   static E2eResult failedRun() {
     return new E2eResult(
         "ns1",
@@ -50,7 +57,7 @@ class E2eDynamicTestsTest {
                 "shop.OrderIT", "placesOrder()", Status.FAILED, "HTTP 500", "trace", Duration.ZERO),
             new TestCase("shop.AdminIT", "protected()", Status.SKIPPED, "no auth", "", null)),
         Duration.ofSeconds(3),
-        Map.of("TEST-junit-jupiter.xml", XML, "../../evil", XML),
+        orderedReports(),
         "",
         "",
         Optional.empty(),
