@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -68,47 +69,42 @@ public final class E2eJob {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern JOB_PREFIX = Pattern.compile("[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?");
 
-  private final String image;
-  private final String namePrefix;
-  private final Map<String, URI> serviceUrls;
-  private final Map<String, String> env;
-  private final String select;
-  private final String includeTags;
-  private final String excludeTags;
-  private final String imagePullPolicy;
-  private final Duration activeDeadline;
-  private final Duration ttlAfterFinished;
-  private final boolean ttlOnOldServers;
-  private final ResourceRequirements resources;
-  private final Duration timeout;
+  private final Spec spec; // never changed after construction
 
-  private E2eJob(
-      String image,
-      String namePrefix,
-      Map<String, URI> serviceUrls,
-      Map<String, String> env,
-      String select,
-      String includeTags,
-      String excludeTags,
-      String imagePullPolicy,
-      Duration activeDeadline,
-      Duration ttlAfterFinished,
-      boolean ttlOnOldServers,
-      ResourceRequirements resources,
-      Duration timeout) {
-    this.image = image;
-    this.namePrefix = namePrefix;
-    this.serviceUrls = Collections.unmodifiableMap(new LinkedHashMap<>(serviceUrls));
-    this.env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
-    this.select = select;
-    this.includeTags = includeTags;
-    this.excludeTags = excludeTags;
-    this.imagePullPolicy = imagePullPolicy;
-    this.activeDeadline = activeDeadline;
-    this.ttlAfterFinished = ttlAfterFinished;
-    this.ttlOnOldServers = ttlOnOldServers;
-    this.resources = resources;
-    this.timeout = timeout;
+  private E2eJob(Spec spec) {
+    this.spec = spec;
+  }
+
+  /** The settings of one E2eJob; each {@code with...} changes a fresh copy. */
+  private static final class Spec implements Cloneable {
+    String image;
+    String namePrefix = "previewenv-e2e";
+    Map<String, URI> serviceUrls = Map.of();
+    Map<String, String> env = Map.of();
+    List<String> command = List.of();
+    String select;
+    String includeTags;
+    String excludeTags;
+    String imagePullPolicy;
+    Duration activeDeadline = Duration.ofMinutes(30);
+    Duration ttlAfterFinished = Duration.ofSeconds(600);
+    boolean ttlOnOldServers;
+    ResourceRequirements resources;
+    Duration timeout;
+
+    Spec copy() {
+      try {
+        return (Spec) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private E2eJob with(Consumer<Spec> change) {
+    Spec next = spec.copy();
+    change.accept(next);
+    return new E2eJob(next);
   }
 
   /**
@@ -124,42 +120,9 @@ public final class E2eJob {
               + image
               + "'");
     }
-    return new E2eJob(
-        image,
-        "previewenv-e2e",
-        Map.of(),
-        Map.of(),
-        null,
-        null,
-        null,
-        null,
-        Duration.ofMinutes(30),
-        Duration.ofSeconds(600),
-        false,
-        null,
-        null);
-  }
-
-  private E2eJob copy(
-      Map<String, URI> serviceUrls,
-      Map<String, String> env,
-      String select,
-      String includeTags,
-      String excludeTags) {
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        activeDeadline,
-        ttlAfterFinished,
-        ttlOnOldServers,
-        resources,
-        timeout);
+    Spec spec = new Spec();
+    spec.image = image;
+    return new E2eJob(spec);
   }
 
   /**
@@ -169,9 +132,9 @@ public final class E2eJob {
   public E2eJob withServiceUrl(String service, URI url) {
     Objects.requireNonNull(url, "url");
     serviceEnvName(service);
-    Map<String, URI> m = new LinkedHashMap<>(serviceUrls);
+    Map<String, URI> m = new LinkedHashMap<>(spec.serviceUrls);
     m.put(service, url);
-    return copy(m, env, select, includeTags, excludeTags);
+    return with(s -> s.serviceUrls = Collections.unmodifiableMap(m));
   }
 
   /**
@@ -183,24 +146,35 @@ public final class E2eJob {
           "An environment variable name must match " + ENV_NAME + ", was: " + name);
     }
     Objects.requireNonNull(value, "value");
-    Map<String, String> m = new LinkedHashMap<>(env);
+    Map<String, String> m = new LinkedHashMap<>(spec.env);
     m.put(name, value);
-    return copy(serviceUrls, m, select, includeTags, excludeTags);
+    return with(s -> s.env = Collections.unmodifiableMap(m));
+  }
+
+  /**
+   * The container's command (its {@code command}, replacing the image's entrypoint); none given
+   * runs the image's own entrypoint, as the PreviewEnv E2E image expects.
+   */
+  public E2eJob withCommand(String... command) {
+    for (String part : command) {
+      Objects.requireNonNull(part, "command part");
+    }
+    return with(s -> s.command = List.of(command));
   }
 
   /** Sets {@value #ENV_SELECT}; {@code null} removes it. */
   public E2eJob withSelect(String selection) {
-    return copy(serviceUrls, env, blankToNull(selection), includeTags, excludeTags);
+    return with(s -> s.select = blankToNull(selection));
   }
 
   /** Sets {@value #ENV_INCLUDE_TAGS}; {@code null} removes it. */
   public E2eJob withIncludeTags(String tagExpression) {
-    return copy(serviceUrls, env, select, blankToNull(tagExpression), excludeTags);
+    return with(s -> s.includeTags = blankToNull(tagExpression));
   }
 
   /** Sets {@value #ENV_EXCLUDE_TAGS}; {@code null} removes it. */
   public E2eJob withExcludeTags(String tagExpression) {
-    return copy(serviceUrls, env, select, includeTags, blankToNull(tagExpression));
+    return with(s -> s.excludeTags = blankToNull(tagExpression));
   }
 
   /**
@@ -214,20 +188,7 @@ public final class E2eJob {
               + " alphanumeric, at most 42 characters, was: "
               + prefix);
     }
-    return new E2eJob(
-        image,
-        prefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        activeDeadline,
-        ttlAfterFinished,
-        ttlOnOldServers,
-        resources,
-        timeout);
+    return with(s -> s.namePrefix = prefix);
   }
 
   /**
@@ -241,39 +202,13 @@ public final class E2eJob {
               + " default), was: "
               + policy);
     }
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        policy,
-        activeDeadline,
-        ttlAfterFinished,
-        ttlOnOldServers,
-        resources,
-        timeout);
+    return with(s -> s.imagePullPolicy = policy);
   }
 
   /** The Job's {@code activeDeadlineSeconds} (whole seconds, at least 1). */
   public E2eJob withActiveDeadline(Duration deadline) {
     requireSeconds(deadline, "activeDeadline", 1);
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        deadline,
-        ttlAfterFinished,
-        ttlOnOldServers,
-        resources,
-        timeout);
+    return with(s -> s.activeDeadline = deadline);
   }
 
   /**
@@ -283,20 +218,7 @@ public final class E2eJob {
    */
   public E2eJob withTtlAfterFinished(Duration ttl) {
     requireSeconds(ttl, "ttlAfterFinished", 60);
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        activeDeadline,
-        ttl,
-        ttlOnOldServers,
-        resources,
-        timeout);
+    return with(s -> s.ttlAfterFinished = ttl);
   }
 
   /**
@@ -305,38 +227,12 @@ public final class E2eJob {
    * gate the field is dropped by the server and the Job stays until the namespace is deleted.
    */
   public E2eJob withTtlOnOldServers(boolean force) {
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        activeDeadline,
-        ttlAfterFinished,
-        force,
-        resources,
-        timeout);
+    return with(s -> s.ttlOnOldServers = force);
   }
 
   /** The container's resource requests and limits; {@code null} sets none. */
   public E2eJob withResources(ResourceRequirements requirements) {
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        activeDeadline,
-        ttlAfterFinished,
-        ttlOnOldServers,
-        requirements,
-        timeout);
+    return with(s -> s.resources = requirements);
   }
 
   /**
@@ -348,75 +244,67 @@ public final class E2eJob {
     if (clientTimeout != null && (clientTimeout.isNegative() || clientTimeout.isZero())) {
       throw new IllegalArgumentException("timeout must be positive, was " + clientTimeout);
     }
-    return new E2eJob(
-        image,
-        namePrefix,
-        serviceUrls,
-        env,
-        select,
-        includeTags,
-        excludeTags,
-        imagePullPolicy,
-        activeDeadline,
-        ttlAfterFinished,
-        ttlOnOldServers,
-        resources,
-        clientTimeout);
+    return with(s -> s.timeout = clientTimeout);
   }
 
   public String image() {
-    return image;
+    return spec.image;
   }
 
   public String namePrefix() {
-    return namePrefix;
+    return spec.namePrefix;
   }
 
   /** The service URLs set explicitly, by service. */
   public Map<String, URI> serviceUrls() {
-    return serviceUrls;
+    return spec.serviceUrls;
   }
 
   /** The extra environment variables. */
   public Map<String, String> env() {
-    return env;
+    return spec.env;
+  }
+
+  /** The container's command; empty for the image's entrypoint. */
+  public List<String> command() {
+    return spec.command;
   }
 
   public Optional<String> select() {
-    return Optional.ofNullable(select);
+    return Optional.ofNullable(spec.select);
   }
 
   public Optional<String> includeTags() {
-    return Optional.ofNullable(includeTags);
+    return Optional.ofNullable(spec.includeTags);
   }
 
   public Optional<String> excludeTags() {
-    return Optional.ofNullable(excludeTags);
+    return Optional.ofNullable(spec.excludeTags);
   }
 
   public Optional<String> imagePullPolicy() {
-    return Optional.ofNullable(imagePullPolicy);
+    return Optional.ofNullable(spec.imagePullPolicy);
   }
 
   public Duration activeDeadline() {
-    return activeDeadline;
+    return spec.activeDeadline;
   }
 
   public Duration ttlAfterFinished() {
-    return ttlAfterFinished;
+    return spec.ttlAfterFinished;
   }
 
   public boolean ttlOnOldServers() {
-    return ttlOnOldServers;
+    return spec.ttlOnOldServers;
   }
 
   public Optional<ResourceRequirements> resources() {
-    return Optional.ofNullable(resources);
+    return Optional.ofNullable(spec.resources);
   }
 
   /** The client-side timeout of {@link #run}. */
   public Duration timeout() {
-    return timeout != null ? timeout : activeDeadline.plusMinutes(2);
+    return spec.timeout != null ? spec.timeout : spec.activeDeadline.plusMinutes(2);
   }
 
   /**
@@ -479,6 +367,6 @@ public final class E2eJob {
 
   @Override
   public String toString() {
-    return "E2eJob[" + image + "]";
+    return "E2eJob[" + spec.image + "]";
   }
 }

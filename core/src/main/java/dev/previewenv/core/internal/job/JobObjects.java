@@ -112,6 +112,9 @@ public record JobObjects(
             .withTerminationMessagePolicy("File");
     spec.imagePullPolicy().ifPresent(container::withImagePullPolicy);
     spec.resources().ifPresent(container::withResources);
+    if (!spec.command().isEmpty()) {
+      container.withCommand(spec.command());
+    }
 
     Map<String, String> podLabels = new LinkedHashMap<>(labels);
     podLabels.put("previewenv.dev/e2e-job", jobName);
