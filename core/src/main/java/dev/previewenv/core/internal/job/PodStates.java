@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.job;
 
 import dev.previewenv.core.E2eResult.Cause;
+import dev.previewenv.core.internal.Pods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -19,8 +20,7 @@ import java.util.Set;
 /** Reading Job and pod status: terminal conditions, image pull failures, kills, evictions. */
 public final class PodStates {
   /** Waiting reasons that mean the suite's image cannot be had. */
-  public static final Set<String> IMAGE_PULL_REASONS =
-      Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName");
+  public static final Set<String> IMAGE_PULL_REASONS = Pods.IMAGE_PULL_REASONS;
 
   private PodStates() {}
 
