@@ -2,6 +2,7 @@ package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,9 +46,20 @@ public final class SecretInstaller {
       Pattern.compile("\\s*([A-Za-z0-9./_-]+)\\s*==?\\s*([A-Za-z0-9._-]*)\\s*");
 
   private final KubernetesClient client;
+  private final Retry retry;
 
   public SecretInstaller(KubernetesClient client) {
+    this(client, Retry.defaults());
+  }
+
+  /** An installer whose requests are retried as {@code retry} allows. */
+  public SecretInstaller(KubernetesClient client, Retry retry) {
     this.client = client;
+    this.retry = retry;
+  }
+
+  private static Retry.Op op(String verb, String namespace, String name) {
+    return new Retry.Op(verb, "", "secrets", namespace, name);
   }
 
   /** The source secrets, read before anything was created, and the labels the namespace needs. */
@@ -74,7 +86,10 @@ public final class SecretInstaller {
     Map<String, String> labels = new LinkedHashMap<>();
     for (SecretSpec spec : specs) {
       for (String name : spec.names()) {
-        Secret s = client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get();
+        Secret s =
+            retry.call(
+                op("get", spec.sourceNamespace(), name),
+                () -> client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get());
         if (s == null) {
           missing.add(spec.sourceNamespace() + "/" + name + " (" + spec.strategy() + ")");
           continue;
@@ -163,18 +178,23 @@ public final class SecretInstaller {
     Instant deadline = Instant.now().plus(timeout);
     for (Source source : awaited) {
       String name = source.secret().getMetadata().getName();
-      long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
       log.debug(
           "Waiting for {} to copy secret {} into namespace {}",
           source.strategy(),
           source.coordinates(),
           namespace);
       try {
-        client
-            .secrets()
-            .inNamespace(namespace)
-            .withName(name)
-            .waitUntilCondition(Objects::nonNull, left, TimeUnit.MILLISECONDS);
+        retry.run(
+            op("watch", namespace, name),
+            () ->
+                client
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .waitUntilCondition(
+                        Objects::nonNull,
+                        Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+                        TimeUnit.MILLISECONDS));
       } catch (KubernetesClientTimeoutException e) {
         throw new PreviewEnvException(
             "Secret "
@@ -244,15 +264,18 @@ public final class SecretInstaller {
 
   private void markSource(Source source, java.util.function.Consumer<Secret> change) {
     Secret s = source.secret();
-    client
-        .secrets()
-        .inNamespace(s.getMetadata().getNamespace())
-        .withName(s.getMetadata().getName())
-        .edit(
-            current -> {
-              change.accept(current);
-              return current;
-            });
+    retry.run(
+        op("patch", s.getMetadata().getNamespace(), s.getMetadata().getName()),
+        () ->
+            client
+                .secrets()
+                .inNamespace(s.getMetadata().getNamespace())
+                .withName(s.getMetadata().getName())
+                .edit(
+                    current -> {
+                      change.accept(current);
+                      return current;
+                    }));
     log.debug("Annotated source secret {} for {}", source.coordinates(), source.strategy());
   }
 
