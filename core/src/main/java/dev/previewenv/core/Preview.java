@@ -1,6 +1,10 @@
 package dev.previewenv.core;
 
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +33,8 @@ public final class Preview implements AutoCloseable {
   private final Plan plan;
   private final KubernetesClient client;
   private final Cleanup cleanup;
+  private final Access access;
+  private final Map<String, LocalPortForward> forwards = new ConcurrentHashMap<>();
   private final Path diagnosticsDirectory;
   private final Runnable teardown;
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -37,11 +44,13 @@ public final class Preview implements AutoCloseable {
       Plan plan,
       KubernetesClient client,
       Cleanup cleanup,
+      Access access,
       Path diagnosticsDirectory,
       Runnable teardown) {
     this.plan = Objects.requireNonNull(plan, "plan");
     this.client = Objects.requireNonNull(client, "client");
     this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
+    this.access = Objects.requireNonNull(access, "access");
     this.diagnosticsDirectory =
         Objects.requireNonNull(diagnosticsDirectory, "diagnosticsDirectory");
     this.teardown = Objects.requireNonNull(teardown, "teardown");
@@ -88,15 +97,24 @@ public final class Preview implements AutoCloseable {
   }
 
   /**
-   * The first URL routed to {@code service}.
+   * The URL of {@code service} by this environment's {@link Access}: the first ingress route to it,
+   * or {@code http://127.0.0.1:<port>} of a port-forward through the API server (opened on first
+   * use, closed with the environment).
    *
-   * @throws PreviewEnvException when no ingress route leads to that service
+   * @throws PreviewEnvException when no ingress route leads to that service (ingress access), or
+   *     the service or a ready pod behind it is missing (port-forward)
    */
   public URI url(String service) {
-    for (Route r : plan.routes()) {
-      if (r.service().equals(service)) {
-        return r.url();
-      }
+    Route route =
+        plan.routes().stream().filter(r -> r.service().equals(service)).findFirst().orElse(null);
+    boolean forward =
+        access == Access.PORT_FORWARD
+            || (access == Access.AUTO && (route == null || !hasIngressAddress(route.ingress())));
+    if (forward) {
+      return forwardedUrl(service, route);
+    }
+    if (route != null) {
+      return route.url();
     }
     List<String> services = plan.routes().stream().map(Route::service).distinct().toList();
     throw new PreviewEnvException(
@@ -106,10 +124,99 @@ public final class Preview implements AutoCloseable {
             + service
             + "; services with routes: "
             + (services.isEmpty() ? "none" : String.join(", ", services))
-            + ". Add an Ingress rule for it or use port-forwarding",
+            + ". Add an Ingress rule for it or use Access.PORT_FORWARD",
         namespace(),
         "Service/" + service,
         null);
+  }
+
+  /** How {@link #url(String)} reaches services. */
+  public Access access() {
+    return access;
+  }
+
+  private boolean hasIngressAddress(String ingress) {
+    var found = client.network().v1().ingresses().inNamespace(namespace()).withName(ingress).get();
+    return found != null
+        && found.getStatus() != null
+        && found.getStatus().getLoadBalancer() != null
+        && found.getStatus().getLoadBalancer().getIngress() != null
+        && !found.getStatus().getLoadBalancer().getIngress().isEmpty();
+  }
+
+  private URI forwardedUrl(String service, Route route) {
+    if (closed.get()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + namespace()
+              + " is closed; no port-forward to "
+              + service
+              + " can be opened",
+          namespace(),
+          "Service/" + service,
+          null);
+    }
+    LocalPortForward forward =
+        forwards.computeIfAbsent(service, s -> openForward(s, route == null ? null : route.port()));
+    return URI.create("http://127.0.0.1:" + forward.getLocalPort());
+  }
+
+  private LocalPortForward openForward(String service, String routePort) {
+    Service svc = client.services().inNamespace(namespace()).withName(service).get();
+    if (svc == null
+        || svc.getSpec() == null
+        || svc.getSpec().getPorts() == null
+        || svc.getSpec().getPorts().isEmpty()) {
+      throw new PreviewEnvException(
+          "Service "
+              + service
+              + " not found in environment "
+              + namespace()
+              + " (or it has no ports), so no port-forward can be opened; check the name against"
+              + " kubectl get services -n "
+              + namespace(),
+          namespace(),
+          "Service/" + service,
+          null);
+    }
+    int port = svc.getSpec().getPorts().get(0).getPort();
+    if (routePort != null) {
+      for (var p : svc.getSpec().getPorts()) {
+        if (routePort.equals(p.getName()) || routePort.equals(String.valueOf(p.getPort()))) {
+          port = p.getPort();
+        }
+      }
+    }
+    try {
+      LocalPortForward forward =
+          client
+              .services()
+              .inNamespace(namespace())
+              .withName(service)
+              .portForward(port, InetAddress.getLoopbackAddress(), 0);
+      log.info(
+          "Port-forward 127.0.0.1:{} -> service {} port {} in {}",
+          forward.getLocalPort(),
+          service,
+          port,
+          namespace());
+      return forward;
+    } catch (RuntimeException e) {
+      throw new PreviewEnvException(
+          "Could not open a port-forward to service "
+              + service
+              + " port "
+              + port
+              + " in environment "
+              + namespace()
+              + ": "
+              + e.getMessage()
+              + ". A port-forward needs a running pod behind"
+              + " the service and the pods/portforward permission",
+          namespace(),
+          "Service/" + service,
+          e);
+    }
   }
 
   /** Where diagnostics of this environment are written. */
@@ -148,6 +255,14 @@ public final class Preview implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    for (LocalPortForward forward : forwards.values()) {
+      try {
+        forward.close();
+      } catch (IOException | RuntimeException e) {
+        log.debug("Closing a port-forward of {} failed: {}", namespace(), e.toString());
+      }
+    }
+    forwards.clear();
     boolean delete = cleanup == Cleanup.ALWAYS || (cleanup == Cleanup.ON_SUCCESS && !failed.get());
     if (delete) {
       teardown.run();

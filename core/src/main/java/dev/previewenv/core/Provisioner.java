@@ -50,46 +50,42 @@ public final class Provisioner {
   private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
 
   private final KubernetesClient client;
-  private final String owner;
-  private final Duration ttl;
-  private final ApplyStrategy applyStrategy;
-  private final int concurrency;
-  private final Duration readinessTimeout; // null: do not wait for readiness
-  private final List<ReadinessCheck> readinessChecks;
-  private final ResourceQuotaSpec quota;
-  private final LimitRangeSpec limitRange;
-  private final List<SecretSpec> secrets;
-  private final Path diagnosticsRoot;
-  private final Cleanup cleanup;
-  private final Duration waitTimeout;
+  private final Settings settings; // never changed after construction
 
-  private Provisioner(
-      KubernetesClient client,
-      String owner,
-      Duration ttl,
-      ApplyStrategy applyStrategy,
-      int concurrency,
-      Duration readinessTimeout,
-      List<ReadinessCheck> readinessChecks,
-      ResourceQuotaSpec quota,
-      LimitRangeSpec limitRange,
-      List<SecretSpec> secrets,
-      Path diagnosticsRoot,
-      Cleanup cleanup,
-      Duration waitTimeout) {
+  private Provisioner(KubernetesClient client, Settings settings) {
     this.client = client;
-    this.owner = owner;
-    this.ttl = ttl;
-    this.applyStrategy = applyStrategy;
-    this.concurrency = concurrency;
-    this.readinessTimeout = readinessTimeout;
-    this.readinessChecks = List.copyOf(readinessChecks);
-    this.quota = quota;
-    this.limitRange = limitRange;
-    this.secrets = List.copyOf(secrets);
-    this.diagnosticsRoot = diagnosticsRoot;
-    this.cleanup = cleanup;
-    this.waitTimeout = waitTimeout;
+    this.settings = settings;
+  }
+
+  /** The settings of one provisioner; each {@code with...} changes a fresh copy. */
+  private static final class Settings implements Cloneable {
+    String owner = System.getProperty("user.name", "unknown");
+    Duration ttl = Duration.ofHours(4);
+    ApplyStrategy applyStrategy = ApplyStrategy.AUTO;
+    int concurrency = 8;
+    Duration readinessTimeout = Duration.ofMinutes(5); // null: do not wait for readiness
+    List<ReadinessCheck> readinessChecks = List.of();
+    ResourceQuotaSpec quota;
+    LimitRangeSpec limitRange;
+    List<SecretSpec> secrets = List.of();
+    Path diagnosticsRoot = Path.of("target", "previewenv");
+    Cleanup cleanup = Cleanup.ALWAYS;
+    Duration waitTimeout = Duration.ofMinutes(2);
+    Access access = Access.INGRESS;
+
+    Settings copy() {
+      try {
+        return (Settings) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private Provisioner with(java.util.function.Consumer<Settings> change) {
+    Settings next = settings.copy();
+    change.accept(next);
+    return new Provisioner(client, next);
   }
 
   /**
@@ -101,20 +97,7 @@ public final class Provisioner {
    */
   public static Provisioner forClient(KubernetesClient client) {
     Objects.requireNonNull(client, "client");
-    return new Provisioner(
-        client,
-        System.getProperty("user.name", "unknown"),
-        Duration.ofHours(4),
-        ApplyStrategy.AUTO,
-        8,
-        Duration.ofMinutes(5),
-        List.of(),
-        null,
-        null,
-        List.of(),
-        Path.of("target", "previewenv"),
-        Cleanup.ALWAYS,
-        Duration.ofMinutes(2));
+    return new Provisioner(client, new Settings());
   }
 
   /**
@@ -124,53 +107,17 @@ public final class Provisioner {
     if (owner == null || owner.isBlank()) {
       throw new IllegalArgumentException("owner must not be blank, e.g. a CI run id or user name");
     }
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.owner = owner);
   }
 
   /** How long an environment lives before the {@link Janitor} may delete it; renewed by each up. */
   public Provisioner withTtl(Duration ttl) {
-    return copy(
-        owner,
-        positive(ttl, "ttl"),
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.ttl = positive(ttl, "ttl"));
   }
 
   /** How objects are sent to the cluster. */
   public Provisioner withApplyStrategy(ApplyStrategy strategy) {
-    return copy(
-        owner,
-        ttl,
-        Objects.requireNonNull(strategy, "strategy"),
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.applyStrategy = Objects.requireNonNull(strategy, "strategy"));
   }
 
   /** At most this many requests at a time when applying objects and in the janitor (1 to 64). */
@@ -178,53 +125,17 @@ public final class Provisioner {
     if (concurrency < 1 || concurrency > 64) {
       throw new IllegalArgumentException("concurrency must be 1 to 64, was " + concurrency);
     }
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.concurrency = concurrency);
   }
 
   /** Wait at most {@code timeout} for the workloads and checks to be ready. */
   public Provisioner withReadinessTimeout(Duration timeout) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        positive(timeout, "readiness timeout"),
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.readinessTimeout = positive(timeout, "readiness timeout"));
   }
 
   /** Custom checks run once the workloads are ready, within the readiness timeout. */
   public Provisioner withReadinessChecks(ReadinessCheck... checks) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        List.of(checks),
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.readinessChecks = List.of(checks));
   }
 
   /**
@@ -232,104 +143,40 @@ public final class Provisioner {
    * controllers (such as the in-process test server) or callers that wait themselves.
    */
   public Provisioner withoutReadinessWait() {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        null,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.readinessTimeout = null);
   }
 
   /** A ResourceQuota named {@code previewenv} in every environment namespace. */
   public Provisioner withQuota(ResourceQuotaSpec quota) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        Objects.requireNonNull(quota, "quota"),
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.quota = Objects.requireNonNull(quota, "quota"));
   }
 
   /** A LimitRange named {@code previewenv} in every environment namespace. */
   public Provisioner withLimitRange(LimitRangeSpec limitRange) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        Objects.requireNonNull(limitRange, "limitRange"),
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.limitRange = Objects.requireNonNull(limitRange, "limitRange"));
   }
 
   /** The secrets every environment gets, replacing any given before. */
   public Provisioner withSecrets(SecretSpec... secrets) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        List.of(secrets),
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
+    return with(s -> s.secrets = List.of(secrets));
   }
 
   /** Diagnostics of environment {@code env} are written to {@code root/env}. */
   public Provisioner withDiagnosticsRoot(Path root) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        Objects.requireNonNull(root, "root"),
-        cleanup,
-        waitTimeout);
+    return with(s -> s.diagnosticsRoot = Objects.requireNonNull(root, "root"));
   }
 
   /** When {@link Preview#close()} deletes the environment (also applied when {@code up} fails). */
   public Provisioner withCleanup(Cleanup cleanup) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        Objects.requireNonNull(cleanup, "cleanup"),
-        waitTimeout);
+    return with(s -> s.cleanup = Objects.requireNonNull(cleanup, "cleanup"));
+  }
+
+  /**
+   * How {@link Preview#url(String)} reaches services: ingress hosts (default), port-forward through
+   * the API server, or {@link Access#AUTO}.
+   */
+  public Provisioner withAccess(Access access) {
+    return with(s -> s.access = Objects.requireNonNull(access, "access"));
   }
 
   /**
@@ -337,19 +184,7 @@ public final class Provisioner {
    * an earlier run going, the namespace going after teardown.
    */
   public Provisioner withWaitTimeout(Duration timeout) {
-    return copy(
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        positive(timeout, "wait timeout"));
+    return with(s -> s.waitTimeout = positive(timeout, "wait timeout"));
   }
 
   /**
@@ -371,25 +206,25 @@ public final class Provisioner {
     Namespaces namespaces = new Namespaces(client);
     SecretInstaller secretInstaller = new SecretInstaller(client);
     namespaces.checkAdoptable(ns, env);
-    SecretInstaller.Prepared prepared = secretInstaller.prepare(env, secrets);
+    SecretInstaller.Prepared prepared = secretInstaller.prepare(env, settings.secrets);
     Instant started = Instant.now();
     try {
       namespaces.ensure(
           ns,
           env,
           plan.environment().branch().orElse(env),
-          owner,
+          settings.owner,
           started,
-          ttl,
+          settings.ttl,
           prepared.namespaceLabels(),
-          waitTimeout);
-      Applier applier = Applier.of(applyStrategy, client);
-      ObjectApplier objects = new ObjectApplier(client, applier, concurrency);
+          settings.waitTimeout);
+      Applier applier = Applier.of(settings.applyStrategy, client);
+      ObjectApplier objects = new ObjectApplier(client, applier, settings.concurrency);
       List<HasMetadata> guards = guards(env, ns);
       if (!guards.isEmpty()) {
         objects.applyAll(env, guards);
       }
-      secretInstaller.install(env, ns, prepared, applier, waitTimeout);
+      secretInstaller.install(env, ns, prepared, applier, settings.waitTimeout);
 
       Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
       Set<String> before = namespaces.recordedKinds(ns);
@@ -405,22 +240,27 @@ public final class Provisioner {
       if (!union.equals(kinds)) {
         namespaces.recordKinds(ns, kinds);
       }
-      if (readinessTimeout != null) {
+      if (settings.readinessTimeout != null) {
         awaitReady(env, ns, applied);
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
       return new Preview(
-          plan, client, cleanup, diagnosticsDirectory(plan.environment()), () -> teardown(ns, env));
+          plan,
+          client,
+          settings.cleanup,
+          settings.access,
+          diagnosticsDirectory(plan.environment()),
+          () -> teardown(ns, env));
     } catch (RuntimeException e) {
-      if (cleanup == Cleanup.ALWAYS) {
+      if (settings.cleanup == Cleanup.ALWAYS) {
         try {
-          namespaces.deleteAndWait(ns, env, waitTimeout);
+          namespaces.deleteAndWait(ns, env, settings.waitTimeout);
         } catch (RuntimeException teardownFailure) {
           e.addSuppressed(teardownFailure);
         }
       } else {
-        Preview.logKept(ns, env, "up failed, cleanup " + cleanup);
+        Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
       }
       throw e;
     }
@@ -440,23 +280,24 @@ public final class Provisioner {
 
   /** A janitor deleting expired environments, using this provisioner's client and concurrency. */
   public Janitor janitor() {
-    return new Janitor(client, concurrency, null, false);
+    return new Janitor(client, settings.concurrency, null, false);
   }
 
   /** The folder diagnostics of {@code environment} are written to. */
   public Path diagnosticsDirectory(EnvironmentName environment) {
-    return diagnosticsRoot.resolve(environment.value());
+    return settings.diagnosticsRoot.resolve(environment.value());
   }
 
   private void teardown(String ns, String env) {
-    new Namespaces(client).deleteAndWait(ns, env, waitTimeout);
+    new Namespaces(client).deleteAndWait(ns, env, settings.waitTimeout);
   }
 
   private void awaitReady(String env, String ns, List<HasMetadata> applied) {
     try {
-      new ReadinessWaiter(client).await(env, ns, applied, readinessChecks, readinessTimeout);
+      new ReadinessWaiter(client)
+          .await(env, ns, applied, settings.readinessChecks, settings.readinessTimeout);
     } catch (NotReadyException e) {
-      Path dir = diagnosticsRoot.resolve(env);
+      Path dir = settings.diagnosticsRoot.resolve(env);
       String where;
       try {
         Path summary = Diagnostics.write(client, ns, dir);
@@ -478,7 +319,7 @@ public final class Provisioner {
 
   private List<HasMetadata> guards(String env, String ns) {
     List<HasMetadata> guards = new ArrayList<>();
-    if (quota != null) {
+    if (settings.quota != null) {
       guards.add(
           new ResourceQuotaBuilder()
               .withNewMetadata()
@@ -486,10 +327,10 @@ public final class Provisioner {
               .withNamespace(ns)
               .withLabels(dev.previewenv.core.internal.provision.Meta.labels(env))
               .endMetadata()
-              .withSpec(quota)
+              .withSpec(settings.quota)
               .build());
     }
-    if (limitRange != null) {
+    if (settings.limitRange != null) {
       guards.add(
           new LimitRangeBuilder()
               .withNewMetadata()
@@ -497,7 +338,7 @@ public final class Provisioner {
               .withNamespace(ns)
               .withLabels(dev.previewenv.core.internal.provision.Meta.labels(env))
               .endMetadata()
-              .withSpec(limitRange)
+              .withSpec(settings.limitRange)
               .build());
     }
     return guards;
@@ -508,34 +349,5 @@ public final class Provisioner {
       throw new IllegalArgumentException(what + " must be positive, was " + d);
     }
     return d;
-  }
-
-  private Provisioner copy(
-      String owner,
-      Duration ttl,
-      ApplyStrategy applyStrategy,
-      int concurrency,
-      Duration readinessTimeout,
-      List<ReadinessCheck> readinessChecks,
-      ResourceQuotaSpec quota,
-      LimitRangeSpec limitRange,
-      List<SecretSpec> secrets,
-      Path diagnosticsRoot,
-      Cleanup cleanup,
-      Duration waitTimeout) {
-    return new Provisioner(
-        client,
-        owner,
-        ttl,
-        applyStrategy,
-        concurrency,
-        readinessTimeout,
-        readinessChecks,
-        quota,
-        limitRange,
-        secrets,
-        diagnosticsRoot,
-        cleanup,
-        waitTimeout);
   }
 }

@@ -92,7 +92,7 @@ public @interface RealCluster {
     }
 
     private record CloseableClient(KubernetesClient client)
-        implements ExtensionContext.Store.CloseableResource {
+        implements ExtensionContext.Store.CloseableResource, AutoCloseable {
       @Override
       public void close() {
         client.close();
