@@ -1,0 +1,740 @@
+package dev.previewenv.core.internal.diagnostics;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes the diagnostics folder described by {@link dev.previewenv.core.Diagnostics}. */
+public final class DiagnosticsWriter {
+  static final String REDACTED = "<redacted>";
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  private static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(
+          Deployment.class,
+          StatefulSet.class,
+          DaemonSet.class,
+          ReplicaSet.class,
+          Job.class,
+          CronJob.class,
+          Pod.class,
+          Service.class,
+          Ingress.class,
+          ConfigMap.class,
+          Secret.class,
+          ServiceAccount.class,
+          PersistentVolumeClaim.class,
+          ResourceQuota.class,
+          LimitRange.class,
+          NetworkPolicy.class,
+          Role.class,
+          RoleBinding.class);
+
+  private static final Pattern SENSITIVE_ENV =
+      Pattern.compile("(?i).*(pass|secret|token|key|credential|auth).*");
+  private static final int MIN_SCRUB_LENGTH = 4;
+  private static final int SUMMARY_WARNINGS = 10;
+
+  private static final Logger log = LoggerFactory.getLogger(DiagnosticsWriter.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Path dir;
+  private final int logTailLines;
+  private final KubernetesSerialization serialization;
+  private final List<String> errors = new ArrayList<>();
+  private final Set<String> secretValues =
+      new TreeSet<>(
+          Comparator.comparing(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+  private final List<String> written = new ArrayList<>();
+
+  public DiagnosticsWriter(KubernetesClient client, String namespace, Path dir, int logTailLines) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.dir = Objects.requireNonNull(dir, "dir");
+    this.logTailLines = logTailLines;
+    this.serialization = client.getKubernetesSerialization();
+  }
+
+  /** Writes everything it can; returns the summary file. Never throws. */
+  public Path write() {
+    Path summary = dir.resolve("summary.md");
+    Namespace ns = null;
+    List<Pod> pods = List.of();
+    List<Event> events = List.of();
+    Map<Class<? extends HasMetadata>, List<? extends HasMetadata>> objects = new LinkedHashMap<>();
+    try {
+      Files.createDirectories(dir.resolve("objects"));
+      collectSecretValues();
+      ns =
+          attempt(
+              "read Namespace " + namespace, () -> client.namespaces().withName(namespace).get());
+      if (ns != null) {
+        writeObject(ns);
+      }
+      for (Class<? extends HasMetadata> kind : KINDS) {
+        List<? extends HasMetadata> items =
+            attempt(
+                "list " + kind.getSimpleName() + "s",
+                () -> client.resources(kind).inNamespace(namespace).list().getItems());
+        if (items == null) {
+          continue;
+        }
+        objects.put(kind, items);
+        for (HasMetadata item : items) {
+          writeObject(item);
+        }
+      }
+      @SuppressWarnings("unchecked")
+      List<Pod> listedPods = (List<Pod>) objects.getOrDefault(Pod.class, List.of());
+      pods = listedPods;
+      List<Event> listedEvents =
+          attempt(
+              "list Events", () -> client.v1().events().inNamespace(namespace).list().getItems());
+      events = listedEvents == null ? List.of() : sortEvents(listedEvents);
+      writeText("events.txt", eventsText(events));
+      writeText("pods.txt", podsText(pods));
+      writeLogs(pods);
+    } catch (RuntimeException | IOException e) {
+      errors.add("diagnostics collection stopped: " + e);
+    }
+    try {
+      writeText("summary.md", summaryText(ns, objects, pods, events));
+    } catch (RuntimeException | IOException e) {
+      log.warn(
+          "Could not write the diagnostics summary of namespace {} to {}: {}",
+          namespace,
+          summary,
+          e.toString());
+    }
+    return summary;
+  }
+
+  private interface Action<T> {
+    T run();
+  }
+
+  private <T> T attempt(String what, Action<T> action) {
+    try {
+      return action.run();
+    } catch (KubernetesClientException e) {
+      errors.add(what + ": HTTP " + e.getCode() + " " + scrub(String.valueOf(e.getMessage())));
+    } catch (RuntimeException e) {
+      errors.add(what + ": " + scrub(e.toString()));
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- secrets
+
+  private void collectSecretValues() {
+    List<Secret> secrets =
+        attempt(
+            "list Secrets (for scrubbing)",
+            () -> client.secrets().inNamespace(namespace).list().getItems());
+    if (secrets == null) {
+      return;
+    }
+    for (Secret s : secrets) {
+      if (s.getData() != null) {
+        for (String encoded : s.getData().values()) {
+          addSecretValue(encoded);
+          if (encoded != null) {
+            try {
+              addSecretValue(
+                  new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notBase64) {
+              // kept as given
+            }
+          }
+        }
+      }
+      if (s.getStringData() != null) {
+        for (String plain : s.getStringData().values()) {
+          addSecretValue(plain);
+          if (plain != null) {
+            addSecretValue(
+                Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)));
+          }
+        }
+      }
+    }
+  }
+
+  private void addSecretValue(String value) {
+    if (value == null) {
+      return;
+    }
+    String trimmed = value.strip();
+    if (trimmed.length() >= MIN_SCRUB_LENGTH) {
+      secretValues.add(trimmed);
+      // Base64 without padding, as it may appear embedded in longer strings.
+      String unpadded = trimmed.replaceAll("=+$", "");
+      if (unpadded.length() >= MIN_SCRUB_LENGTH) {
+        secretValues.add(unpadded);
+      }
+    }
+  }
+
+  String scrub(String text) {
+    if (text == null || secretValues.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (String value : secretValues) {
+      if (out.contains(value)) {
+        out = out.replace(value, REDACTED);
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- objects
+
+  private void writeObject(HasMetadata object) throws IOException {
+    Map<String, Object> tree = toTree(object);
+    redact(object.getKind(), tree);
+    String name = safe(object.getKind()) + "-" + safe(object.getMetadata().getName()) + ".yaml";
+    writeText("objects/" + name, serialization.asYaml(tree));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> toTree(HasMetadata object) {
+    return serialization.unmarshal(serialization.asJson(object), Map.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  static void redact(String kind, Map<String, Object> tree) {
+    Object metadata = tree.get("metadata");
+    if (metadata instanceof Map<?, ?> meta) {
+      ((Map<String, Object>) meta).remove("managedFields");
+      if (meta.get("annotations") instanceof Map<?, ?> annotations) {
+        ((Map<String, Object>) annotations).remove(LAST_APPLIED);
+      }
+    }
+    if ("Secret".equals(kind)) {
+      for (String field : List.of("data", "stringData")) {
+        if (tree.get(field) instanceof Map<?, ?> values) {
+          ((Map<String, Object>) values).replaceAll((k, v) -> REDACTED);
+        }
+      }
+    }
+    redactEnv(tree);
+  }
+
+  /** Redacts literal env values of credential-like variables anywhere in the tree. */
+  @SuppressWarnings("unchecked")
+  private static void redactEnv(Object node) {
+    if (node instanceof Map<?, ?> map) {
+      Object env = map.get("env");
+      if (env instanceof List<?> vars) {
+        for (Object v : vars) {
+          if (v instanceof Map<?, ?> var
+              && var.get("value") != null
+              && var.get("name") instanceof String name
+              && SENSITIVE_ENV.matcher(name).matches()) {
+            ((Map<String, Object>) var).put("value", REDACTED);
+          }
+        }
+      }
+      for (Object child : map.values()) {
+        redactEnv(child);
+      }
+    } else if (node instanceof List<?> list) {
+      for (Object child : list) {
+        redactEnv(child);
+      }
+    }
+  }
+
+  private static String safe(String s) {
+    return s == null ? "unnamed" : s.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private void writeText(String relative, String text) throws IOException {
+    Path file = dir.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, scrub(text), StandardCharsets.UTF_8);
+    written.add(relative);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  static List<Event> sortEvents(List<Event> events) {
+    List<Event> sorted = new ArrayList<>(events);
+    sorted.sort(
+        Comparator.comparing(DiagnosticsWriter::eventTime)
+            .thenComparing(e -> e.getFirstTimestamp() == null ? "" : e.getFirstTimestamp())
+            .thenComparingLong(DiagnosticsWriter::resourceVersion));
+    return sorted;
+  }
+
+  static String eventTime(Event e) {
+    if (e.getLastTimestamp() != null) {
+      return e.getLastTimestamp();
+    }
+    if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
+      return e.getEventTime().getTime();
+    }
+    if (e.getFirstTimestamp() != null) {
+      return e.getFirstTimestamp();
+    }
+    String created = e.getMetadata().getCreationTimestamp();
+    return created == null ? "" : created;
+  }
+
+  private static long resourceVersion(HasMetadata o) {
+    try {
+      return Long.parseLong(o.getMetadata().getResourceVersion());
+    } catch (RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static String eventLine(Event e) {
+    String involved =
+        e.getInvolvedObject() == null
+            ? "?"
+            : e.getInvolvedObject().getKind() + "/" + e.getInvolvedObject().getName();
+    int count = e.getCount() == null ? 1 : e.getCount();
+    return String.format(
+        "%-20s %-7s %-20s %-40s %s%s",
+        eventTime(e),
+        e.getType(),
+        e.getReason(),
+        involved,
+        count > 1 ? "(x" + count + ") " : "",
+        oneLine(e.getMessage()));
+  }
+
+  private static String eventsText(List<Event> events) {
+    StringBuilder out =
+        new StringBuilder("# Events, oldest first: last seen, type, reason, object, message\n");
+    for (Event e : events) {
+      out.append(eventLine(e)).append('\n');
+    }
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- pods
+
+  private static String podsText(List<Pod> pods) {
+    StringBuilder out = new StringBuilder();
+    for (Pod pod : pods) {
+      out.append("Pod ").append(pod.getMetadata().getName());
+      out.append("  owner ").append(owner(pod));
+      if (pod.getStatus() == null) {
+        out.append("  (no status)\n\n");
+        continue;
+      }
+      out.append("  phase ").append(pod.getStatus().getPhase());
+      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+        out.append("  node ").append(pod.getSpec().getNodeName());
+      }
+      if (pod.getStatus().getReason() != null) {
+        out.append("  reason ").append(pod.getStatus().getReason());
+      }
+      out.append('\n');
+      for (PodCondition c : nonNull(pod.getStatus().getConditions())) {
+        out.append("  condition ").append(c.getType()).append('=').append(c.getStatus());
+        if (c.getReason() != null) {
+          out.append(" ").append(c.getReason());
+        }
+        if (c.getMessage() != null) {
+          out.append(": ").append(oneLine(c.getMessage()));
+        }
+        out.append('\n');
+      }
+      for (ContainerStatus cs : allStatuses(pod)) {
+        out.append("  container ")
+            .append(cs.getName())
+            .append("  image ")
+            .append(cs.getImage())
+            .append("  ready ")
+            .append(cs.getReady())
+            .append("  restarts ")
+            .append(cs.getRestartCount())
+            .append('\n');
+        out.append("    state: ").append(state(cs.getState())).append('\n');
+        if (cs.getLastState() != null && cs.getLastState().getTerminated() != null) {
+          out.append("    last state: ").append(state(cs.getLastState())).append('\n');
+        }
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String state(ContainerState s) {
+    if (s == null) {
+      return "unknown";
+    }
+    if (s.getWaiting() != null) {
+      return "waiting "
+          + s.getWaiting().getReason()
+          + (s.getWaiting().getMessage() == null
+              ? ""
+              : ": " + oneLine(s.getWaiting().getMessage()));
+    }
+    if (s.getRunning() != null) {
+      return "running since " + s.getRunning().getStartedAt();
+    }
+    if (s.getTerminated() != null) {
+      var t = s.getTerminated();
+      return "terminated "
+          + t.getReason()
+          + ", exit code "
+          + t.getExitCode()
+          + (t.getMessage() == null ? "" : ", message: " + oneLine(t.getMessage()));
+    }
+    return "unknown";
+  }
+
+  private static List<ContainerStatus> allStatuses(Pod pod) {
+    List<ContainerStatus> out = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      out.addAll(nonNull(pod.getStatus().getInitContainerStatuses()));
+      out.addAll(nonNull(pod.getStatus().getContainerStatuses()));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  private void writeLogs(List<Pod> pods) throws IOException {
+    for (Pod pod : pods) {
+      String podName = pod.getMetadata().getName();
+      List<String> containers = new ArrayList<>();
+      if (pod.getSpec() != null) {
+        nonNull(pod.getSpec().getInitContainers()).forEach(c -> containers.add(c.getName()));
+        nonNull(pod.getSpec().getContainers()).forEach(c -> containers.add(c.getName()));
+      }
+      for (String container : containers) {
+        ContainerStatus cs =
+            allStatuses(pod).stream()
+                .filter(s -> container.equals(s.getName()))
+                .findFirst()
+                .orElse(null);
+        boolean started =
+            cs != null
+                && cs.getState() != null
+                && (cs.getState().getRunning() != null || cs.getState().getTerminated() != null);
+        boolean restarted =
+            cs != null
+                && ((cs.getRestartCount() != null && cs.getRestartCount() > 0)
+                    || (cs.getLastState() != null && cs.getLastState().getTerminated() != null));
+        if (started || restarted) {
+          String current = log(podName, container, false);
+          if (current != null) {
+            writeText("logs/" + safe(podName) + "/" + safe(container) + ".log", current);
+          }
+        }
+        if (restarted) {
+          String previous = log(podName, container, true);
+          if (previous != null) {
+            writeText("logs/" + safe(podName) + "/" + safe(container) + ".previous.log", previous);
+          }
+        }
+      }
+    }
+  }
+
+  private String log(String pod, String container, boolean previous) {
+    try {
+      var op = client.pods().inNamespace(namespace).withName(pod).inContainer(container);
+      return previous
+          ? op.terminated().tailingLines(logTailLines).getLog()
+          : op.tailingLines(logTailLines).getLog();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() >= 400 && e.getCode() < 500 && (previous || e.getCode() != 403)) {
+        // No (previous) instance of the container to read from: nothing to collect.
+        return null;
+      }
+      errors.add(
+          (previous ? "previous " : "")
+              + "log of pod "
+              + pod
+              + " container "
+              + container
+              + ": HTTP "
+              + e.getCode()
+              + " "
+              + scrub(String.valueOf(e.getMessage())));
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- summary
+
+  private String summaryText(
+      Namespace ns,
+      Map<Class<? extends HasMetadata>, List<? extends HasMetadata>> objects,
+      List<Pod> pods,
+      List<Event> events) {
+    StringBuilder out = new StringBuilder();
+    out.append("# Diagnostics of namespace ").append(namespace).append("\n\n");
+    out.append("Collected at ").append(Instant.now()).append(".\n\n");
+    if (ns == null) {
+      out.append("Namespace: **not found** (or not readable).\n\n");
+    } else {
+      String phase = ns.getStatus() == null ? null : ns.getStatus().getPhase();
+      out.append("Namespace phase: **").append(phase == null ? "unknown" : phase).append("**");
+      if (ns.getMetadata().getDeletionTimestamp() != null) {
+        out.append(", deletion requested at ").append(ns.getMetadata().getDeletionTimestamp());
+      }
+      out.append("\n\n");
+      if (ns.getStatus() != null) {
+        for (NamespaceCondition c : nonNull(ns.getStatus().getConditions())) {
+          if ("True".equals(c.getStatus())) {
+            out.append("- ")
+                .append(c.getType())
+                .append(": ")
+                .append(oneLine(c.getMessage()))
+                .append('\n');
+          }
+        }
+        out.append('\n');
+      }
+    }
+
+    out.append("## Workloads\n\n| object | ready | state |\n|---|---|---|\n");
+    int workloads = 0;
+    for (Class<? extends HasMetadata> kind :
+        List.of(Deployment.class, StatefulSet.class, DaemonSet.class, Job.class)) {
+      for (HasMetadata o : objects.getOrDefault(kind, List.of())) {
+        String[] state = workloadState(o);
+        out.append("| ")
+            .append(o.getKind())
+            .append('/')
+            .append(o.getMetadata().getName())
+            .append(" | ")
+            .append(state[0])
+            .append(" | ")
+            .append(state[1])
+            .append(" |\n");
+        workloads++;
+      }
+    }
+    if (workloads == 0) {
+      out.append("| (none) | | |\n");
+    }
+
+    out.append("\n## Failing pods\n\n");
+    int failing = 0;
+    for (Pod pod : pods) {
+      String problem = podProblem(pod);
+      if (problem != null) {
+        out.append("- ")
+            .append(owner(pod))
+            .append(" pod `")
+            .append(pod.getMetadata().getName())
+            .append("`: ")
+            .append(problem)
+            .append('\n');
+        failing++;
+      }
+    }
+    if (failing == 0) {
+      out.append("None.\n");
+    }
+
+    out.append("\n## Last warning events\n\n");
+    List<Event> warnings = events.stream().filter(e -> "Warning".equals(e.getType())).toList();
+    if (warnings.isEmpty()) {
+      out.append("None.\n");
+    } else {
+      out.append("```\n");
+      for (Event e :
+          warnings.subList(Math.max(0, warnings.size() - SUMMARY_WARNINGS), warnings.size())) {
+        out.append(eventLine(e)).append('\n');
+      }
+      out.append("```\n");
+    }
+
+    out.append("\n## Files\n\n");
+    out.append("- `objects/`: ")
+        .append(written.stream().filter(f -> f.startsWith("objects/")).count())
+        .append(" objects as YAML (Secret values redacted)\n");
+    out.append("- `events.txt`: all events, oldest first\n");
+    out.append("- `pods.txt`: pod conditions and container statuses\n");
+    out.append("- `logs/`: last ")
+        .append(logTailLines)
+        .append(" lines of container logs (`.previous.log` for the previous instance); ")
+        .append(written.stream().filter(f -> f.startsWith("logs/")).count())
+        .append(" files\n");
+
+    if (!errors.isEmpty()) {
+      out.append("\n## Collection errors\n\n");
+      for (String e : errors) {
+        out.append("- ").append(oneLine(e)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String[] workloadState(HasMetadata o) {
+    if (o instanceof Deployment d) {
+      int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+      var s = d.getStatus();
+      int available = s == null || s.getAvailableReplicas() == null ? 0 : s.getAvailableReplicas();
+      int updated = s == null || s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
+      long observed =
+          s == null || s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+      long generation = gen(d);
+      boolean ready = observed >= generation && available == desired && updated == desired;
+      return new String[] {
+        ready ? "yes" : "**no**",
+        available
+            + "/"
+            + desired
+            + " available, "
+            + updated
+            + "/"
+            + desired
+            + " updated, generation "
+            + observed
+            + " of "
+            + generation
+      };
+    }
+    if (o instanceof StatefulSet sts) {
+      int desired = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+      var s = sts.getStatus();
+      int ready = s == null || s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
+      return new String[] {ready == desired ? "yes" : "**no**", ready + "/" + desired + " ready"};
+    }
+    if (o instanceof DaemonSet ds) {
+      var s = ds.getStatus();
+      int desired =
+          s == null || s.getDesiredNumberScheduled() == null ? 0 : s.getDesiredNumberScheduled();
+      int ready = s == null || s.getNumberReady() == null ? 0 : s.getNumberReady();
+      return new String[] {
+        s != null && ready == desired ? "yes" : "**no**", ready + "/" + desired + " ready"
+      };
+    }
+    if (o instanceof Job job) {
+      var s = job.getStatus();
+      String state = "running";
+      boolean done = false;
+      if (s != null) {
+        for (var c : nonNull(s.getConditions())) {
+          if ("True".equals(c.getStatus())
+              && ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))) {
+            state = c.getType() + (c.getReason() == null ? "" : " (" + c.getReason() + ")");
+            done = "Complete".equals(c.getType());
+          }
+        }
+      }
+      return new String[] {done ? "yes" : "**no**", state};
+    }
+    return new String[] {"?", ""};
+  }
+
+  private static String podProblem(Pod pod) {
+    if (pod.getStatus() == null) {
+      return null;
+    }
+    if ("Failed".equals(pod.getStatus().getPhase())) {
+      return "phase Failed"
+          + (pod.getStatus().getReason() == null ? "" : ", " + pod.getStatus().getReason());
+    }
+    for (PodCondition c : nonNull(pod.getStatus().getConditions())) {
+      if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+        return "unscheduled, " + c.getReason() + ": " + oneLine(c.getMessage());
+      }
+    }
+    for (ContainerStatus cs : allStatuses(pod)) {
+      ContainerState s = cs.getState();
+      if (s != null
+          && s.getWaiting() != null
+          && !"ContainerCreating".equals(s.getWaiting().getReason())
+          && !"PodInitializing".equals(s.getWaiting().getReason())) {
+        return "container `"
+            + cs.getName()
+            + "` "
+            + s.getWaiting().getReason()
+            + (s.getWaiting().getMessage() == null
+                ? ""
+                : ": " + oneLine(s.getWaiting().getMessage()));
+      }
+      if (s != null && s.getTerminated() != null && s.getTerminated().getExitCode() != 0) {
+        return "container `"
+            + cs.getName()
+            + "` terminated with exit code "
+            + s.getTerminated().getExitCode();
+      }
+    }
+    return null;
+  }
+
+  private static String owner(Pod pod) {
+    for (OwnerReference r : nonNull(pod.getMetadata().getOwnerReferences())) {
+      if (Boolean.TRUE.equals(r.getController())) {
+        String hash =
+            pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get("pod-template-hash");
+        if ("ReplicaSet".equals(r.getKind()) && hash != null && r.getName().endsWith("-" + hash)) {
+          return "Deployment/" + r.getName().substring(0, r.getName().length() - hash.length() - 1);
+        }
+        return r.getKind() + "/" + r.getName();
+      }
+    }
+    return "Pod/" + pod.getMetadata().getName();
+  }
+
+  private static long gen(HasMetadata o) {
+    return o.getMetadata().getGeneration() == null ? 1 : o.getMetadata().getGeneration();
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}
