@@ -106,15 +106,7 @@ public final class Namespaces {
       Map<String, String> extraLabels,
       Duration terminatingWait) {
     return ensure(
-        namespace,
-        environment,
-        branch,
-        owner,
-        now,
-        ttl,
-        extraLabels,
-        terminatingWait,
-        Map.of());
+        namespace, environment, branch, owner, now, ttl, extraLabels, terminatingWait, Map.of());
   }
 
   /**

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one idempotent API request, trying it again with exponential backoff and jitter when the
- * answer says a later try can succeed: 429 (waiting at least the server's Retry-After, which the API
- * server also reports as {@code Status.details.retryAfterSeconds}), 5xx, and a connection that was
- * reset, closed or timed out before an answer came. Bounded by {@link RetryPolicy#maxAttempts()}
- * and {@link RetryPolicy#maxTotal()}.
+ * answer says a later try can succeed: 429 (waiting at least the server's Retry-After, which the
+ * API server also reports as {@code Status.details.retryAfterSeconds}), 5xx, and a connection that
+ * was reset, closed or timed out before an answer came. Bounded by {@link
+ * RetryPolicy#maxAttempts()} and {@link RetryPolicy#maxTotal()}.
  *
  * <p>Every other answer fails at once: 403 becomes a {@link PreviewEnvException} naming the verb,
  * resource, namespace and the RBAC rule that is missing; 400, 404, 409, 422 and the rest are
@@ -63,7 +63,7 @@ public final class Retry {
     public static Op of(String verb, HasMetadata object) {
       return new Op(
           verb,
-          group(object.getApiVersion()),
+          Retry.group(object.getApiVersion()),
           resourceOf(object),
           object.getMetadata().getNamespace(),
           object.getMetadata().getName());
@@ -71,13 +71,7 @@ public final class Retry {
 
     /** The RBAC rule that allows this request, in Role YAML flow style. */
     public String rule() {
-      return "apiGroups: [\""
-          + group
-          + "\"], resources: ["
-          + resource
-          + "], verbs: ["
-          + verb
-          + "]";
+      return "apiGroups: [\"" + group + "\"], resources: [" + resource + "], verbs: [" + verb + "]";
     }
 
     /** e.g. {@code patch deployments/api in namespace feature-x}. */
@@ -102,8 +96,7 @@ public final class Retry {
   public Retry(RetryPolicy policy, Sleeper sleeper) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    this.random =
-        policy.seed().isPresent() ? new Random(policy.seed().getAsLong()) : new Random();
+    this.random = policy.seed().isPresent() ? new Random(policy.seed().getAsLong()) : new Random();
   }
 
   /** The default policy. */

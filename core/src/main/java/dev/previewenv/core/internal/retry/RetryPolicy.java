@@ -43,7 +43,11 @@ public record RetryPolicy(
   /** 6 attempts within 30 seconds, backoff 200 ms doubling up to 5 s, random jitter. */
   public static RetryPolicy defaults() {
     return new RetryPolicy(
-        6, Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(5), OptionalLong.empty());
+        6,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(5),
+        OptionalLong.empty());
   }
 
   /** One attempt only. */
@@ -63,6 +67,7 @@ public record RetryPolicy(
 
   /** This policy with a fixed jitter seed. */
   public RetryPolicy withSeed(long seed) {
-    return new RetryPolicy(maxAttempts, maxTotal, initialBackoff, maxBackoff, OptionalLong.of(seed));
+    return new RetryPolicy(
+        maxAttempts, maxTotal, initialBackoff, maxBackoff, OptionalLong.of(seed));
   }
 }
