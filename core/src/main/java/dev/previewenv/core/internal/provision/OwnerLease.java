@@ -183,6 +183,11 @@ public final class OwnerLease {
         renew.run();
         lastSuccess.set(Instant.now());
       } catch (RuntimeException e) {
+        if (clientClosed(e)) {
+          log.debug("Client of owner lease {}/{} is closed; heartbeat stopped", namespace, NAME);
+          timer.shutdown();
+          return;
+        }
         Instant last = lastSuccess.get();
         if (Instant.now().isAfter(last.plus(duration))) {
           log.warn(
@@ -196,6 +201,15 @@ public final class OwnerLease {
           log.debug("Could not renew owner lease {}/{}: {}", namespace, NAME, e.getMessage());
         }
       }
+    }
+
+    private static boolean clientClosed(Throwable t) {
+      for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof IllegalStateException && "Client is closed".equals(c.getMessage())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** When the lease was last renewed by this heartbeat. */
