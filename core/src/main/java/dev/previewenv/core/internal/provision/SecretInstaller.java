@@ -6,6 +6,7 @@ import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,7 +160,7 @@ public final class SecretInstaller {
     List<Source> awaited = new ArrayList<>();
     for (Source source : prepared.sources()) {
       switch (source.strategy()) {
-        case COPY -> applier.apply(copyOf(source.secret(), environment, namespace));
+        case COPY -> copy(environment, namespace, source, applier);
         case KUBED ->
             markSource(source, s -> annotations(s).putIfAbsent(KUBED_SYNC, DEFAULT_SELECTOR));
         case REPLICATOR ->
@@ -221,6 +222,29 @@ public final class SecretInstaller {
     }
     if (!awaited.isEmpty()) {
       log.info("{} synced secret(s) present in namespace {}", awaited.size(), namespace);
+    }
+  }
+
+  private static void copy(String environment, String namespace, Source source, Applier applier) {
+    try {
+      applier.apply(copyOf(source.secret(), environment, namespace));
+    } catch (KubernetesClientException e) {
+      // requests about secrets are retried and redacted by Retry: the message holds no data
+      throw new PreviewEnvException(
+          "Could not copy secret "
+              + source.coordinates()
+              + " into namespace "
+              + namespace
+              + ": HTTP "
+              + e.getCode()
+              + (e.getStatus() == null || e.getStatus().getReason() == null
+                  ? ""
+                  : " " + e.getStatus().getReason())
+              + ". Check the client's RBAC rights on secrets in that namespace (or the API"
+              + " server's admission webhooks) and run again",
+          environment,
+          "Secret/" + namespace + "/" + source.secret().getMetadata().getName(),
+          e);
     }
   }
 

@@ -43,6 +43,10 @@ public final class SelfSubjectAccessReviewer implements AccessReviewer {
   public boolean allowed(Permission p) {
     SelfSubjectAccessReview review =
         new SelfSubjectAccessReviewBuilder()
+            // the API server ignores metadata here; fabric8's test server wants a name
+            .withNewMetadata()
+            .withGenerateName("previewenv-preflight-")
+            .endMetadata()
             .withNewSpec()
             .withNewResourceAttributes()
             .withVerb(p.verb())

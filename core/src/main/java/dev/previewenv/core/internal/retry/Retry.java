@@ -133,13 +133,14 @@ public final class Retry {
       try {
         return action.get();
       } catch (KubernetesClientException e) {
-        if (e.getCode() == FORBIDDEN) {
-          throw forbidden(op, e);
+        KubernetesClientException k = redacted(op, e);
+        if (k.getCode() == FORBIDDEN) {
+          throw forbidden(op, k);
         }
         if (!retryable(e)) {
-          throw e;
+          throw k;
         }
-        failure = e;
+        failure = k;
       }
       Duration wait = backoff(attempt, failure);
       long now = System.nanoTime();
@@ -243,6 +244,42 @@ public final class Retry {
         op.namespace(),
         op.name() == null ? null : op.resource() + "/" + op.name(),
         last);
+  }
+
+  /**
+   * For requests about secrets, a copy of {@code e} without the server's message and without the
+   * original as cause (the message could quote secret data): the code, reason and object only.
+   * Other exceptions unchanged.
+   */
+  static KubernetesClientException redacted(Retry.Op op, KubernetesClientException e) {
+    if (!"secrets".equals(op.resource())) {
+      return e;
+    }
+    Status s = e.getStatus();
+    String reason = s == null || s.getReason() == null ? "" : " " + s.getReason();
+    String message =
+        e.getCode() > 0
+            ? "HTTP "
+                + e.getCode()
+                + reason
+                + " for "
+                + op.describe()
+                + " (the server's message is withheld: it could quote secret data)"
+            : summary(op, e);
+    Status status =
+        new io.fabric8.kubernetes.api.model.StatusBuilder()
+            .withCode(e.getCode())
+            .withReason(s == null ? null : s.getReason())
+            .withDetails(s == null ? null : s.getDetails())
+            .build();
+    KubernetesClientException copy =
+        e instanceof KubernetesClientTimeoutException
+            ? e
+            : new KubernetesClientException(message, e.getCode(), status);
+    if (copy != e) {
+      copy.setStackTrace(e.getStackTrace());
+    }
+    return copy;
   }
 
   /** The answer in one line; for secrets without the server's message, which could quote data. */
