@@ -11,6 +11,12 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -89,7 +95,10 @@ class ProvisionerIT {
               - name: web
                 image: %s
                 imagePullPolicy: Never
-                command: [sh, -c, "trap 'exit 0' TERM; sleep 3600 & wait"]
+                command: [sh, -c, "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                readinessProbe:
+                  tcpSocket: {port: 8080}
+                  periodSeconds: 1
         ---
         apiVersion: v1
         kind: Service
@@ -124,6 +133,23 @@ class ProvisionerIT {
     return yaml;
   }
 
+  private static String httpGet(URI uri) {
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Plan plan(EnvironmentName env, String yaml) {
     return Plan.builder(env).source(ManifestSource.yaml("it-stack.yaml", yaml)).build();
   }
@@ -135,8 +161,14 @@ class ProvisionerIT {
         provisioner(client).withSecrets(SecretSpec.copy(SOURCE_NS, "registry-credentials"));
     String ns = env.value();
     try {
-      Preview preview = provisioner.up(plan(env, stack("hello", true)));
+      Preview preview =
+          provisioner.withAccess(Access.PORT_FORWARD).up(plan(env, stack("hello", true)));
       assertThat(preview.namespace()).isEqualTo(ns);
+
+      // no ingress controller or DNS here: reach the service through the API server
+      URI web = preview.url("web");
+      assertThat(web.getHost()).isEqualTo("127.0.0.1");
+      assertThat(httpGet(web)).contains("hello-from-web");
 
       Namespace namespace = client.namespaces().withName(ns).get();
       assertThat(namespace.getMetadata().getLabels())
@@ -217,8 +249,8 @@ class ProvisionerIT {
           .isNull();
       assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(1);
 
-      provisioner.down(env);
-      assertThat(client.namespaces().withName(ns).get()).as("namespace gone after down").isNull();
+      preview.close();
+      assertThat(client.namespaces().withName(ns).get()).as("namespace gone after close").isNull();
     } finally {
       client.namespaces().withName(ns).delete();
     }

@@ -1268,6 +1268,8 @@ public final class ControllerSimulator implements AutoCloseable {
             "Container image \"" + image + "\" is not present with pull policy of Never";
         waiting = waiting("ErrImageNeverPull", message);
         event(pod, "Warning", "ErrImageNeverPull", message, "kubelet", fieldPath);
+        // calibrated on a real 1.20 kubelet: it also reports the generic failure
+        event(pod, "Warning", "Failed", "Error: ErrImageNeverPull", "kubelet", fieldPath);
       }
       case CREATE_CONTAINER_CONFIG_ERROR -> {
         waiting = waiting("CreateContainerConfigError", options.configErrorMessage());
@@ -1309,15 +1311,9 @@ public final class ControllerSimulator implements AutoCloseable {
             pod,
             "Warning",
             "BackOff",
-            "Back-off restarting failed container "
-                + c.getName()
-                + " in pod "
-                + name(pod)
-                + "_"
-                + ns(pod)
-                + "("
-                + uid(pod)
-                + ")",
+            // the text of a 1.20 kubelet (calibrated on the real cluster); newer ones append
+            // the container and pod
+            "Back-off restarting failed container",
             "kubelet",
             fieldPath);
       }

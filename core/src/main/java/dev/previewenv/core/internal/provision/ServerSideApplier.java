@@ -20,11 +20,12 @@ final class ServerSideApplier implements Applier {
   @Override
   public HasMetadata apply(HasMetadata object) {
     // an apply PATCH is idempotent: the same patch gives the same object
+    HasMetadata withDefaults = ApplyDefaults.withProtocolDefaults(object);
     return retry.call(
         Retry.Op.of("patch", object),
         () ->
             client
-                .resource(object)
+                .resource(withDefaults)
                 .fieldManager(Meta.FIELD_MANAGER)
                 .forceConflicts()
                 .serverSideApply());
