@@ -2,7 +2,10 @@ package dev.previewenv.core;
 
 import dev.previewenv.core.internal.provision.Meta;
 import dev.previewenv.core.internal.provision.Namespaces;
+import dev.previewenv.core.internal.provision.OwnerLease;
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -21,7 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes environments nobody needs any more: those whose {@code previewenv.dev/expires-at} has
- * passed, and those a caller-supplied predicate no longer wants (e.g. the branch was merged).
+ * passed, those whose owner died (orphaned: its Lease {@code previewenv-owner} was not renewed
+ * within its {@code leaseDurationSeconds}, or the namespace announced a heartbeat that never took
+ * its lease within that time), and those a caller-supplied predicate no longer wants (e.g. the
+ * branch was merged). The leases of all environments are read with one cluster-wide list call.
  * Immutable and thread-safe; get one from {@link Provisioner#janitor()}.
  *
  * <p>Guarantees: one list call selects namespaces labelled {@code
@@ -38,18 +44,24 @@ public final class Janitor {
   private final int concurrency;
   private final Predicate<EnvironmentInfo> keep;
   private final boolean dryRun;
+  private final Retry retry;
 
   Janitor(
-      KubernetesClient client, int concurrency, Predicate<EnvironmentInfo> keep, boolean dryRun) {
+      KubernetesClient client,
+      int concurrency,
+      Predicate<EnvironmentInfo> keep,
+      boolean dryRun,
+      Retry retry) {
     this.client = client;
     this.concurrency = concurrency;
     this.keep = keep;
     this.dryRun = dryRun;
+    this.retry = retry;
   }
 
   /** Only reports what would be deleted. */
   public Janitor withDryRun(boolean dryRun) {
-    return new Janitor(client, concurrency, keep, dryRun);
+    return new Janitor(client, concurrency, keep, dryRun, retry);
   }
 
   /**
@@ -57,13 +69,22 @@ public final class Janitor {
    * openBranches.contains(info.branch().orElse(""))}.
    */
   public Janitor withKeep(Predicate<EnvironmentInfo> keep) {
-    return new Janitor(client, concurrency, java.util.Objects.requireNonNull(keep, "keep"), dryRun);
+    return new Janitor(
+        client, concurrency, java.util.Objects.requireNonNull(keep, "keep"), dryRun, retry);
   }
 
   /** Lists managed environments, selects those to remove as of {@code now}, and deletes them. */
   public JanitorReport gc(Instant now) {
     List<Namespace> namespaces =
-        client.namespaces().withLabel(Meta.MANAGED_BY, Meta.MANAGED_BY_VALUE).list().getItems();
+        retry.call(
+            new Retry.Op("list", "", "namespaces", null, null),
+            () ->
+                client
+                    .namespaces()
+                    .withLabel(Meta.MANAGED_BY, Meta.MANAGED_BY_VALUE)
+                    .list()
+                    .getItems());
+    Map<String, Lease> leases = new OwnerLease(client, retry).all();
     List<EnvironmentInfo> kept = new ArrayList<>();
     List<JanitorReport.Removal> selected = new ArrayList<>();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -93,6 +114,8 @@ public final class Janitor {
       if (info.expiresAt().isPresent() && !info.expiresAt().get().isAfter(now)) {
         selected.add(
             new JanitorReport.Removal(info, "expired at " + info.expiresAt().get(), false));
+      } else if (orphaned(ns, leases.get(name), now) != null) {
+        selected.add(new JanitorReport.Removal(info, orphaned(ns, leases.get(name), now), false));
       } else if (keep != null && !keep.test(info)) {
         selected.add(
             new JanitorReport.Removal(info, "no longer wanted by the keep predicate", false));
@@ -116,7 +139,7 @@ public final class Janitor {
     if (selected.isEmpty()) {
       return selected;
     }
-    Namespaces namespaces = new Namespaces(client);
+    Namespaces namespaces = new Namespaces(client, retry);
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(concurrency, selected.size()),
@@ -153,6 +176,47 @@ public final class Janitor {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Why the environment counts as orphaned as of {@code now}, or {@code null} when it does not. */
+  private static String orphaned(Namespace ns, Lease lease, Instant now) {
+    if (lease != null) {
+      Optional<Instant> expiry = OwnerLease.expiry(lease);
+      if (expiry.isPresent() && expiry.get().isBefore(now)) {
+        String holder = lease.getSpec().getHolderIdentity();
+        return "orphaned: owner "
+            + (holder == null ? "(unknown)" : holder)
+            + " stopped renewing lease "
+            + OwnerLease.NAME
+            + ", which expired at "
+            + expiry.get();
+      }
+      return null;
+    }
+    Map<String, String> a =
+        ns.getMetadata().getAnnotations() == null ? Map.of() : ns.getMetadata().getAnnotations();
+    Optional<Instant> since = instant(a.get(OwnerLease.HEARTBEAT_SINCE));
+    String seconds = a.get(OwnerLease.HEARTBEAT_SECONDS);
+    if (since.isEmpty() || seconds == null) {
+      return null; // no heartbeat announced (kept environment, or an older PreviewEnv)
+    }
+    long duration;
+    try {
+      duration = Long.parseLong(seconds.strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    Instant deadline = since.get().plusSeconds(duration);
+    if (deadline.isBefore(now)) {
+      return "orphaned: its owner announced a heartbeat at "
+          + since.get()
+          + " but never took lease "
+          + OwnerLease.NAME
+          + " (due by "
+          + deadline
+          + ")";
+    }
+    return null;
   }
 
   private static EnvironmentInfo info(Namespace ns, String env, List<String> problems) {

@@ -37,6 +37,8 @@ public final class Preview implements AutoCloseable {
   private final Map<String, LocalPortForward> forwards = new ConcurrentHashMap<>();
   private final Path diagnosticsDirectory;
   private final Runnable teardown;
+  private final Runnable stopHeartbeat;
+  private final Runnable releaseOwnership;
   private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -47,6 +49,25 @@ public final class Preview implements AutoCloseable {
       Access access,
       Path diagnosticsDirectory,
       Runnable teardown) {
+    this(plan, client, cleanup, access, diagnosticsDirectory, teardown, () -> {}, () -> {});
+  }
+
+  /**
+   * @param stopHeartbeat stops renewing the owner lease; run first by {@link #close()}
+   * @param releaseOwnership removes the owner lease of a kept environment, so that only its expiry
+   *     counts for the janitor
+   */
+  Preview(
+      Plan plan,
+      KubernetesClient client,
+      Cleanup cleanup,
+      Access access,
+      Path diagnosticsDirectory,
+      Runnable teardown,
+      Runnable stopHeartbeat,
+      Runnable releaseOwnership) {
+    this.stopHeartbeat = Objects.requireNonNull(stopHeartbeat, "stopHeartbeat");
+    this.releaseOwnership = Objects.requireNonNull(releaseOwnership, "releaseOwnership");
     this.plan = Objects.requireNonNull(plan, "plan");
     this.client = Objects.requireNonNull(client, "client");
     this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
@@ -263,10 +284,22 @@ public final class Preview implements AutoCloseable {
       }
     }
     forwards.clear();
+    stopHeartbeat.run();
     boolean delete = cleanup == Cleanup.ALWAYS || (cleanup == Cleanup.ON_SUCCESS && !failed.get());
     if (delete) {
       teardown.run();
     } else {
+      try {
+        releaseOwnership.run();
+      } catch (RuntimeException e) {
+        log.warn(
+            "Could not remove the owner lease of kept environment {}: the janitor may delete it"
+                + " as orphaned once the lease expires. Delete lease previewenv-owner in namespace"
+                + " {} to keep it until its expiry. Cause: {}",
+            namespace(),
+            namespace(),
+            e.getMessage());
+      }
       logKept(
           namespace(),
           namespace(),

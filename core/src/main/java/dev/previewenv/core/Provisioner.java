@@ -3,14 +3,22 @@ package dev.previewenv.core;
 import dev.previewenv.core.internal.provision.Applier;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
+import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.internal.provision.SecretInstaller;
+import dev.previewenv.core.internal.rbac.AccessReviewer;
+import dev.previewenv.core.internal.rbac.NeededPermissions;
+import dev.previewenv.core.internal.rbac.SelfSubjectAccessReviewer;
 import dev.previewenv.core.internal.readiness.ReadinessWaiter;
+import dev.previewenv.core.internal.retry.Retry;
+import dev.previewenv.core.internal.retry.RetryPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.LimitRangeSpec;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuotaSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +27,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +48,17 @@ import org.slf4j.LoggerFactory;
  * that left the plan; wait until ready. Running {@code up} again with the same or a changed plan
  * converges.
  *
+ * <p>Reliability: idempotent requests are retried with backoff and jitter on 429 (honouring
+ * Retry-After), 5xx and lost connections, at most 6 attempts within 30 seconds by default ({@link
+ * #withRetries}); 400, 403, 404, 409 and 422 fail at once, a 403 naming the missing RBAC rule.
+ * PreviewEnv sends its requests through a view of the client with fabric8's own request retries
+ * switched off ({@code requestRetryBackoffLimit} 0), so that retries are not multiplied; the
+ * caller's client is unchanged. While a {@link Preview} is open, its owner renews a Lease {@code
+ * previewenv-owner} in the namespace (every 10 s, valid 30 s, see {@link #withHeartbeat}); when the
+ * owner dies, the {@link Janitor} collects the environment as orphaned. {@link #preflight(Plan)}
+ * lists every missing permission before anything is created; {@link #withPreflight} makes {@code
+ * up} run it first.
+ *
  * <pre>{@code
  * Provisioner provisioner = Provisioner.forClient(client)
  *     .withOwner("ci-run-4711")
@@ -50,10 +73,12 @@ public final class Provisioner {
   private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
 
   private final KubernetesClient client;
+  private final KubernetesClient api; // the client without fabric8's own retries
   private final Settings settings; // never changed after construction
 
-  private Provisioner(KubernetesClient client, Settings settings) {
+  private Provisioner(KubernetesClient client, KubernetesClient api, Settings settings) {
     this.client = client;
+    this.api = api;
     this.settings = settings;
   }
 
@@ -72,6 +97,11 @@ public final class Provisioner {
     Cleanup cleanup = Cleanup.ALWAYS;
     Duration waitTimeout = Duration.ofMinutes(2);
     Access access = Access.INGRESS;
+    RetryPolicy retry = RetryPolicy.defaults();
+    Duration heartbeatInterval = Duration.ofSeconds(10);
+    Duration leaseDuration = Duration.ofSeconds(30);
+    boolean preflight;
+    AccessReviewer reviewer; // null: SelfSubjectAccessReview
 
     Settings copy() {
       try {
@@ -85,7 +115,7 @@ public final class Provisioner {
   private Provisioner with(java.util.function.Consumer<Settings> change) {
     Settings next = settings.copy();
     change.accept(next);
-    return new Provisioner(client, next);
+    return new Provisioner(client, api, next);
   }
 
   /**
@@ -97,7 +127,140 @@ public final class Provisioner {
    */
   public static Provisioner forClient(KubernetesClient client) {
     Objects.requireNonNull(client, "client");
-    return new Provisioner(client, new Settings());
+    return new Provisioner(client, withoutClientRetries(client), new Settings());
+  }
+
+  /**
+   * A view of {@code client} whose requests fabric8 does not retry by itself (it would retry every
+   * request, creates included, under each of our retries). Shares the caller's HTTP client; never
+   * closed by PreviewEnv.
+   */
+  private static KubernetesClient withoutClientRetries(KubernetesClient client) {
+    try {
+      RequestConfig current = client.getConfiguration().getRequestConfig();
+      RequestConfig noRetries =
+          new RequestConfigBuilder(current).withRequestRetryBackoffLimit(0).build();
+      return client.newClient(noRetries).adapt(KubernetesClient.class);
+    } catch (RuntimeException e) {
+      log.debug("Could not derive a client without request retries; using the client as given", e);
+      return client;
+    }
+  }
+
+  /**
+   * How often an idempotent request is tried in all (1 to 100; 1 disables retries) and how long
+   * from the first try at most. Default: 6 attempts within 30 seconds.
+   */
+  public Provisioner withRetries(int maxAttempts, Duration maxTotal) {
+    if (maxTotal == null || maxTotal.isNegative()) {
+      throw new IllegalArgumentException("maxTotal must not be negative, was " + maxTotal);
+    }
+    RetryPolicy next = settings.retry.withLimits(maxAttempts, maxTotal);
+    return with(s -> s.retry = next);
+  }
+
+  /** The whole retry policy, including backoff and a fixed jitter seed (tests). */
+  Provisioner withRetryPolicy(RetryPolicy policy) {
+    return with(s -> s.retry = Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * The owner heartbeat: the Lease {@code previewenv-owner} is renewed every {@code interval} and
+   * is valid for {@code leaseDuration} (default 10 s and 30 s). The duration must be longer than
+   * the interval, whole seconds.
+   */
+  public Provisioner withHeartbeat(Duration interval, Duration leaseDuration) {
+    positive(interval, "heartbeat interval");
+    positive(leaseDuration, "lease duration");
+    if (leaseDuration.compareTo(interval) <= 0 || leaseDuration.toSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "lease duration ("
+              + leaseDuration
+              + ") must be at least one second and longer than the heartbeat interval ("
+              + interval
+              + "), e.g. 30 s and 10 s");
+    }
+    return with(
+        s -> {
+          s.heartbeatInterval = interval;
+          s.leaseDuration = leaseDuration;
+        });
+  }
+
+  /**
+   * Whether {@code up} first runs {@link #preflight(Plan)} and fails, changing nothing, when a
+   * permission is missing. Default: off (one SelfSubjectAccessReview per permission).
+   */
+  public Provisioner withPreflight(boolean enabled) {
+    return with(s -> s.preflight = enabled);
+  }
+
+  /** Who answers the preflight's questions; default a SelfSubjectAccessReview each (tests). */
+  Provisioner withAccessReviewer(AccessReviewer reviewer) {
+    return with(s -> s.reviewer = Objects.requireNonNull(reviewer, "reviewer"));
+  }
+
+  /**
+   * Checks, with one {@code SelfSubjectAccessReview} per permission (sent concurrently), that the
+   * identity running PreviewEnv may do everything {@code up} and teardown of {@code plan} need.
+   * Changes nothing.
+   *
+   * @return every permission checked and every one missing, each with the RBAC rule granting it
+   * @throws PreviewEnvException when the reviews themselves fail
+   */
+  public PreflightReport preflight(Plan plan) {
+    Objects.requireNonNull(plan, "plan");
+    List<PreflightReport.Permission> needed =
+        NeededPermissions.forPlan(
+            plan.namespace(),
+            plan.objects(),
+            settings.applyStrategy,
+            settings.secrets,
+            settings.quota != null,
+            settings.limitRange != null);
+    AccessReviewer reviewer =
+        settings.reviewer != null
+            ? settings.reviewer
+            : SelfSubjectAccessReviewer.of(api, new Retry(settings.retry));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(settings.concurrency, needed.size()),
+            r -> {
+              Thread t = new Thread(r, "previewenv-preflight");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<Boolean>> answers = new ArrayList<>();
+      for (PreflightReport.Permission p : needed) {
+        answers.add(pool.submit(() -> reviewer.allowed(p)));
+      }
+      List<PreflightReport.Permission> missing = new ArrayList<>();
+      for (int i = 0; i < needed.size(); i++) {
+        if (!answers.get(i).get()) {
+          missing.add(needed.get(i));
+        }
+      }
+      PreflightReport report = new PreflightReport(plan.namespace(), needed, missing);
+      log.info(
+          "Preflight for environment {}: {} permission(s) checked, {} missing",
+          plan.namespace(),
+          needed.size(),
+          missing.size());
+      return report;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new PreviewEnvException(
+          "Preflight of environment " + plan.namespace() + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PreviewEnvException(
+          "Interrupted during the preflight of environment " + plan.namespace(), e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**
@@ -203,11 +366,20 @@ public final class Provisioner {
     String env = plan.environment().value();
     String ns = plan.namespace();
     log.info("Provisioning environment {} ({} objects)", env, plan.objects().size());
-    Namespaces namespaces = new Namespaces(client);
-    SecretInstaller secretInstaller = new SecretInstaller(client);
+    if (settings.preflight) {
+      PreflightReport report = preflight(plan);
+      if (!report.allowed()) {
+        throw new PreviewEnvException(report.describe(), env, null, null);
+      }
+    }
+    Retry retry = new Retry(settings.retry);
+    Namespaces namespaces = new Namespaces(api, retry);
+    SecretInstaller secretInstaller = new SecretInstaller(api, retry);
+    OwnerLease lease = new OwnerLease(api, retry);
     namespaces.checkAdoptable(ns, env);
     SecretInstaller.Prepared prepared = secretInstaller.prepare(env, settings.secrets);
     Instant started = Instant.now();
+    OwnerLease.Heartbeat heartbeat = null;
     try {
       namespaces.ensure(
           ns,
@@ -217,9 +389,12 @@ public final class Provisioner {
           started,
           settings.ttl,
           prepared.namespaceLabels(),
-          settings.waitTimeout);
-      Applier applier = Applier.of(settings.applyStrategy, client);
-      ObjectApplier objects = new ObjectApplier(client, applier, settings.concurrency);
+          settings.waitTimeout,
+          OwnerLease.announcement(started, settings.leaseDuration));
+      heartbeat =
+          lease.start(ns, env, settings.owner, settings.heartbeatInterval, settings.leaseDuration);
+      Applier applier = Applier.of(settings.applyStrategy, api, retry);
+      ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = guards(env, ns);
       if (!guards.isEmpty()) {
         objects.applyAll(env, guards);
@@ -245,14 +420,20 @@ public final class Provisioner {
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
+      OwnerLease.Heartbeat beat = heartbeat;
       return new Preview(
           plan,
           client,
           settings.cleanup,
           settings.access,
           diagnosticsDirectory(plan.environment()),
-          () -> teardown(ns, env));
+          () -> teardown(ns, env),
+          beat::close,
+          () -> lease.release(ns));
     } catch (RuntimeException e) {
+      if (heartbeat != null) {
+        heartbeat.close();
+      }
       if (settings.cleanup == Cleanup.ALWAYS) {
         try {
           namespaces.deleteAndWait(ns, env, settings.waitTimeout);
@@ -260,6 +441,11 @@ public final class Provisioner {
           e.addSuppressed(teardownFailure);
         }
       } else {
+        try {
+          lease.release(ns);
+        } catch (RuntimeException releaseFailure) {
+          e.addSuppressed(releaseFailure);
+        }
         Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
       }
       throw e;
@@ -278,9 +464,12 @@ public final class Provisioner {
     teardown(environment.value(), environment.value());
   }
 
-  /** A janitor deleting expired environments, using this provisioner's client and concurrency. */
+  /**
+   * A janitor deleting expired and orphaned environments, using this provisioner's client,
+   * concurrency and retries.
+   */
   public Janitor janitor() {
-    return new Janitor(client, settings.concurrency, null, false);
+    return new Janitor(api, settings.concurrency, null, false, new Retry(settings.retry));
   }
 
   /** The folder diagnostics of {@code environment} are written to. */
@@ -289,7 +478,7 @@ public final class Provisioner {
   }
 
   private void teardown(String ns, String env) {
-    new Namespaces(client).deleteAndWait(ns, env, settings.waitTimeout);
+    new Namespaces(api, new Retry(settings.retry)).deleteAndWait(ns, env, settings.waitTimeout);
   }
 
   private void awaitReady(String env, String ns, List<HasMetadata> applied) {

@@ -4,9 +4,11 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
+import dev.previewenv.core.E2eResults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +29,9 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
  * Entry point of the E2E image: runs the selected E2E classes through the JUnit Platform Launcher
  * (see {@link E2eSettings} for the environment variables), writes JUnit XML to the results folder,
  * prints a summary, writes a JSON summary of at most 4 KiB to the termination-message path ({@link
- * TerminationMessage}) and exits 0 when all tests passed, 1 when some failed, 2 when no test ran to
- * a verdict (none found, or all skipped) or the launcher could not run.
+ * TerminationMessage}), prints the XML reports at the end of its output for the Job runner ({@link
+ * E2eResults#print}) and exits 0 when all tests passed, 1 when some failed, 2 when no test ran to a
+ * verdict (none found, or all skipped) or the launcher could not run.
  */
 public final class E2eMain {
 
@@ -80,8 +83,24 @@ public final class E2eMain {
         summary.containersFailed(),
         summary.durationMillis());
     writeTerminationMessage(settings.terminationLog(), summary, out);
+    printReports(settings.resultsDir(), out);
     out.flush();
     return summary.exitCode();
+  }
+
+  /**
+   * Prints the JUnit XML reports at the very end of the output, gzip + Base64 between marker lines
+   * ({@link E2eResults}): the Job runner reads them back from the pod's log.
+   */
+  private static void printReports(Path resultsDir, PrintStream out) {
+    if (!Files.isDirectory(resultsDir)) {
+      return;
+    }
+    try {
+      E2eResults.print(resultsDir, out);
+    } catch (UncheckedIOException e) {
+      out.println("E2E: WARNING could not print the JUnit XML reports for the runner: " + e);
+    }
   }
 
   private static RunSummary execute(E2eSettings settings, PrintStream out, long start)

@@ -87,6 +87,18 @@ class E2eMainTest {
   }
 
   @Test
+  void printsTheXmlReportsAtTheEndOfTheOutputForTheJobRunner() throws IOException {
+    run(FailingFixture.class.getName());
+
+    dev.previewenv.core.E2eResults.Decoded decoded =
+        dev.previewenv.core.E2eResults.decode(output());
+    assertThat(decoded.problems()).isEmpty();
+    assertThat(decoded.files()).hasSize(1);
+    assertThat(decoded.files().values().iterator().next()).isEqualTo(xml());
+    assertThat(output().strip()).endsWith(dev.previewenv.core.E2eResults.END);
+  }
+
+  @Test
   void exitsTwoWhenSelectionHasNoTests() throws IOException {
     int code = run("dev.previewenv.e2eimage.empty");
 

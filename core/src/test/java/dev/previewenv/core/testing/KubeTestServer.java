@@ -186,6 +186,13 @@ public final class KubeTestServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // "Unable to close MockWebServer": its vert.x shutdown waits a fixed 10 s, which a loaded
+      // 2-core machine can miss while watch connections drain. The test's assertions have run;
+      // failing it for a slow shutdown of the fake server would only make the suite flaky.
+      System.err.println("KubeTestServer: " + e.getMessage() + " (ignored)");
+    }
   }
 }

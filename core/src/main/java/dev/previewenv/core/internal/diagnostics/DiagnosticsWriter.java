@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.diagnostics;
 
+import dev.previewenv.core.internal.Pods;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -365,7 +365,7 @@ public final class DiagnosticsWriter {
     StringBuilder out = new StringBuilder();
     for (Pod pod : pods) {
       out.append("Pod ").append(pod.getMetadata().getName());
-      out.append("  owner ").append(owner(pod));
+      out.append("  owner ").append(Pods.owner(pod));
       if (pod.getStatus() == null) {
         out.append("  (no status)\n\n");
         continue;
@@ -568,7 +568,7 @@ public final class DiagnosticsWriter {
       String problem = podProblem(pod);
       if (problem != null) {
         out.append("- ")
-            .append(owner(pod))
+            .append(Pods.owner(pod))
             .append(" pod `")
             .append(pod.getMetadata().getName())
             .append("`: ")
@@ -708,22 +708,6 @@ public final class DiagnosticsWriter {
       }
     }
     return null;
-  }
-
-  private static String owner(Pod pod) {
-    for (OwnerReference r : nonNull(pod.getMetadata().getOwnerReferences())) {
-      if (Boolean.TRUE.equals(r.getController())) {
-        String hash =
-            pod.getMetadata().getLabels() == null
-                ? null
-                : pod.getMetadata().getLabels().get("pod-template-hash");
-        if ("ReplicaSet".equals(r.getKind()) && hash != null && r.getName().endsWith("-" + hash)) {
-          return "Deployment/" + r.getName().substring(0, r.getName().length() - hash.length() - 1);
-        }
-        return r.getKind() + "/" + r.getName();
-      }
-    }
-    return "Pod/" + pod.getMetadata().getName();
   }
 
   private static long gen(HasMetadata o) {

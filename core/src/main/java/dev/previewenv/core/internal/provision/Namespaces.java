@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -37,9 +38,25 @@ public final class Namespaces {
   private static final int NOT_FOUND = 404;
 
   private final KubernetesClient client;
+  private final Retry retry;
 
   public Namespaces(KubernetesClient client) {
+    this(client, Retry.defaults());
+  }
+
+  /** Namespaces whose requests are retried as {@code retry} allows. */
+  public Namespaces(KubernetesClient client, Retry retry) {
     this.client = client;
+    this.retry = retry;
+  }
+
+  private static Retry.Op op(String verb, String name) {
+    return new Retry.Op(verb, "", "namespaces", null, name);
+  }
+
+  /** The namespace, or {@code null} when it does not exist; retried. */
+  public Namespace get(String namespace) {
+    return retry.call(op("get", namespace), () -> client.namespaces().withName(namespace).get());
   }
 
   /** An ISO-8601 UTC timestamp to the second, as written into annotations. */
@@ -68,7 +85,7 @@ public final class Namespaces {
           "Namespace/" + namespace,
           null);
     }
-    Namespace existing = client.namespaces().withName(namespace).get();
+    Namespace existing = get(namespace);
     if (existing != null && !Meta.managedFor(existing, environment)) {
       throw notOurs(existing, environment, "adopt");
     }
@@ -88,8 +105,26 @@ public final class Namespaces {
       Duration ttl,
       Map<String, String> extraLabels,
       Duration terminatingWait) {
+    return ensure(
+        namespace, environment, branch, owner, now, ttl, extraLabels, terminatingWait, Map.of());
+  }
+
+  /**
+   * Like {@link #ensure(String, String, String, String, Instant, Duration, Map, Duration)}, also
+   * writing {@code heartbeat} annotations (those announcing the owner lease) on the namespace.
+   */
+  public Namespace ensure(
+      String namespace,
+      String environment,
+      String branch,
+      String owner,
+      Instant now,
+      Duration ttl,
+      Map<String, String> extraLabels,
+      Duration terminatingWait,
+      Map<String, String> heartbeat) {
     checkAdoptable(namespace, environment);
-    Namespace existing = client.namespaces().withName(namespace).get();
+    Namespace existing = get(namespace);
     if (existing != null && isTerminating(existing)) {
       log.info(
           "Namespace {} of environment {} is still Terminating from an earlier run; waiting up to"
@@ -103,52 +138,67 @@ public final class Namespaces {
     Map<String, String> labels = new LinkedHashMap<>(extraLabels);
     labels.putAll(Meta.labels(environment));
     String expires = timestamp(now.plus(ttl));
-    if (existing != null) {
-      Namespace adopted =
-          client
-              .namespaces()
+    if (existing == null) {
+      Namespace ns =
+          new NamespaceBuilder()
+              .withNewMetadata()
               .withName(namespace)
-              .edit(
-                  ns -> {
-                    ns.getMetadata().getLabels().putAll(labels);
-                    Map<String, String> a = annotations(ns);
-                    a.put(Meta.BRANCH, branch);
-                    a.put(Meta.OWNER, owner);
-                    a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
-                    a.put(Meta.EXPIRES_AT, expires);
-                    return ns;
-                  });
-      log.info(
-          "Adopted existing namespace {} of environment {} (expires {})",
-          namespace,
-          environment,
-          expires);
-      return adopted;
+              .withLabels(labels)
+              .addToAnnotations(Meta.BRANCH, branch)
+              .addToAnnotations(Meta.OWNER, owner)
+              .addToAnnotations(Meta.CREATED_AT, timestamp(now))
+              .addToAnnotations(Meta.EXPIRES_AT, expires)
+              .addToAnnotations(heartbeat)
+              .endMetadata()
+              .build();
+      try {
+        Namespace created =
+            retry.call(op("create", namespace), () -> client.namespaces().resource(ns).create());
+        log.info(
+            "Created namespace {} for environment {} (owner {}, expires {})",
+            namespace,
+            environment,
+            owner,
+            expires);
+        return created;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != CONFLICT) {
+          throw e;
+        }
+        // a create whose answer was lost, or a concurrent create: adopt it if it is ours
+        log.debug("Namespace {} exists after all (409 on create); checking it", namespace);
+        checkAdoptable(namespace, environment);
+      }
     }
-    Namespace ns =
-        new NamespaceBuilder()
-            .withNewMetadata()
-            .withName(namespace)
-            .withLabels(labels)
-            .addToAnnotations(Meta.BRANCH, branch)
-            .addToAnnotations(Meta.OWNER, owner)
-            .addToAnnotations(Meta.CREATED_AT, timestamp(now))
-            .addToAnnotations(Meta.EXPIRES_AT, expires)
-            .endMetadata()
-            .build();
-    Namespace created = client.namespaces().resource(ns).create();
+    Namespace adopted =
+        retry.call(
+            op("patch", namespace),
+            () ->
+                client
+                    .namespaces()
+                    .withName(namespace)
+                    .edit(
+                        ns -> {
+                          ns.getMetadata().getLabels().putAll(labels);
+                          Map<String, String> a = annotations(ns);
+                          a.put(Meta.BRANCH, branch);
+                          a.put(Meta.OWNER, owner);
+                          a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
+                          a.put(Meta.EXPIRES_AT, expires);
+                          a.putAll(heartbeat);
+                          return ns;
+                        }));
     log.info(
-        "Created namespace {} for environment {} (owner {}, expires {})",
+        "Adopted existing namespace {} of environment {} (expires {})",
         namespace,
         environment,
-        owner,
         expires);
-    return created;
+    return adopted;
   }
 
   /** The kinds recorded in the namespace annotation {@code previewenv.dev/applied-kinds}. */
   public Set<String> recordedKinds(String namespace) {
-    Namespace ns = client.namespaces().withName(namespace).get();
+    Namespace ns = get(namespace);
     Set<String> kinds = new TreeSet<>();
     if (ns != null && ns.getMetadata().getAnnotations() != null) {
       String value = ns.getMetadata().getAnnotations().get(Meta.APPLIED_KINDS);
@@ -165,14 +215,36 @@ public final class Namespaces {
   /** Records {@code kinds} ({@code apiVersion/Kind}) in the namespace annotation. */
   public void recordKinds(String namespace, Set<String> kinds) {
     String value = String.join(",", new TreeSet<>(kinds));
-    client
-        .namespaces()
-        .withName(namespace)
-        .edit(
-            ns -> {
-              annotations(ns).put(Meta.APPLIED_KINDS, value);
-              return ns;
-            });
+    retry.run(
+        op("patch", namespace),
+        () ->
+            client
+                .namespaces()
+                .withName(namespace)
+                .edit(
+                    ns -> {
+                      annotations(ns).put(Meta.APPLIED_KINDS, value);
+                      return ns;
+                    }));
+  }
+
+  /** Removes the annotations {@code keys} from the namespace, if it exists. */
+  public void removeAnnotations(String namespace, Set<String> keys) {
+    retry.run(
+        op("patch", namespace),
+        () -> {
+          if (client.namespaces().withName(namespace).get() == null) {
+            return;
+          }
+          client
+              .namespaces()
+              .withName(namespace)
+              .edit(
+                  ns -> {
+                    annotations(ns).keySet().removeAll(keys);
+                    return ns;
+                  });
+        });
   }
 
   /**
@@ -199,7 +271,7 @@ public final class Namespaces {
    */
   public boolean requestDeletion(String namespace, String environment) {
     for (int attempt = 0; ; attempt++) {
-      Namespace ns = client.namespaces().withName(namespace).get();
+      Namespace ns = get(namespace);
       if (ns == null) {
         log.debug("Namespace {} of environment {} is already gone", namespace, environment);
         return false;
@@ -211,11 +283,15 @@ public final class Namespaces {
         return true;
       }
       try {
-        client
-            .namespaces()
-            .resource(ns)
-            .lockResourceVersion(ns.getMetadata().getResourceVersion())
-            .delete();
+        // a delete whose answer was lost meets 404 (gone) or 409 (changed) on the next try
+        retry.run(
+            op("delete", namespace),
+            () ->
+                client
+                    .namespaces()
+                    .resource(ns)
+                    .lockResourceVersion(ns.getMetadata().getResourceVersion())
+                    .delete());
         log.info("Deletion of namespace {} (environment {}) requested", namespace, environment);
         return true;
       } catch (KubernetesClientException e) {
@@ -245,13 +321,20 @@ public final class Namespaces {
   }
 
   private void waitGone(String namespace, String environment, Duration timeout, String when) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      client
-          .namespaces()
-          .withName(namespace)
-          .waitUntilCondition(Objects::isNull, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      retry.run(
+          op("watch", namespace),
+          () ->
+              client
+                  .namespaces()
+                  .withName(namespace)
+                  .waitUntilCondition(
+                      Objects::isNull,
+                      Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                      TimeUnit.MILLISECONDS));
     } catch (KubernetesClientTimeoutException e) {
-      Namespace ns = client.namespaces().withName(namespace).get();
+      Namespace ns = get(namespace);
       if (ns == null) {
         return;
       }
@@ -322,17 +405,26 @@ public final class Namespaces {
       }
       try {
         for (GenericKubernetesResource r :
-            client
-                .genericKubernetesResources(kind.substring(0, slash), kind.substring(slash + 1))
-                .inNamespace(namespace)
-                .list()
-                .getItems()) {
+            retry.call(
+                new Retry.Op(
+                    "list",
+                    Retry.group(kind.substring(0, slash)),
+                    Retry.plural(kind.substring(slash + 1)),
+                    namespace,
+                    null),
+                () ->
+                    client
+                        .genericKubernetesResources(
+                            kind.substring(0, slash), kind.substring(slash + 1))
+                        .inNamespace(namespace)
+                        .list()
+                        .getItems())) {
           List<String> f = r.getMetadata().getFinalizers();
           if (f != null && !f.isEmpty()) {
             found.add(Meta.kindName(r) + " [" + String.join(", ", f) + "]");
           }
         }
-      } catch (KubernetesClientException e) {
+      } catch (RuntimeException e) {
         log.debug("Could not list {} in namespace {}: {}", kind, namespace, e.getMessage());
       }
     }

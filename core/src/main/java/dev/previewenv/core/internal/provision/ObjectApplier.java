@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,11 +54,18 @@ public final class ObjectApplier {
   private final KubernetesClient client;
   private final Applier applier;
   private final int concurrency;
+  private final Retry retry;
 
   public ObjectApplier(KubernetesClient client, Applier applier, int concurrency) {
+    this(client, applier, concurrency, Retry.defaults());
+  }
+
+  /** An applier whose prune requests are retried as {@code retry} allows. */
+  public ObjectApplier(KubernetesClient client, Applier applier, int concurrency, Retry retry) {
     this.client = client;
     this.applier = applier;
     this.concurrency = concurrency;
+    this.retry = retry;
   }
 
   /** {@code apiVersion/Kind}, the form recorded in {@code previewenv.dev/applied-kinds}. */
@@ -157,20 +165,26 @@ public final class ObjectApplier {
       if (slash <= 0) {
         continue;
       }
+      String apiVersion = kind.substring(0, slash);
+      String k = kind.substring(slash + 1);
       List<GenericKubernetesResource> found =
-          client
-              .genericKubernetesResources(kind.substring(0, slash), kind.substring(slash + 1))
-              .inNamespace(namespace)
-              .withLabels(Meta.labels(environment))
-              .list()
-              .getItems();
+          retry.call(
+              new Retry.Op("list", Retry.group(apiVersion), Retry.plural(k), namespace, null),
+              () ->
+                  client
+                      .genericKubernetesResources(apiVersion, k)
+                      .inNamespace(namespace)
+                      .withLabels(Meta.labels(environment))
+                      .list()
+                      .getItems());
       for (GenericKubernetesResource r : found) {
         Map<String, String> annotations = r.getMetadata().getAnnotations();
         boolean copied = annotations != null && annotations.containsKey(Meta.COPIED_FROM);
         if (copied || wanted.contains(Meta.kindName(r))) {
           continue;
         }
-        client.resource(r).delete();
+        // deleting a known object again is harmless: a lost answer is retried, 404 means done
+        retry.run(Retry.Op.of("delete", r), () -> client.resource(r).delete());
         pruned.add(Meta.kindName(r));
       }
     }

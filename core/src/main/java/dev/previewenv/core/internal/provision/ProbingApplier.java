@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.provision;
 
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,9 +21,9 @@ final class ProbingApplier implements Applier {
   private final CreateOrUpdateApplier createOrUpdate;
   private volatile Applier chosen;
 
-  ProbingApplier(KubernetesClient client) {
-    this.serverSide = new ServerSideApplier(client);
-    this.createOrUpdate = new CreateOrUpdateApplier(client);
+  ProbingApplier(KubernetesClient client, Retry retry) {
+    this.serverSide = new ServerSideApplier(client, retry);
+    this.createOrUpdate = new CreateOrUpdateApplier(client, retry);
   }
 
   @Override

@@ -2,9 +2,11 @@ package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,9 +47,20 @@ public final class SecretInstaller {
       Pattern.compile("\\s*([A-Za-z0-9./_-]+)\\s*==?\\s*([A-Za-z0-9._-]*)\\s*");
 
   private final KubernetesClient client;
+  private final Retry retry;
 
   public SecretInstaller(KubernetesClient client) {
+    this(client, Retry.defaults());
+  }
+
+  /** An installer whose requests are retried as {@code retry} allows. */
+  public SecretInstaller(KubernetesClient client, Retry retry) {
     this.client = client;
+    this.retry = retry;
+  }
+
+  private static Retry.Op op(String verb, String namespace, String name) {
+    return new Retry.Op(verb, "", "secrets", namespace, name);
   }
 
   /** The source secrets, read before anything was created, and the labels the namespace needs. */
@@ -74,7 +87,10 @@ public final class SecretInstaller {
     Map<String, String> labels = new LinkedHashMap<>();
     for (SecretSpec spec : specs) {
       for (String name : spec.names()) {
-        Secret s = client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get();
+        Secret s =
+            retry.call(
+                op("get", spec.sourceNamespace(), name),
+                () -> client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get());
         if (s == null) {
           missing.add(spec.sourceNamespace() + "/" + name + " (" + spec.strategy() + ")");
           continue;
@@ -144,7 +160,7 @@ public final class SecretInstaller {
     List<Source> awaited = new ArrayList<>();
     for (Source source : prepared.sources()) {
       switch (source.strategy()) {
-        case COPY -> applier.apply(copyOf(source.secret(), environment, namespace));
+        case COPY -> copy(environment, namespace, source, applier);
         case KUBED ->
             markSource(source, s -> annotations(s).putIfAbsent(KUBED_SYNC, DEFAULT_SELECTOR));
         case REPLICATOR ->
@@ -163,18 +179,23 @@ public final class SecretInstaller {
     Instant deadline = Instant.now().plus(timeout);
     for (Source source : awaited) {
       String name = source.secret().getMetadata().getName();
-      long left = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
       log.debug(
           "Waiting for {} to copy secret {} into namespace {}",
           source.strategy(),
           source.coordinates(),
           namespace);
       try {
-        client
-            .secrets()
-            .inNamespace(namespace)
-            .withName(name)
-            .waitUntilCondition(Objects::nonNull, left, TimeUnit.MILLISECONDS);
+        retry.run(
+            op("watch", namespace, name),
+            () ->
+                client
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .waitUntilCondition(
+                        Objects::nonNull,
+                        Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+                        TimeUnit.MILLISECONDS));
       } catch (KubernetesClientTimeoutException e) {
         throw new PreviewEnvException(
             "Secret "
@@ -201,6 +222,29 @@ public final class SecretInstaller {
     }
     if (!awaited.isEmpty()) {
       log.info("{} synced secret(s) present in namespace {}", awaited.size(), namespace);
+    }
+  }
+
+  private static void copy(String environment, String namespace, Source source, Applier applier) {
+    try {
+      applier.apply(copyOf(source.secret(), environment, namespace));
+    } catch (KubernetesClientException e) {
+      // requests about secrets are retried and redacted by Retry: the message holds no data
+      throw new PreviewEnvException(
+          "Could not copy secret "
+              + source.coordinates()
+              + " into namespace "
+              + namespace
+              + ": HTTP "
+              + e.getCode()
+              + (e.getStatus() == null || e.getStatus().getReason() == null
+                  ? ""
+                  : " " + e.getStatus().getReason())
+              + ". Check the client's RBAC rights on secrets in that namespace (or the API"
+              + " server's admission webhooks) and run again",
+          environment,
+          "Secret/" + namespace + "/" + source.secret().getMetadata().getName(),
+          e);
     }
   }
 
@@ -244,15 +288,18 @@ public final class SecretInstaller {
 
   private void markSource(Source source, java.util.function.Consumer<Secret> change) {
     Secret s = source.secret();
-    client
-        .secrets()
-        .inNamespace(s.getMetadata().getNamespace())
-        .withName(s.getMetadata().getName())
-        .edit(
-            current -> {
-              change.accept(current);
-              return current;
-            });
+    retry.run(
+        op("patch", s.getMetadata().getNamespace(), s.getMetadata().getName()),
+        () ->
+            client
+                .secrets()
+                .inNamespace(s.getMetadata().getNamespace())
+                .withName(s.getMetadata().getName())
+                .edit(
+                    current -> {
+                      change.accept(current);
+                      return current;
+                    }));
     log.debug("Annotated source secret {} for {}", source.coordinates(), source.strategy());
   }
 

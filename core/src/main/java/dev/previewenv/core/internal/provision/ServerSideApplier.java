@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.provision;
 
+import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -9,17 +10,24 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 final class ServerSideApplier implements Applier {
   private final KubernetesClient client;
+  private final Retry retry;
 
-  ServerSideApplier(KubernetesClient client) {
+  ServerSideApplier(KubernetesClient client, Retry retry) {
     this.client = client;
+    this.retry = retry;
   }
 
   @Override
   public HasMetadata apply(HasMetadata object) {
-    return client
-        .resource(ApplyDefaults.withProtocolDefaults(object))
-        .fieldManager(Meta.FIELD_MANAGER)
-        .forceConflicts()
-        .serverSideApply();
+    // an apply PATCH is idempotent: the same patch gives the same object
+    HasMetadata withDefaults = ApplyDefaults.withProtocolDefaults(object);
+    return retry.call(
+        Retry.Op.of("patch", object),
+        () ->
+            client
+                .resource(withDefaults)
+                .fieldManager(Meta.FIELD_MANAGER)
+                .forceConflicts()
+                .serverSideApply());
   }
 }

@@ -3,10 +3,10 @@ package dev.previewenv.core.internal.readiness;
 import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.ReadinessCheck;
+import dev.previewenv.core.internal.Pods;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -69,14 +69,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReadinessWaiter {
   /** Container waiting reasons that will not heal by waiting. */
-  public static final Set<String> FATAL_REASONS =
-      Set.of(
-          "ImagePullBackOff",
-          "ErrImagePull",
-          "InvalidImageName",
-          "CreateContainerConfigError",
-          "ErrImageNeverPull",
-          "CrashLoopBackOff");
+  public static final Set<String> FATAL_REASONS = fatalReasons();
+
+  private static Set<String> fatalReasons() {
+    Set<String> reasons = new java.util.HashSet<>(Pods.IMAGE_PULL_REASONS);
+    reasons.add("CreateContainerConfigError");
+    reasons.add("CrashLoopBackOff");
+    return Set.copyOf(reasons);
+  }
 
   /** Warning event reasons that end the wait when they last. */
   public static final Set<String> LASTING_EVENT_REASONS = Set.of("FailedScheduling", "FailedMount");
@@ -364,7 +364,7 @@ public final class ReadinessWaiter {
           }
           String reason = cs.getState().getWaiting().getReason();
           if (FATAL_REASONS.contains(reason)) {
-            String owner = owner(pod);
+            String owner = Pods.owner(pod);
             String message = cs.getState().getWaiting().getMessage();
             String text =
                 prefix()
@@ -405,7 +405,7 @@ public final class ReadinessWaiter {
         }
         int count = e.getCount() == null ? 1 : e.getCount();
         if (count >= LASTING_EVENT_COUNT || lasted.compareTo(eventGrace) >= 0) {
-          String owner = owner(pod);
+          String owner = Pods.owner(pod);
           String text =
               prefix()
                   + owner
@@ -668,7 +668,7 @@ public final class ReadinessWaiter {
         if ("Pod".equals(w.kind()) && name(pod).equals(w.name())) {
           out.add(pod);
         } else if ("Deployment".equals(w.kind())) {
-          if (owner(pod).equals("Deployment/" + w.name())) {
+          if (Pods.owner(pod).equals("Deployment/" + w.name())) {
             out.add(pod);
           }
         } else if (uid != null
@@ -829,24 +829,6 @@ public final class ReadinessWaiter {
       case "FailedMount" -> "Create the referenced volume source (Secret, ConfigMap, PVC).";
       default -> "";
     };
-  }
-
-  /** {@code Deployment/x} for a pod of a ReplicaSet of a Deployment, else its controller. */
-  static String owner(Pod pod) {
-    for (OwnerReference r : nonNull(pod.getMetadata().getOwnerReferences())) {
-      if (!Boolean.TRUE.equals(r.getController())) {
-        continue;
-      }
-      String hash =
-          pod.getMetadata().getLabels() == null
-              ? null
-              : pod.getMetadata().getLabels().get("pod-template-hash");
-      if ("ReplicaSet".equals(r.getKind()) && hash != null && r.getName().endsWith("-" + hash)) {
-        return "Deployment/" + r.getName().substring(0, r.getName().length() - hash.length() - 1);
-      }
-      return r.getKind() + "/" + r.getName();
-    }
-    return "Pod/" + name(pod);
   }
 
   private static Duration reportedDuration(Event e) {

@@ -1,0 +1,37 @@
+package dev.previewenv.core.internal;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Facts about pods shared by readiness, diagnostics and the E2E Job runner. */
+public final class Pods {
+  /** Container waiting reasons meaning the image cannot be had; they do not heal by waiting. */
+  public static final Set<String> IMAGE_PULL_REASONS =
+      Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName");
+
+  private Pods() {}
+
+  /**
+   * The workload a pod belongs to, as {@code Kind/name}: {@code Deployment/x} for a pod of a
+   * Deployment's ReplicaSet (recognised by its {@code pod-template-hash}), else its controller,
+   * else {@code Pod/<name>}.
+   */
+  public static String owner(Pod pod) {
+    List<OwnerReference> refs = pod.getMetadata().getOwnerReferences();
+    for (OwnerReference r : refs == null ? List.<OwnerReference>of() : refs) {
+      if (!Boolean.TRUE.equals(r.getController())) {
+        continue;
+      }
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      String hash = labels == null ? null : labels.get("pod-template-hash");
+      if ("ReplicaSet".equals(r.getKind()) && hash != null && r.getName().endsWith("-" + hash)) {
+        return "Deployment/" + r.getName().substring(0, r.getName().length() - hash.length() - 1);
+      }
+      return r.getKind() + "/" + r.getName();
+    }
+    return "Pod/" + pod.getMetadata().getName();
+  }
+}

@@ -1,0 +1,225 @@
+package dev.previewenv.core.internal.provision;
+
+import dev.previewenv.core.internal.retry.Retry;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner heartbeat: a {@code coordination.k8s.io/v1} Lease {@value #NAME} in the environment's
+ * namespace, held by the owner and renewed by a daemon thread while the environment is in use. When
+ * the owning JVM dies, renewals stop and the lease expires ({@code renewTime +
+ * leaseDurationSeconds}): the {@code Janitor} then treats the environment as orphaned.
+ *
+ * <p>The namespace carries {@value #HEARTBEAT_SECONDS} and {@value #HEARTBEAT_SINCE} while a
+ * heartbeat is expected, so that an owner that died between creating the namespace and taking the
+ * lease is recognised too. A kept environment (cleanup policy) has its lease and these annotations
+ * removed: then only its expiry counts.
+ */
+public final class OwnerLease {
+  private static final Logger log = LoggerFactory.getLogger(OwnerLease.class);
+  private static final int NOT_FOUND = 404;
+
+  /** The name of the lease in every environment namespace. */
+  public static final String NAME = "previewenv-owner";
+
+  /** Namespace annotation: the lease duration, in seconds, while a heartbeat is expected. */
+  public static final String HEARTBEAT_SECONDS = "previewenv.dev/heartbeat-seconds";
+
+  /** Namespace annotation: when the current owner started (before taking the lease). */
+  public static final String HEARTBEAT_SINCE = "previewenv.dev/heartbeat-since";
+
+  private final KubernetesClient client;
+  private final Retry retry;
+
+  public OwnerLease(KubernetesClient client, Retry retry) {
+    this.client = client;
+    this.retry = retry;
+  }
+
+  /** The namespace annotations announcing a heartbeat of {@code duration} from {@code now}. */
+  public static Map<String, String> announcement(Instant now, Duration duration) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put(HEARTBEAT_SECONDS, Long.toString(duration.toSeconds()));
+    a.put(HEARTBEAT_SINCE, Namespaces.timestamp(now));
+    return a;
+  }
+
+  /** When {@code lease} expires: renew (or acquire) time plus duration; empty when unreadable. */
+  public static Optional<Instant> expiry(Lease lease) {
+    if (lease.getSpec() == null || lease.getSpec().getLeaseDurationSeconds() == null) {
+      return Optional.empty();
+    }
+    ZonedDateTime renewed =
+        lease.getSpec().getRenewTime() != null
+            ? lease.getSpec().getRenewTime()
+            : lease.getSpec().getAcquireTime();
+    if (renewed == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        renewed.toInstant().plusSeconds(lease.getSpec().getLeaseDurationSeconds().longValue()));
+  }
+
+  /** Takes or renews the lease of {@code namespace} for {@code owner}, now. */
+  public Lease renew(String namespace, String environment, String owner, Duration duration) {
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    Lease lease =
+        new LeaseBuilder()
+            .withNewMetadata()
+            .withName(NAME)
+            .withNamespace(namespace)
+            .withLabels(Meta.labels(environment))
+            .endMetadata()
+            .withNewSpec()
+            .withHolderIdentity(owner)
+            .withLeaseDurationSeconds((int) Math.max(1, duration.toSeconds()))
+            .withAcquireTime(now)
+            .withRenewTime(now)
+            .endSpec()
+            .build();
+    return retry.call(
+        new Retry.Op("update", "coordination.k8s.io", "leases", namespace, NAME),
+        () -> client.resource(lease).unlock().createOr(NonDeletingOperation::update));
+  }
+
+  /** Deletes the lease and the heartbeat annotations: from now on only the expiry counts. */
+  public void release(String namespace) {
+    try {
+      retry.run(
+          new Retry.Op("delete", "coordination.k8s.io", "leases", namespace, NAME),
+          () -> client.leases().inNamespace(namespace).withName(NAME).delete());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != NOT_FOUND) {
+        throw e;
+      }
+    }
+    new Namespaces(client, retry)
+        .removeAnnotations(namespace, Set.of(HEARTBEAT_SECONDS, HEARTBEAT_SINCE));
+  }
+
+  /** The leases of every environment, from one cluster-wide list call, by namespace. */
+  public Map<String, Lease> all() {
+    List<Lease> leases =
+        retry.call(
+            new Retry.Op("list", "coordination.k8s.io", "leases", null, null),
+            () ->
+                client
+                    .leases()
+                    .inAnyNamespace()
+                    .withLabel(Meta.MANAGED_BY, Meta.MANAGED_BY_VALUE)
+                    .list()
+                    .getItems());
+    Map<String, Lease> byNamespace = new LinkedHashMap<>();
+    for (Lease l : leases) {
+      if (NAME.equals(l.getMetadata().getName())) {
+        byNamespace.put(l.getMetadata().getNamespace(), l);
+      }
+    }
+    return byNamespace;
+  }
+
+  /**
+   * Takes the lease now and renews it every {@code interval} on a daemon thread until the returned
+   * heartbeat is closed.
+   */
+  public Heartbeat start(
+      String namespace, String environment, String owner, Duration interval, Duration duration) {
+    renew(namespace, environment, owner, duration);
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "previewenv-heartbeat-" + environment);
+              t.setDaemon(true);
+              return t;
+            });
+    Heartbeat heartbeat = new Heartbeat(timer, namespace);
+    timer.scheduleWithFixedDelay(
+        () -> heartbeat.beat(() -> renew(namespace, environment, owner, duration), duration),
+        interval.toMillis(),
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
+    log.debug(
+        "Owner heartbeat for environment {} started (lease {}/{}, every {}, duration {})",
+        environment,
+        namespace,
+        NAME,
+        interval,
+        duration);
+    return heartbeat;
+  }
+
+  /** A running heartbeat; {@link #close()} stops renewing (the lease stays until released). */
+  public static final class Heartbeat implements AutoCloseable {
+    private final ScheduledExecutorService timer;
+    private final String namespace;
+    private final AtomicReference<Instant> lastSuccess = new AtomicReference<>(Instant.now());
+
+    private Heartbeat(ScheduledExecutorService timer, String namespace) {
+      this.timer = timer;
+      this.namespace = namespace;
+    }
+
+    private void beat(Runnable renew, Duration duration) {
+      try {
+        renew.run();
+        lastSuccess.set(Instant.now());
+      } catch (RuntimeException e) {
+        if (clientClosed(e)) {
+          log.debug("Client of owner lease {}/{} is closed; heartbeat stopped", namespace, NAME);
+          timer.shutdown();
+          return;
+        }
+        Instant last = lastSuccess.get();
+        if (Instant.now().isAfter(last.plus(duration))) {
+          log.warn(
+              "Could not renew owner lease {}/{} since {}: the janitor may now delete the"
+                  + " environment as orphaned. Last error: {}",
+              namespace,
+              NAME,
+              last,
+              e.getMessage());
+        } else {
+          log.debug("Could not renew owner lease {}/{}: {}", namespace, NAME, e.getMessage());
+        }
+      }
+    }
+
+    private static boolean clientClosed(Throwable t) {
+      for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof IllegalStateException && "Client is closed".equals(c.getMessage())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** When the lease was last renewed by this heartbeat. */
+    public Instant lastRenewal() {
+      return lastSuccess.get();
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+}

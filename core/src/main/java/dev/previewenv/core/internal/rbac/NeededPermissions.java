@@ -1,0 +1,86 @@
+package dev.previewenv.core.internal.rbac;
+
+import dev.previewenv.core.ApplyStrategy;
+import dev.previewenv.core.PreflightReport.Permission;
+import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.internal.retry.Retry;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The permissions {@code Provisioner.up} and teardown need for one plan, derived from the requests
+ * they send. Mirrors {@code dev/previewenv/rbac/previewenv-rbac.yaml}.
+ */
+public final class NeededPermissions {
+  private NeededPermissions() {}
+
+  /**
+   * @param namespace the environment namespace
+   * @param objects the plan's objects
+   * @param strategy how objects are applied
+   * @param secrets the secrets copied or synced in
+   * @param quota whether a ResourceQuota is created
+   * @param limitRange whether a LimitRange is created
+   */
+  public static List<Permission> forPlan(
+      String namespace,
+      List<HasMetadata> objects,
+      ApplyStrategy strategy,
+      List<SecretSpec> secrets,
+      boolean quota,
+      boolean limitRange) {
+    Set<Permission> needed = new LinkedHashSet<>();
+    for (String verb : List.of("get", "list", "watch", "create", "patch", "delete")) {
+      needed.add(new Permission(verb, "", "namespaces", null));
+    }
+    for (String verb : List.of("get", "create", "update", "delete")) {
+      needed.add(new Permission(verb, "coordination.k8s.io", "leases", namespace));
+    }
+    List<String> applyVerbs =
+        switch (strategy) {
+          case SERVER_SIDE -> List.of("create", "patch");
+          case CREATE_OR_UPDATE -> List.of("create", "get", "update");
+          case AUTO -> List.of("create", "patch", "get", "update");
+        };
+    List<String[]> kinds = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      kinds.add(
+          new String[] {
+            Retry.group(o.getApiVersion()),
+            Retry.resourceOf(o),
+            o.getMetadata().getNamespace() == null ? null : namespace
+          });
+    }
+    if (quota) {
+      kinds.add(new String[] {"", "resourcequotas", namespace});
+    }
+    if (limitRange) {
+      kinds.add(new String[] {"", "limitranges", namespace});
+    }
+    for (String[] k : kinds) {
+      for (String verb : applyVerbs) {
+        needed.add(new Permission(verb, k[0], k[1], k[2]));
+      }
+      if (k[2] != null) { // pruning lists and deletes namespaced objects that left the plan
+        needed.add(new Permission("list", k[0], k[1], k[2]));
+        needed.add(new Permission("delete", k[0], k[1], k[2]));
+      }
+    }
+    for (SecretSpec spec : secrets) {
+      needed.add(new Permission("get", "", "secrets", spec.sourceNamespace()));
+      if (spec.strategy() == SecretSpec.Strategy.COPY) {
+        for (String verb : applyVerbs) {
+          needed.add(new Permission(verb, "", "secrets", namespace));
+        }
+      } else {
+        needed.add(new Permission("patch", "", "secrets", spec.sourceNamespace()));
+        needed.add(new Permission("list", "", "secrets", namespace));
+        needed.add(new Permission("watch", "", "secrets", namespace));
+      }
+    }
+    return List.copyOf(needed);
+  }
+}
