@@ -1,0 +1,237 @@
+package dev.previewenv.e2eimage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.previewenv.core.E2eDynamicTests;
+import dev.previewenv.core.E2eJob;
+import dev.previewenv.core.E2eResult;
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.Preview;
+import dev.previewenv.core.testing.RealCluster;
+import dev.previewenv.e2e.ExampleStack;
+import dev.previewenv.junit.PreviewEnvironment;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * The headline flow on a real cluster: {@code @ExampleStack} provisions the example stack, the E2E
+ * image runs the same suite inside the namespace as a Job (attach mode, service URLs on cluster
+ * IPs: the cluster has no DNS), and the in-cluster results come back as one dynamic test each, with
+ * the JUnit XML written on the host. The fixture runs through EngineTestKit, as a user's test class
+ * would run in CI.
+ */
+@RealCluster
+class InClusterE2eIT {
+  private static final String E2E_IMAGE =
+      System.getProperty("previewenv.e2e.image", "previewenv-e2e-image:local");
+  private static final String TAG = System.getProperty("previewenv.examples.image.tag", "local");
+  private static final String PREFIX = System.getProperty("previewenv.image.prefix", "");
+  private static final List<String> SERVICES = List.of("catalog", "orders", "admin");
+  private static final String BRANCH =
+      "it/in-cluster-" + UUID.randomUUID().toString().substring(0, 6);
+  private static final String NAMESPACE = EnvironmentName.forBranch(BRANCH).value();
+  private static final Path REPORTS = Path.of("target", "previewenv-e2e-it");
+
+  /** What a team writes: the suite in the cluster, its results re-emitted here. */
+  @ExampleStack
+  static class InClusterSuite {
+    @TestFactory
+    Stream<DynamicTest> e2eInCluster(Preview preview, TestReporter reporter) {
+      E2eResult result =
+          E2eJob.of(E2E_IMAGE)
+              .withImagePullPolicy("Never")
+              .withActiveDeadline(Duration.ofMinutes(5))
+              .run(preview, line -> System.out.println("[e2e pod] " + line));
+      Job job =
+          preview
+              .client()
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(preview.namespace())
+              .withName(result.jobName())
+              .get();
+      Map<String, String> entries = new TreeMap<>();
+      entries.put("outcome", result.outcome().name());
+      entries.put("passed", Integer.toString(result.passed()));
+      entries.put("failed", Integer.toString(result.failed()));
+      entries.put("skipped", Integer.toString(result.skipped()));
+      entries.put("cause", result.cause().map(Object::toString).orElse("none"));
+      entries.put("job", result.jobName());
+      entries.put("reports", String.join(",", result.xmlReports().keySet()));
+      entries.put(
+          "ids",
+          result.testCases().stream()
+              .map(E2eResult.TestCase::id)
+              .sorted()
+              .collect(Collectors.joining(",")));
+      for (EnvVar e : job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        if (e.getName().startsWith(E2eJob.ENV_SERVICE_URL_PREFIX)) {
+          entries.put("env." + e.getName(), e.getValue());
+        }
+      }
+      for (String service : SERVICES) {
+        Service s =
+            preview.client().services().inNamespace(preview.namespace()).withName(service).get();
+        entries.put(
+            "clusterUrl." + service,
+            "http://" + s.getSpec().getClusterIP() + ":" + s.getSpec().getPorts().get(0).getPort());
+      }
+      reporter.publishEntry(entries);
+      return E2eDynamicTests.of(result, REPORTS);
+    }
+  }
+
+  @BeforeAll
+  static void imagesArePresent() throws Exception {
+    List<String> images =
+        Stream.concat(
+                SERVICES.stream().map(s -> PREFIX + "previewenv-examples/" + s + ":" + TAG),
+                Stream.of(E2E_IMAGE))
+            .toList();
+    for (String image : images) {
+      Process p =
+          new ProcessBuilder("docker", "image", "inspect", "--format", "{{.Id}}", image)
+              .redirectErrorStream(true)
+              .start();
+      p.getInputStream().readAllBytes();
+      boolean done = p.waitFor(30, TimeUnit.SECONDS);
+      Assumptions.assumeTrue(
+          done && p.exitValue() == 0,
+          "image "
+              + image
+              + " is not in the local Docker engine (never pulled); build the images:"
+              + " PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw -B -o install"
+              + " -DskipTests -pl examples,e2e-suite,e2e-image -am");
+    }
+  }
+
+  @AfterAll
+  static void leaveNothingBehind(KubernetesClient client) {
+    if (client.namespaces().withName(NAMESPACE).get() != null) {
+      client.namespaces().withName(NAMESPACE).delete();
+    }
+  }
+
+  @Test
+  void suiteRunsAsAJobAndEveryInClusterTestComesBackAsADynamicTest(KubernetesClient client)
+      throws IOException {
+    String images =
+        SERVICES.stream()
+            .map(
+                s ->
+                    "previewenv-examples/"
+                        + s
+                        + "="
+                        + PREFIX
+                        + "previewenv-examples/"
+                        + s
+                        + ":"
+                        + TAG)
+            .collect(Collectors.joining(","));
+
+    EngineExecutionResults results =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(InClusterSuite.class))
+            .configurationParameter(
+                PreviewEnvironment.KUBECONFIG,
+                RealCluster.Extension.kubeconfig().orElseThrow().toString())
+            .configurationParameter(PreviewEnvironment.IMAGES, images)
+            .configurationParameter(PreviewEnvironment.BRANCH, BRANCH)
+            .configurationParameter(PreviewEnvironment.OWNER, "in-cluster-e2e-it")
+            .configurationParameter(PreviewEnvironment.RETENTION, "always")
+            .configurationParameter(PreviewEnvironment.TTL, "30m")
+            .configurationParameter(
+                PreviewEnvironment.DIAGNOSTICS_DIR, "target/previewenv-it/in-cluster")
+            .execute();
+
+    assertThat(results.allEvents().failed().stream())
+        .as("failed events")
+        .extracting(
+            e ->
+                e.getTestDescriptor().getDisplayName()
+                    + ": "
+                    + e.getRequiredPayload(TestExecutionResult.class).getThrowable())
+        .isEmpty();
+    Map<String, String> e = entries(results);
+    assertThat(e)
+        .containsEntry("outcome", "PASSED")
+        .containsEntry("failed", "0")
+        .containsEntry("skipped", "0")
+        .containsEntry("cause", "none");
+    int passed = Integer.parseInt(e.get("passed"));
+    assertThat(passed).isEqualTo(6);
+    for (String service : SERVICES) {
+      String variable = E2eJob.serviceEnvName(service);
+      assertThat(e.get("env." + variable))
+          .as(variable + " of the Job: the Service's cluster IP, no DNS needed")
+          .isEqualTo(e.get("clusterUrl." + service))
+          .matches("http://\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+");
+    }
+
+    List<String> dynamic =
+        results.testEvents().succeeded().stream()
+            .map(Event::getTestDescriptor)
+            .filter(d -> d.getType().isTest())
+            .map(d -> d.getDisplayName())
+            .sorted()
+            .toList();
+    assertThat(dynamic)
+        .as("one dynamic test per in-cluster test, named class#method")
+        .containsExactlyElementsOf(List.of(e.get("ids").split(",")))
+        .hasSize(6)
+        .contains(
+            "dev.previewenv.e2e.AdminProtectionE2E#adminIngressCarriesOAuth2ProxyAnnotations(KubernetesClient)",
+            "dev.previewenv.e2e.OrderFlowE2E#orderForCatalogProductIsAcceptedAndCanBeReadBack()",
+            "dev.previewenv.e2e.HealthE2E#catalogIsUp(RequestSpecification)");
+    results.testEvents().assertStatistics(s -> s.succeeded(6).failed(0).aborted(0));
+
+    Path jobReports = REPORTS.resolve(e.get("job"));
+    List<Path> xml;
+    try (Stream<Path> files = Files.list(jobReports)) {
+      xml = files.filter(f -> f.toString().endsWith(".xml")).toList();
+    }
+    assertThat(xml).extracting(f -> f.getFileName().toString()).containsExactly(e.get("reports"));
+    assertThat(Files.readString(xml.get(0)))
+        .contains("tests=\"6\"")
+        .contains("failures=\"0\"")
+        .contains("classname=\"dev.previewenv.e2e.AdminProtectionE2E\"");
+
+    assertThat(client.namespaces().withName(NAMESPACE).get())
+        .as("namespace " + NAMESPACE + " after the run")
+        .isNull();
+  }
+
+  private static Map<String, String> entries(EngineExecutionResults results) {
+    return results.allEvents().reportingEntryPublished().stream()
+        .map(ev -> ev.getRequiredPayload(ReportEntry.class).getKeyValuePairs())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("the fixture published nothing"));
+  }
+}
