@@ -352,7 +352,10 @@ class ProvisionerIT {
                   .build())
           .create();
 
-      Instant later = Instant.now().plusSeconds(60);
+      // Past the 1 s TTL, but within every running owner lease (renewed every 10 s, valid 30 s):
+      // a later "now" would count live environments as orphaned, this IT's fresh one and those of
+      // other runs on a shared cluster alike.
+      Instant later = Instant.now().plusSeconds(5);
       JanitorReport dry = provisioner.janitor().withDryRun(true).gc(later);
       assertThat(dry.removals()).extracting(r -> r.environment().name()).contains(expired.value());
       assertThat(client.namespaces().withName(expired.value()).get()).isNotNull();
