@@ -301,11 +301,21 @@ public final class ControllerSimulator implements AutoCloseable {
     }
   }
 
-  private static void guarded(Runnable step) {
+  private void guarded(Runnable step) {
+    guarded(step, 0);
+  }
+
+  private void guarded(Runnable step, int attempt) {
     try {
       step.run();
     } catch (KubernetesClientException e) {
-      // The server is going away, or the object changed under us: the next event reconciles again.
+      if ((e.getCode() == 409 || e.getCode() == 404) && attempt < 20 && !executor.isShutdown()) {
+        // Another writer changed the object (or its parent went away): redo the step on fresh
+        // state, as a controller would on its requeue.
+        executor.schedule(() -> guarded(step, attempt + 1), 10, TimeUnit.MILLISECONDS);
+        return;
+      }
+      // The server is going away: nothing left to simulate.
       log.debug("simulator step failed: {}", e.getMessage());
     } catch (RuntimeException e) {
       log.warn("simulator step failed", e);
