@@ -1,20 +1,113 @@
 package dev.previewenv.core.internal.readiness;
 
 import dev.previewenv.core.NotReadyException;
+import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.ReadinessCheck;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Waits until applied workloads are ready, watch-based, failing fast on pod failures that will not
- * heal. (Interface agreed between the provisioner and the readiness work; body in progress.)
+ * heal.
+ *
+ * <p>One informer per kind (Deployments, StatefulSets, DaemonSets, Jobs, Pods, Events) in the
+ * namespace feeds an evaluation after every change; nothing polls workload status. Ready means:
+ *
+ * <ul>
+ *   <li>Deployment: {@code observedGeneration >= generation} and updated, available and total
+ *       replicas all equal {@code spec.replicas} (default 1); {@code Progressing=False
+ *       ProgressDeadlineExceeded} fails.
+ *   <li>StatefulSet: observed generation, {@code readyReplicas == replicas}, and for the
+ *       RollingUpdate strategy {@code updatedReplicas >= replicas - partition} and (without a
+ *       partition) {@code currentRevision == updateRevision}.
+ *   <li>DaemonSet: observed generation, {@code desiredNumberScheduled == numberReady ==
+ *       updatedNumberScheduled}.
+ *   <li>Pod: condition Ready=True or phase Succeeded; phase Failed fails.
+ *   <li>Job: condition Complete=True; Failed=True fails.
+ * </ul>
+ *
+ * <p>Fail fast: any pod in the namespace with a container (or init container) waiting in {@link
+ * #FATAL_REASONS} ends the wait at once; so does a Warning event {@code FailedScheduling} or {@code
+ * FailedMount} about a pod that is still unscheduled/pending, when its count reaches 3 or it lasts
+ * longer than the event grace (default 10 s). Custom {@link ReadinessCheck}s run once the workloads
+ * are ready, with a growing pause between probes, while fail-fast detection continues.
  */
 public final class ReadinessWaiter {
+  /** Container waiting reasons that will not heal by waiting. */
+  public static final Set<String> FATAL_REASONS =
+      Set.of(
+          "ImagePullBackOff",
+          "ErrImagePull",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "ErrImageNeverPull",
+          "CrashLoopBackOff");
+
+  /** Warning event reasons that end the wait when they last. */
+  public static final Set<String> LASTING_EVENT_REASONS = Set.of("FailedScheduling", "FailedMount");
+
+  /** Default time a FailedScheduling/FailedMount event may last before the wait ends. */
+  public static final Duration DEFAULT_EVENT_GRACE = Duration.ofSeconds(10);
+
+  private static final int LASTING_EVENT_COUNT = 3;
+  private static final Duration FIRST_CHECK_PAUSE = Duration.ofMillis(50);
+  private static final Duration MAX_CHECK_PAUSE = Duration.ofSeconds(1);
+  private static final Set<String> WORKLOAD_KINDS =
+      Set.of("Deployment", "StatefulSet", "DaemonSet", "Pod", "Job");
+
+  private static final Logger log = LoggerFactory.getLogger(ReadinessWaiter.class);
+
   private final KubernetesClient client;
+  private final Duration eventGrace;
 
   public ReadinessWaiter(KubernetesClient client) {
-    this.client = client;
+    this(client, DEFAULT_EVENT_GRACE);
+  }
+
+  /**
+   * @param eventGrace how long a FailedScheduling/FailedMount event may last before the wait ends
+   */
+  public ReadinessWaiter(KubernetesClient client, Duration eventGrace) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.eventGrace = Objects.requireNonNull(eventGrace, "eventGrace");
+    if (eventGrace.isNegative()) {
+      throw new IllegalArgumentException("eventGrace must not be negative, was " + eventGrace);
+    }
   }
 
   /**
@@ -28,8 +121,763 @@ public final class ReadinessWaiter {
       String environment,
       String namespace,
       List<HasMetadata> objects,
-      List<dev.previewenv.core.ReadinessCheck> checks,
+      List<ReadinessCheck> checks,
       Duration timeout) {
-    throw new UnsupportedOperationException("not built yet: " + client + environment + namespace);
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(timeout, "timeout");
+    List<WorkloadRef> workloads =
+        objects.stream()
+            .filter(o -> WORKLOAD_KINDS.contains(o.getKind()))
+            .map(o -> new WorkloadRef(o.getKind(), o.getMetadata().getName()))
+            .distinct()
+            .toList();
+    long started = System.nanoTime();
+    try (Wait wait = new Wait(environment, namespace, workloads, List.copyOf(checks))) {
+      wait.start();
+      try {
+        wait.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new NotReadyException(wait.report(timeout), environment, wait.firstNotReady());
+      }
+      log.info(
+          "Environment {} (namespace {}): {} workloads and {} checks ready in {} ms",
+          environment,
+          namespace,
+          workloads.size(),
+          checks.size(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof PreviewEnvException p) {
+        throw p;
+      }
+      throw new PreviewEnvException(
+          "Environment "
+              + environment
+              + " (namespace "
+              + namespace
+              + "): readiness wait broke: "
+              + e.getCause(),
+          environment,
+          null,
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PreviewEnvException(
+          "Environment "
+              + environment
+              + " (namespace "
+              + namespace
+              + "): readiness wait interrupted",
+          environment,
+          null,
+          e);
+    }
+  }
+
+  private record WorkloadRef(String kind, String name) {
+    @Override
+    public String toString() {
+      return kind + "/" + name;
+    }
+  }
+
+  /** What one evaluation of a workload found. */
+  private record State(boolean ready, String failure, String observed) {
+    static State ready(String observed) {
+      return new State(true, null, observed);
+    }
+
+    static State waiting(String observed) {
+      return new State(false, null, observed);
+    }
+
+    static State failed(String failure) {
+      return new State(false, failure, failure);
+    }
+  }
+
+  private final class Wait implements AutoCloseable {
+    private final String environment;
+    private final String namespace;
+    private final List<WorkloadRef> workloads;
+    private final List<ReadinessCheck> checks;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Instant> eventFirstSeen = new HashMap<>();
+    private final Map<ReadinessCheck, String> checkObserved = new LinkedHashMap<>();
+    private final Set<ReadinessCheck> checksReady = new java.util.HashSet<>();
+    private volatile SharedIndexInformer<Deployment> deployments;
+    private volatile SharedIndexInformer<StatefulSet> statefulSets;
+    private volatile SharedIndexInformer<DaemonSet> daemonSets;
+    private volatile SharedIndexInformer<Job> jobs;
+    private volatile SharedIndexInformer<Pod> pods;
+    private volatile SharedIndexInformer<Event> events;
+    private boolean checksStarted;
+    private Instant evaluationScheduledAt;
+    private int checksPassed;
+
+    Wait(
+        String environment,
+        String namespace,
+        List<WorkloadRef> workloads,
+        List<ReadinessCheck> checks) {
+      this.environment = environment;
+      this.namespace = namespace;
+      this.workloads = workloads;
+      this.checks = checks;
+      this.scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "previewenv-readiness-" + namespace);
+                t.setDaemon(true);
+                return t;
+              });
+      checks.forEach(c -> checkObserved.put(c, "not probed yet (waiting for workloads)"));
+    }
+
+    void start() {
+      ResourceEventHandler<HasMetadata> onChange =
+          new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(HasMetadata obj) {
+              evaluate();
+            }
+
+            @Override
+            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+              evaluate();
+            }
+
+            @Override
+            public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+              evaluate();
+            }
+          };
+      deployments = client.apps().deployments().inNamespace(namespace).inform(onChange, 0);
+      informers.add(deployments);
+      statefulSets = client.apps().statefulSets().inNamespace(namespace).inform(onChange, 0);
+      informers.add(statefulSets);
+      daemonSets = client.apps().daemonSets().inNamespace(namespace).inform(onChange, 0);
+      informers.add(daemonSets);
+      jobs = client.batch().v1().jobs().inNamespace(namespace).inform(onChange, 0);
+      informers.add(jobs);
+      pods = client.pods().inNamespace(namespace).inform(onChange, 0);
+      informers.add(pods);
+      events = client.v1().events().inNamespace(namespace).inform(onChange, 0);
+      informers.add(events);
+      evaluate();
+    }
+
+    synchronized void evaluate() {
+      if (done.isDone() || pods == null || events == null) {
+        return;
+      }
+      try {
+        Optional<NotReadyException> failure = failFast();
+        if (failure.isPresent()) {
+          done.completeExceptionally(failure.get());
+          return;
+        }
+        boolean allReady = true;
+        for (WorkloadRef w : workloads) {
+          State s = state(w);
+          if (s.failure() != null) {
+            done.completeExceptionally(
+                new NotReadyException(
+                    prefix() + s.failure() + ". " + whatToDo(), environment, w.toString()));
+            return;
+          }
+          allReady &= s.ready();
+        }
+        if (allReady && !checksStarted) {
+          checksStarted = true;
+          if (checks.isEmpty()) {
+            done.complete(null);
+          }
+          for (ReadinessCheck check : checks) {
+            checkObserved.put(check, "not probed yet");
+            scheduler.execute(() -> probe(check, FIRST_CHECK_PAUSE));
+          }
+        }
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }
+
+    private synchronized void scheduledEvaluate() {
+      evaluationScheduledAt = null;
+      evaluate();
+    }
+
+    private void probe(ReadinessCheck check, Duration pause) {
+      if (done.isDone()) {
+        return;
+      }
+      ReadinessCheck.Result result;
+      try {
+        result = check.probe(client, namespace);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        result =
+            ReadinessCheck.Result.notReady(e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+      log.debug("{}: {}", check.description(), result.observed());
+      synchronized (this) {
+        checkObserved.put(check, result.observed());
+        if (result.ready()) {
+          checksReady.add(check);
+          if (++checksPassed == checks.size()) {
+            done.complete(null);
+          }
+          return;
+        }
+      }
+      Duration next = pause.multipliedBy(2);
+      Duration nextPause = next.compareTo(MAX_CHECK_PAUSE) > 0 ? MAX_CHECK_PAUSE : next;
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(() -> probe(check, nextPause), pause.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+
+    private String prefix() {
+      return "Environment "
+          + environment
+          + " (namespace "
+          + namespace
+          + ") will not become ready: ";
+    }
+
+    private Optional<NotReadyException> failFast() {
+      for (Pod pod : pods.getStore().list()) {
+        if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
+          continue;
+        }
+        List<ContainerStatus> statuses = new ArrayList<>();
+        statuses.addAll(nonNull(pod.getStatus().getInitContainerStatuses()));
+        statuses.addAll(nonNull(pod.getStatus().getContainerStatuses()));
+        for (ContainerStatus cs : statuses) {
+          if (cs.getState() == null || cs.getState().getWaiting() == null) {
+            continue;
+          }
+          String reason = cs.getState().getWaiting().getReason();
+          if (FATAL_REASONS.contains(reason)) {
+            String owner = owner(pod);
+            String message = cs.getState().getWaiting().getMessage();
+            String text =
+                prefix()
+                    + owner
+                    + " pod "
+                    + name(pod)
+                    + " container "
+                    + cs.getName()
+                    + " is "
+                    + reason
+                    + (message == null || message.isBlank() ? "" : ": " + message)
+                    + lastTermination(cs)
+                    + ". "
+                    + hint(reason);
+            return Optional.of(new NotReadyException(text, environment, owner));
+          }
+        }
+      }
+      Instant now = Instant.now();
+      Instant nextDeadline = null;
+      for (Event e : events.getStore().list()) {
+        if (!"Warning".equals(e.getType())
+            || !LASTING_EVENT_REASONS.contains(e.getReason())
+            || e.getInvolvedObject() == null
+            || !"Pod".equals(e.getInvolvedObject().getKind())) {
+          continue;
+        }
+        Pod pod = pods.getStore().getByKey(namespace + "/" + e.getInvolvedObject().getName());
+        if (pod == null || !stillBlocked(pod, e.getReason())) {
+          continue;
+        }
+        String key = e.getMetadata().getUid() != null ? e.getMetadata().getUid() : name(e);
+        Instant firstSeen = eventFirstSeen.computeIfAbsent(key, k -> now);
+        Duration lasted = Duration.between(firstSeen, now);
+        Duration reported = reportedDuration(e);
+        if (reported.compareTo(lasted) > 0) {
+          lasted = reported;
+        }
+        int count = e.getCount() == null ? 1 : e.getCount();
+        if (count >= LASTING_EVENT_COUNT || lasted.compareTo(eventGrace) >= 0) {
+          String owner = owner(pod);
+          String text =
+              prefix()
+                  + owner
+                  + " pod "
+                  + name(pod)
+                  + ": Warning "
+                  + e.getReason()
+                  + " (seen "
+                  + count
+                  + " times over "
+                  + lasted.toSeconds()
+                  + " s): "
+                  + e.getMessage()
+                  + ". "
+                  + hint(e.getReason());
+          return Optional.of(new NotReadyException(text, environment, owner));
+        }
+        Instant deadline = firstSeen.plus(eventGrace);
+        if (nextDeadline == null || deadline.isBefore(nextDeadline)) {
+          nextDeadline = deadline;
+        }
+      }
+      if (nextDeadline != null
+          && !scheduler.isShutdown()
+          && (evaluationScheduledAt == null || nextDeadline.isBefore(evaluationScheduledAt))) {
+        // Look again when the first pending event has lasted the grace period.
+        evaluationScheduledAt = nextDeadline;
+        long delay = Math.max(1, Duration.between(now, nextDeadline).toMillis());
+        scheduler.schedule(this::scheduledEvaluate, delay, TimeUnit.MILLISECONDS);
+      }
+      return Optional.empty();
+    }
+
+    private boolean stillBlocked(Pod pod, String reason) {
+      if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
+        return false;
+      }
+      if ("FailedScheduling".equals(reason)) {
+        return nonNull(pod.getStatus().getConditions()).stream()
+            .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()));
+      }
+      return "Pending".equals(pod.getStatus().getPhase());
+    }
+
+    private State state(WorkloadRef w) {
+      return switch (w.kind()) {
+        case "Deployment" -> deployment(find(deployments, w.name()));
+        case "StatefulSet" -> statefulSet(find(statefulSets, w.name()));
+        case "DaemonSet" -> daemonSet(find(daemonSets, w.name()));
+        case "Job" -> job(find(jobs, w.name()));
+        case "Pod" -> pod(find(pods, w.name()));
+        default -> State.ready("not awaited");
+      };
+    }
+
+    private <T extends HasMetadata> T find(SharedIndexInformer<T> informer, String name) {
+      return informer.getStore().getByKey(namespace + "/" + name);
+    }
+
+    private State deployment(Deployment d) {
+      if (d == null) {
+        return State.waiting("not found");
+      }
+      int desired =
+          d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+      DeploymentStatus s = d.getStatus();
+      if (s == null) {
+        return State.waiting("no status yet (not observed by the deployment controller)");
+      }
+      Optional<String> deadline =
+          nonNull(s.getConditions()).stream()
+              .filter(
+                  c ->
+                      "Progressing".equals(c.getType())
+                          && "False".equals(c.getStatus())
+                          && "ProgressDeadlineExceeded".equals(c.getReason()))
+              .map(c -> c.getMessage())
+              .findFirst();
+      if (deadline.isPresent()) {
+        return State.failed(
+            "Deployment/" + name(d) + " exceeded its progress deadline: " + deadline.get());
+      }
+      long generation = gen(d);
+      long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+      int updated = nz(s.getUpdatedReplicas());
+      int available = nz(s.getAvailableReplicas());
+      int replicas = nz(s.getReplicas());
+      String text =
+          available
+              + "/"
+              + desired
+              + " available, "
+              + updated
+              + "/"
+              + desired
+              + " updated, "
+              + replicas
+              + " total, observedGeneration "
+              + observed
+              + " of "
+              + generation;
+      boolean ready =
+          observed >= generation
+              && updated == desired
+              && available == desired
+              && replicas == desired;
+      return ready ? State.ready(text) : State.waiting(text);
+    }
+
+    private State statefulSet(StatefulSet sts) {
+      if (sts == null) {
+        return State.waiting("not found");
+      }
+      int desired =
+          sts.getSpec() == null || sts.getSpec().getReplicas() == null
+              ? 1
+              : sts.getSpec().getReplicas();
+      StatefulSetStatus s = sts.getStatus();
+      if (s == null) {
+        return State.waiting("no status yet (not observed by the statefulset controller)");
+      }
+      long generation = gen(sts);
+      long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+      int ready = nz(s.getReadyReplicas());
+      int updated = nz(s.getUpdatedReplicas());
+      String strategy =
+          sts.getSpec().getUpdateStrategy() == null
+                  || sts.getSpec().getUpdateStrategy().getType() == null
+              ? "RollingUpdate"
+              : sts.getSpec().getUpdateStrategy().getType();
+      int partition =
+          sts.getSpec().getUpdateStrategy() == null
+                  || sts.getSpec().getUpdateStrategy().getRollingUpdate() == null
+                  || sts.getSpec().getUpdateStrategy().getRollingUpdate().getPartition() == null
+              ? 0
+              : sts.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
+      boolean revisionsOk;
+      if (!"RollingUpdate".equals(strategy)) {
+        revisionsOk = true;
+      } else if (partition > 0) {
+        revisionsOk = updated >= desired - partition;
+      } else {
+        revisionsOk =
+            updated == desired && Objects.equals(s.getCurrentRevision(), s.getUpdateRevision());
+      }
+      String text =
+          ready
+              + "/"
+              + desired
+              + " ready, "
+              + updated
+              + "/"
+              + desired
+              + " updated, revision "
+              + s.getCurrentRevision()
+              + " -> "
+              + s.getUpdateRevision()
+              + ", observedGeneration "
+              + observed
+              + " of "
+              + generation;
+      return observed >= generation && ready == desired && revisionsOk
+          ? State.ready(text)
+          : State.waiting(text);
+    }
+
+    private State daemonSet(DaemonSet ds) {
+      if (ds == null) {
+        return State.waiting("not found");
+      }
+      DaemonSetStatus s = ds.getStatus();
+      if (s == null) {
+        return State.waiting("no status yet (not observed by the daemonset controller)");
+      }
+      long generation = gen(ds);
+      long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
+      int desired = nz(s.getDesiredNumberScheduled());
+      int ready = nz(s.getNumberReady());
+      int updated = nz(s.getUpdatedNumberScheduled());
+      String text =
+          ready
+              + "/"
+              + desired
+              + " ready, "
+              + updated
+              + "/"
+              + desired
+              + " updated, observedGeneration "
+              + observed
+              + " of "
+              + generation;
+      return observed >= generation && ready == desired && updated == desired
+          ? State.ready(text)
+          : State.waiting(text);
+    }
+
+    private State job(Job job) {
+      if (job == null) {
+        return State.waiting("not found");
+      }
+      if (job.getStatus() == null) {
+        return State.waiting("no status yet (not observed by the job controller)");
+      }
+      for (JobCondition c : nonNull(job.getStatus().getConditions())) {
+        if ("True".equals(c.getStatus()) && "Complete".equals(c.getType())) {
+          return State.ready("Complete");
+        }
+        if ("True".equals(c.getStatus()) && "Failed".equals(c.getType())) {
+          return State.failed(
+              "Job/" + name(job) + " failed: " + c.getReason() + ": " + c.getMessage());
+        }
+      }
+      return State.waiting(
+          "running: "
+              + nz(job.getStatus().getActive())
+              + " active, "
+              + nz(job.getStatus().getSucceeded())
+              + " succeeded, "
+              + nz(job.getStatus().getFailed())
+              + " failed");
+    }
+
+    private State pod(Pod pod) {
+      if (pod == null) {
+        return State.waiting("not found");
+      }
+      if (pod.getStatus() == null) {
+        return State.waiting("no status yet");
+      }
+      String phase = pod.getStatus().getPhase();
+      if ("Succeeded".equals(phase)) {
+        return State.ready("Succeeded");
+      }
+      if ("Failed".equals(phase)) {
+        return State.failed(
+            "Pod/"
+                + name(pod)
+                + " failed"
+                + (pod.getStatus().getReason() == null ? "" : ": " + pod.getStatus().getReason())
+                + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage())
+                + describeContainers(pod));
+      }
+      boolean ready =
+          nonNull(pod.getStatus().getConditions()).stream()
+              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      return ready ? State.ready("Ready") : State.waiting("phase " + phase);
+    }
+
+    /** The pods that belong to a workload, for the timeout report. */
+    private List<Pod> podsOf(WorkloadRef w) {
+      List<Pod> out = new ArrayList<>();
+      String uid =
+          switch (w.kind()) {
+            case "StatefulSet" -> uidOf(find(statefulSets, w.name()));
+            case "DaemonSet" -> uidOf(find(daemonSets, w.name()));
+            case "Job" -> uidOf(find(jobs, w.name()));
+            default -> null;
+          };
+      for (Pod pod : pods.getStore().list()) {
+        if ("Pod".equals(w.kind()) && name(pod).equals(w.name())) {
+          out.add(pod);
+        } else if ("Deployment".equals(w.kind())) {
+          if (owner(pod).equals("Deployment/" + w.name())) {
+            out.add(pod);
+          }
+        } else if (uid != null
+            && nonNull(pod.getMetadata().getOwnerReferences()).stream()
+                .anyMatch(r -> uid.equals(r.getUid()))) {
+          out.add(pod);
+        }
+      }
+      out.sort((a, b) -> name(a).compareTo(name(b)));
+      return out;
+    }
+
+    synchronized String report(Duration timeout) {
+      List<String> lines = new ArrayList<>();
+      for (WorkloadRef w : workloads) {
+        State s = state(w);
+        if (s.ready()) {
+          continue;
+        }
+        StringBuilder line = new StringBuilder(w + ": " + s.observed());
+        for (Pod pod : podsOf(w)) {
+          line.append("; pod ").append(name(pod)).append(podState(pod));
+        }
+        lines.add(line.toString());
+      }
+      if (!checksStarted) {
+        checks.forEach(c -> lines.add(c.description() + ": not probed (workloads not ready)"));
+      } else {
+        checkObserved.forEach(
+            (c, observed) -> {
+              if (!checksReady.contains(c)) {
+                lines.add(c.description() + ": last seen " + observed);
+              }
+            });
+      }
+      String awaited =
+          workloads.stream().map(WorkloadRef::toString).collect(Collectors.joining(", "));
+      if (!checks.isEmpty()) {
+        awaited +=
+            (awaited.isEmpty() ? "" : ", ")
+                + checks.stream()
+                    .map(ReadinessCheck::description)
+                    .collect(Collectors.joining(", "));
+      }
+      return "Environment "
+          + environment
+          + " (namespace "
+          + namespace
+          + ") not ready within "
+          + (timeout.toMillis() % 1000 == 0
+              ? timeout.toSeconds() + " s"
+              : timeout.toMillis() + " ms")
+          + "; awaited "
+          + awaited
+          + ". Not ready:\n  - "
+          + String.join("\n  - ", lines)
+          + "\n"
+          + whatToDo();
+    }
+
+    String firstNotReady() {
+      for (WorkloadRef w : workloads) {
+        if (!state(w).ready()) {
+          return w.toString();
+        }
+      }
+      return null;
+    }
+
+    private String whatToDo() {
+      return "See the diagnostics folder, or kubectl -n "
+          + namespace
+          + " describe pods / get events --sort-by=.lastTimestamp; raise the readiness timeout"
+          + " only if the workloads are slow rather than failing.";
+    }
+
+    @Override
+    public void close() {
+      informers.forEach(SharedIndexInformer::close);
+      scheduler.shutdownNow();
+    }
+  }
+
+  private static String podState(Pod pod) {
+    if (pod.getStatus() == null) {
+      return " has no status yet";
+    }
+    StringBuilder out = new StringBuilder(" ").append(pod.getStatus().getPhase());
+    for (PodCondition c : nonNull(pod.getStatus().getConditions())) {
+      if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+        out.append(", unscheduled: ").append(c.getReason()).append(": ").append(c.getMessage());
+      }
+    }
+    out.append(describeContainers(pod));
+    return out.toString();
+  }
+
+  private static String describeContainers(Pod pod) {
+    StringBuilder out = new StringBuilder();
+    List<ContainerStatus> statuses = new ArrayList<>();
+    statuses.addAll(nonNull(pod.getStatus().getInitContainerStatuses()));
+    statuses.addAll(nonNull(pod.getStatus().getContainerStatuses()));
+    for (ContainerStatus cs : statuses) {
+      if (Boolean.TRUE.equals(cs.getReady())) {
+        continue;
+      }
+      out.append(", container ").append(cs.getName());
+      if (cs.getState() == null) {
+        out.append(" has no state");
+      } else if (cs.getState().getWaiting() != null) {
+        out.append(" waiting: ").append(cs.getState().getWaiting().getReason());
+        if (cs.getState().getWaiting().getMessage() != null) {
+          out.append(" (").append(cs.getState().getWaiting().getMessage()).append(')');
+        }
+      } else if (cs.getState().getRunning() != null) {
+        out.append(" running, not ready");
+      } else if (cs.getState().getTerminated() != null) {
+        out.append(" terminated: ")
+            .append(cs.getState().getTerminated().getReason())
+            .append(" (exit code ")
+            .append(cs.getState().getTerminated().getExitCode())
+            .append(')');
+      }
+      if (nz(cs.getRestartCount()) > 0) {
+        out.append(", ").append(cs.getRestartCount()).append(" restarts");
+      }
+    }
+    return out.toString();
+  }
+
+  private static String lastTermination(ContainerStatus cs) {
+    if (cs.getLastState() == null || cs.getLastState().getTerminated() == null) {
+      return "";
+    }
+    var t = cs.getLastState().getTerminated();
+    return " (restarted "
+        + nz(cs.getRestartCount())
+        + " times, last exit code "
+        + t.getExitCode()
+        + (t.getReason() == null ? "" : ", " + t.getReason())
+        + ")";
+  }
+
+  private static String hint(String reason) {
+    return switch (reason) {
+      case "ImagePullBackOff", "ErrImagePull" ->
+          "Check the image name and tag, that it was pushed, and the namespace's image pull"
+              + " secret.";
+      case "InvalidImageName" -> "Fix the image reference (registry/name:tag or @sha256:digest).";
+      case "ErrImageNeverPull" ->
+          "The image is not on the node and imagePullPolicy is Never: load it or change the policy.";
+      case "CreateContainerConfigError" ->
+          "Create the referenced ConfigMap/Secret (or key) or fix the reference.";
+      case "CrashLoopBackOff" -> "The container keeps exiting: read its previous log.";
+      case "FailedScheduling" ->
+          "No node can run the pod: lower its resource requests, or fix node selectors, taints"
+              + " or the namespace quota.";
+      case "FailedMount" -> "Create the referenced volume source (Secret, ConfigMap, PVC).";
+      default -> "";
+    };
+  }
+
+  /** {@code Deployment/x} for a pod of a ReplicaSet of a Deployment, else its controller. */
+  static String owner(Pod pod) {
+    for (OwnerReference r : nonNull(pod.getMetadata().getOwnerReferences())) {
+      if (!Boolean.TRUE.equals(r.getController())) {
+        continue;
+      }
+      String hash =
+          pod.getMetadata().getLabels() == null
+              ? null
+              : pod.getMetadata().getLabels().get("pod-template-hash");
+      if ("ReplicaSet".equals(r.getKind()) && hash != null && r.getName().endsWith("-" + hash)) {
+        return "Deployment/" + r.getName().substring(0, r.getName().length() - hash.length() - 1);
+      }
+      return r.getKind() + "/" + r.getName();
+    }
+    return "Pod/" + name(pod);
+  }
+
+  private static Duration reportedDuration(Event e) {
+    try {
+      if (e.getFirstTimestamp() != null && e.getLastTimestamp() != null) {
+        return Duration.between(
+            Instant.parse(e.getFirstTimestamp()), Instant.parse(e.getLastTimestamp()));
+      }
+    } catch (DateTimeParseException ignored) {
+      // an unparsable time counts as no duration
+    }
+    return Duration.ZERO;
+  }
+
+  private static String uidOf(HasMetadata o) {
+    return o == null ? null : o.getMetadata().getUid();
+  }
+
+  private static long gen(HasMetadata o) {
+    return o.getMetadata().getGeneration() == null ? 1 : o.getMetadata().getGeneration();
+  }
+
+  private static String name(HasMetadata o) {
+    return o.getMetadata().getName();
+  }
+
+  private static int nz(Integer v) {
+    return v == null ? 0 : v;
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
   }
 }

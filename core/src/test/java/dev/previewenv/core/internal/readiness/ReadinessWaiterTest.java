@@ -1,0 +1,450 @@
+package dev.previewenv.core.internal.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.previewenv.core.NotReadyException;
+import dev.previewenv.core.ReadinessCheck;
+import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.JobOutcome;
+import dev.previewenv.core.testing.KubeTestServer;
+import dev.previewenv.core.testing.PodFailure;
+import dev.previewenv.core.testing.SimulatorOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReadinessWaiterTest {
+  private static final String NS = "pr-42";
+  private static final String ENV = "pr-42";
+  private static final Duration LONG = Duration.ofSeconds(30);
+
+  private KubeTestServer kube;
+  private ControllerSimulator sim;
+  private KubernetesClient client;
+  private HttpServer http;
+
+  @BeforeEach
+  void start() {
+    kube = new KubeTestServer();
+    client = kube.client();
+  }
+
+  @AfterEach
+  void stop() {
+    if (http != null) {
+      http.stop(0);
+    }
+    if (sim != null) {
+      sim.close();
+    }
+    kube.close();
+  }
+
+  private void simulate(SimulatorOptions options) {
+    sim = ControllerSimulator.start(kube, options);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+  }
+
+  private List<HasMetadata> apply(HasMetadata... objects) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      out.add(client.resource(o).create());
+    }
+    return out;
+  }
+
+  private static PodTemplateSpec template(String app, String image) {
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .addToLabels("app", app)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(app)
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static Deployment deployment(String name, int replicas, String image) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withTemplate(template(name, image))
+        .endSpec()
+        .build();
+  }
+
+  private static Job job(String name, String image) {
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(0)
+        .withNewTemplate()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .addNewContainer()
+        .withName(name)
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private void await(List<HasMetadata> objects, List<ReadinessCheck> checks, Duration timeout) {
+    new ReadinessWaiter(client).await(ENV, NS, objects, checks, timeout);
+  }
+
+  @Test
+  void returnsOnceEveryWorkloadKindIsReady() {
+    simulate(SimulatorOptions.builder().readyDelay(Duration.ofMillis(150)).build());
+    List<HasMetadata> objects =
+        apply(
+            deployment("api", 2, "api:1"),
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withServiceName("db")
+                .withNewSelector()
+                .addToMatchLabels("app", "db")
+                .endSelector()
+                .withTemplate(template("db", "postgres:16"))
+                .endSpec()
+                .build(),
+            new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName("agent")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .addToMatchLabels("app", "agent")
+                .endSelector()
+                .withTemplate(template("agent", "agent:1"))
+                .endSpec()
+                .build(),
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("solo")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("solo")
+                .withImage("busybox")
+                .endContainer()
+                .endSpec()
+                .build(),
+            job("migrate", "migrate:1"));
+
+    await(objects, List.of(), LONG);
+
+    // Everything the waiter returned for is really ready now (it did not return early).
+    Deployment api = client.apps().deployments().inNamespace(NS).withName("api").get();
+    assertThat(api.getStatus().getAvailableReplicas()).isEqualTo(2);
+    assertThat(api.getStatus().getObservedGeneration())
+        .isEqualTo(api.getMetadata().getGeneration());
+    assertThat(
+            client
+                .apps()
+                .statefulSets()
+                .inNamespace(NS)
+                .withName("db")
+                .get()
+                .getStatus()
+                .getReadyReplicas())
+        .isEqualTo(2);
+    assertThat(
+            client
+                .apps()
+                .daemonSets()
+                .inNamespace(NS)
+                .withName("agent")
+                .get()
+                .getStatus()
+                .getNumberReady())
+        .isEqualTo(1);
+    Pod solo = client.pods().inNamespace(NS).withName("solo").get();
+    assertThat(solo.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withName("migrate")
+                .get()
+                .getStatus()
+                .getSucceeded())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void waitsForANewGenerationToBeObservedAndRolledOut() {
+    simulate(SimulatorOptions.builder().readyDelay(Duration.ofMillis(100)).build());
+    List<HasMetadata> objects = apply(deployment("api", 1, "api:1"));
+    await(objects, List.of(), LONG);
+
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("api")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(2);
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("api:2");
+              return d;
+            });
+    await(objects, List.of(), LONG);
+
+    Deployment api = client.apps().deployments().inNamespace(NS).withName("api").get();
+    assertThat(api.getStatus().getObservedGeneration()).isEqualTo(2L);
+    assertThat(api.getStatus().getUpdatedReplicas()).isEqualTo(2);
+    assertThat(api.getStatus().getAvailableReplicas()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "IMAGE_PULL_BACK_OFF, ImagePullBackOff, Back-off pulling image \"registry.example.com/broken:1\"",
+    "ERR_IMAGE_PULL, ErrImagePull, failed to pull and unpack image",
+    "INVALID_IMAGE_NAME, InvalidImageName, invalid reference format",
+    "ERR_IMAGE_NEVER_PULL, ErrImageNeverPull, is not present with pull policy of Never",
+    "CREATE_CONTAINER_CONFIG_ERROR, CreateContainerConfigError, configmap \"missing-config\" not found",
+    "CRASH_LOOP_BACK_OFF, CrashLoopBackOff, back-off 40s restarting failed container=web",
+  })
+  void failsFastNamingWorkloadPodContainerReasonAndMessage(
+      PodFailure failure, String reason, String message) {
+    simulate(SimulatorOptions.builder().failing("broken", failure).build());
+    List<HasMetadata> objects =
+        apply(deployment("api", 1, "api:1"), deployment("web", 1, "registry.example.com/broken:1"));
+
+    assertThatThrownBy(() -> await(objects, List.of(), LONG))
+        .satisfies(e -> System.out.println("MSG>> " + e.getMessage()))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("will not become ready") // not the timeout
+        .hasMessageContaining("Environment " + ENV)
+        .hasMessageContaining("Deployment/web pod web-")
+        .hasMessageContaining("container web is " + reason)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(((NotReadyException) e).object()).contains("Deployment/web"));
+  }
+
+  @Test
+  void failsFastOnRepeatedFailedScheduling() {
+    simulate(
+        SimulatorOptions.builder()
+            .failing("huge", PodFailure.UNSCHEDULABLE)
+            .retryInterval(Duration.ofMillis(30))
+            .maxEventCount(5)
+            .build());
+    List<HasMetadata> objects = apply(deployment("big", 1, "huge:1"));
+
+    assertThatThrownBy(() -> await(objects, List.of(), LONG))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("will not become ready")
+        .hasMessageContaining("Deployment/big pod big-")
+        .hasMessageContaining("Warning FailedScheduling")
+        .hasMessageContaining("0/1 nodes are available: 1 Insufficient cpu");
+  }
+
+  @Test
+  void failsFastOnFailedMountThatLastsLongerThanTheGrace() {
+    // One event that is never repeated: only its duration can end the wait.
+    simulate(
+        SimulatorOptions.builder()
+            .failing("mounts", PodFailure.FAILED_MOUNT)
+            .retryInterval(Duration.ZERO)
+            .build());
+    List<HasMetadata> objects = apply(deployment("vol", 1, "mounts:1"));
+
+    assertThatThrownBy(
+            () ->
+                new ReadinessWaiter(client, Duration.ofMillis(300))
+                    .await(ENV, NS, objects, List.of(), LONG))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("will not become ready")
+        .hasMessageContaining("Deployment/vol pod vol-")
+        .hasMessageContaining("Warning FailedMount (seen 1 times")
+        .hasMessageContaining("MountVolume.SetUp failed");
+  }
+
+  @Test
+  void failsWhenAJobFails() {
+    simulate(SimulatorOptions.builder().job(JobOutcome.of("migrate", 2, "oops\n", "")).build());
+    List<HasMetadata> objects = apply(job("migrate", "migrate:1"));
+
+    assertThatThrownBy(() -> await(objects, List.of(), LONG))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("Job/migrate failed: BackoffLimitExceeded");
+  }
+
+  @Test
+  void timeoutNamesEveryObjectNotReadyAndItsLastState() {
+    simulate(
+        SimulatorOptions.builder()
+            .failing("slow", PodFailure.STUCK_CREATING)
+            .failing("unready", PodFailure.READINESS_PROBE_FAILING)
+            .build());
+    List<HasMetadata> objects =
+        apply(
+            deployment("fine", 1, "fine:1"),
+            deployment("api", 2, "slow:1"),
+            deployment("web", 1, "unready:1"));
+
+    assertThatThrownBy(() -> await(objects, List.of(), Duration.ofMillis(1500)))
+        .satisfies(e -> System.out.println("MSG>> " + e.getMessage()))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining(
+            "Environment " + ENV + " (namespace " + NS + ") not ready within 1500 ms")
+        .hasMessageContaining("awaited Deployment/fine, Deployment/api, Deployment/web")
+        .hasMessageContaining(
+            "Deployment/api: 0/2 available, 2/2 updated, 2 total, observedGeneration 1 of 1; pod api-")
+        .hasMessageContaining("container api waiting: ContainerCreating")
+        .hasMessageContaining("Deployment/web: 0/1 available")
+        .hasMessageContaining("container web running, not ready")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Deployment/fine:"))
+        .satisfies(e -> assertThat(((NotReadyException) e).object()).contains("Deployment/api"));
+  }
+
+  @Test
+  void timeoutReportsWorkloadsNeverObserved() {
+    // No simulator: nothing acts on the Deployment, as with a stopped controller manager.
+    client.resource(deployment("api", 1, "api:1")).create();
+    List<HasMetadata> objects = List.of(deployment("api", 1, "api:1"), deployment("gone", 1, "x"));
+
+    assertThatThrownBy(() -> await(objects, List.of(), Duration.ofMillis(300)))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("Deployment/api: no status yet")
+        .hasMessageContaining("Deployment/gone: not found");
+  }
+
+  private URI serve(int... statuses) throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/health",
+        exchange -> {
+          int n = calls.getAndIncrement();
+          int status = statuses[Math.min(n, statuses.length - 1)];
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
+    http.start();
+    hits = calls;
+    return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/health");
+  }
+
+  private AtomicInteger hits;
+
+  @Test
+  void customHttpCheckIsRetriedUntilItAnswers200() throws Exception {
+    simulate(SimulatorOptions.defaults());
+    URI uri = serve(503, 503, 200);
+    List<HasMetadata> objects = apply(deployment("api", 1, "api:1"));
+
+    await(objects, List.of(ReadinessCheck.http(uri, 200)), LONG);
+
+    assertThat(hits.get()).isEqualTo(3);
+  }
+
+  @Test
+  void timeoutReportsTheLastResultOfACustomCheck() throws Exception {
+    simulate(SimulatorOptions.defaults());
+    URI uri = serve(503);
+    List<HasMetadata> objects = apply(deployment("api", 1, "api:1"));
+
+    assertThatThrownBy(
+            () -> await(objects, List.of(ReadinessCheck.http(uri, 200)), Duration.ofMillis(1500)))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("awaited Deployment/api, HTTP 200 from " + uri)
+        .hasMessageContaining("HTTP 200 from " + uri + ": last seen HTTP 503")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Deployment/api:"));
+  }
+
+  @Test
+  void ingressAddressCheckPassesOnceTheControllerSetsAnAddress() {
+    simulate(SimulatorOptions.defaults());
+    Ingress ingress =
+        new IngressBuilder()
+            .withNewMetadata()
+            .withName("api")
+            .withNamespace(NS)
+            .endMetadata()
+            .withNewSpec()
+            .addNewRule()
+            .withHost("pr-42.api.example.com")
+            .endRule()
+            .endSpec()
+            .build();
+    client.resource(ingress).create();
+    ReadinessCheck check = ReadinessCheck.ingressAddress("api");
+
+    assertThatThrownBy(() -> await(List.of(), List.of(check), Duration.ofMillis(500)))
+        .hasMessageContaining("Ingress/api has a load-balancer address: last seen no address");
+
+    Ingress current = client.network().v1().ingresses().inNamespace(NS).withName("api").get();
+    current.setStatus(
+        new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder()
+            .withNewLoadBalancer()
+            .addNewIngress()
+            .withIp("203.0.113.7")
+            .endIngress()
+            .endLoadBalancer()
+            .build());
+    client.resource(current).updateStatus();
+
+    await(List.of(), List.of(check), LONG);
+  }
+}
