@@ -1,0 +1,408 @@
+package dev.previewenv.benchmarks;
+
+import dev.previewenv.core.ApplyStrategy;
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.JanitorReport;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.Plan;
+import dev.previewenv.core.Preview;
+import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.SecretSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/** The benchmark scenarios; each returns its figures (and prints nothing). */
+final class Scenarios {
+  private static final String EXPIRES_AT = "previewenv.dev/expires-at";
+  private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  private static final String ENVIRONMENT = "previewenv.dev/environment";
+
+  private final Settings settings;
+  private final Consumer<String> progress;
+  private final Path diagnostics;
+
+  Scenarios(Settings settings, Consumer<String> progress, Path diagnostics) {
+    this.settings = settings;
+    this.progress = progress;
+    this.diagnostics = diagnostics;
+  }
+
+  /** What one measured run did. */
+  record Run(long nanos, RequestCount requests) {}
+
+  /** Median and request counts of a series of runs. */
+  record Series(List<Run> runs) {
+    double medianMillis() {
+      return Stats.medianMillis(runs.stream().mapToLong(Run::nanos).toArray());
+    }
+
+    RequestCount requests() {
+      return runs.get(runs.size() - 1).requests();
+    }
+  }
+
+  /** The provision and teardown figures of one RTT. */
+  record ProvisionResult(
+      Duration rtt, Series up, Series baselineUp, Series down, Series baselineDown) {}
+
+  Provisioner provisioner(KubernetesClient client) {
+    return Provisioner.forClient(client)
+        .withOwner("bench")
+        .withApplyStrategy(ApplyStrategy.CREATE_OR_UPDATE)
+        .withSecrets(SecretSpec.copy(Stack.SECRET_NAMESPACE, Stack.SECRETS.toArray(String[]::new)))
+        .withReadinessTimeout(Duration.ofMinutes(2))
+        .withDiagnosticsRoot(diagnostics);
+  }
+
+  static void seedSecrets(KubernetesClient setup) {
+    setup
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(Stack.SECRET_NAMESPACE)
+                .endMetadata()
+                .build())
+        .create();
+    for (String name : Stack.SECRETS) {
+      setup
+          .secrets()
+          .inNamespace(Stack.SECRET_NAMESPACE)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .withType("Opaque")
+                  .addToData("value", Base64.getEncoder().encodeToString(new byte[32]))
+                  .build())
+          .create();
+    }
+  }
+
+  static Plan plan(String env, int services) {
+    return Plan.builder(EnvironmentName.of(env))
+        .source(ManifestSource.objects(Stack.objects(services)))
+        .build();
+  }
+
+  /**
+   * Scenarios 1, 2 and 8: provisions the stack with PreviewEnv and with the baseline, then tears
+   * both down, alternating, {@code warmup + repetitions} times.
+   */
+  ProvisionResult provision(Duration rtt) throws InterruptedException {
+    int services = settings.services();
+    try (LatencyServer server = new LatencyServer(rtt)) {
+      seedSecrets(server.setupClient());
+      Provisioner provisioner = provisioner(server.client());
+      Baseline baseline = new Baseline(server.client());
+      List<Run> up = new ArrayList<>();
+      List<Run> down = new ArrayList<>();
+      List<Run> baseUp = new ArrayList<>();
+      List<Run> baseDown = new ArrayList<>();
+      for (int i = 0; i < settings.warmup() + settings.repetitions(); i++) {
+        boolean measured = i >= settings.warmup();
+        Plan plan = plan("bench-" + i, services);
+        server.resetCount();
+        long t0 = System.nanoTime();
+        Preview preview = provisioner.up(plan);
+        long t1 = System.nanoTime();
+        RequestCount upCount = server.count();
+        server.resetCount();
+        long t2 = System.nanoTime();
+        preview.close();
+        long t3 = System.nanoTime();
+        RequestCount downCount = server.count();
+
+        List<HasMetadata> objects = Stack.objects(services);
+        server.resetCount();
+        long b0 = System.nanoTime();
+        baseline.up("base-" + i, objects);
+        long b1 = System.nanoTime();
+        RequestCount baseUpCount = server.count();
+        server.resetCount();
+        long b2 = System.nanoTime();
+        baseline.down("base-" + i);
+        long b3 = System.nanoTime();
+        RequestCount baseDownCount = server.count();
+        if (measured) {
+          up.add(new Run(t1 - t0, upCount));
+          down.add(new Run(t3 - t2, downCount));
+          baseUp.add(new Run(b1 - b0, baseUpCount));
+          baseDown.add(new Run(b3 - b2, baseDownCount));
+        }
+        progress.accept(
+            "provision@"
+                + rtt.toMillis()
+                + "ms run "
+                + i
+                + ": up "
+                + (t1 - t0) / 1_000_000
+                + " ms ("
+                + upCount
+                + "), baseline "
+                + (b1 - b0) / 1_000_000
+                + " ms ("
+                + baseUpCount
+                + "), down "
+                + (t3 - t2) / 1_000_000
+                + " ms ("
+                + downCount
+                + ")");
+      }
+      return new ProvisionResult(
+          rtt, new Series(up), new Series(baseUp), new Series(down), new Series(baseDown));
+    }
+  }
+
+  /** Scenario 3: the janitor over {@code janitorTotal} managed namespaces, some expired. */
+  Series janitor() throws InterruptedException {
+    int total = settings.janitorTotal();
+    int expired = settings.janitorExpired();
+    try (LatencyServer server = new LatencyServer(settings.rtt())) {
+      KubernetesClient setup = server.setupClient();
+      Instant now = Instant.now();
+      createManaged(setup, 0, total, expired, now);
+      Provisioner provisioner = provisioner(server.client());
+      List<Run> runs = new ArrayList<>();
+      for (int i = 0; i < settings.warmup() + settings.repetitions(); i++) {
+        if (i > 0) {
+          awaitGone(setup, expired);
+          createManaged(setup, 0, expired, expired, now);
+        }
+        server.resetCount();
+        long t0 = System.nanoTime();
+        JanitorReport report = provisioner.janitor().gc(Instant.now());
+        long t1 = System.nanoTime();
+        if (report.deleted().size() != expired) {
+          throw new IllegalStateException(
+              "janitor deleted "
+                  + report.deleted().size()
+                  + ", expected "
+                  + expired
+                  + ": "
+                  + report);
+        }
+        if (i >= settings.warmup()) {
+          runs.add(new Run(t1 - t0, server.count()));
+        }
+        progress.accept(
+            "janitor run " + i + ": " + (t1 - t0) / 1_000_000 + " ms (" + server.count() + ")");
+      }
+      return new Series(runs);
+    }
+  }
+
+  private static void createManaged(
+      KubernetesClient setup, int from, int to, int expired, Instant now)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        String name = String.format("env-%05d", i);
+        Instant expires =
+            i < expired ? now.minus(Duration.ofHours(1)) : now.plus(Duration.ofHours(4));
+        futures.add(
+            pool.submit(
+                () ->
+                    setup
+                        .namespaces()
+                        .resource(
+                            new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .addToLabels(MANAGED_BY, "previewenv")
+                                .addToLabels(ENVIRONMENT, name)
+                                .addToAnnotations(EXPIRES_AT, expires.toString())
+                                .endMetadata()
+                                .build())
+                        .create()));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("could not create the janitor's namespaces", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void awaitGone(KubernetesClient setup, int expired) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    for (int i = 0; i < expired; i++) {
+      String name = String.format("env-%05d", i);
+      while (setup.namespaces().withName(name).get() != null) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("namespace " + name + " not gone after 60 s");
+        }
+        Thread.sleep(5);
+      }
+    }
+  }
+
+  /** Scenario 6a: peak heap while provisioning {@code memoryServices * 5} objects. */
+  Figure memory() throws InterruptedException {
+    int services = settings.memoryServices();
+    int objects = services * 5;
+    try (LatencyServer server = new LatencyServer(settings.rtt())) {
+      seedSecrets(server.setupClient());
+      Provisioner provisioner = provisioner(server.client());
+      double[] added = new double[Math.max(1, Math.min(3, settings.repetitions()))];
+      double[] peaks = new double[added.length];
+      for (int i = 0; i < added.length; i++) {
+        Plan plan = plan("mem-" + i, services);
+        Preview preview;
+        try (HeapSampler heap = new HeapSampler()) {
+          preview = provisioner.up(plan);
+          added[i] = HeapSampler.mb(heap.peak() - heap.baseline());
+          peaks[i] = HeapSampler.mb(heap.peak());
+        }
+        preview.close();
+        progress.accept(
+            "memory run " + i + ": +" + Math.round(added[i]) + " MB, peak " + Math.round(peaks[i]));
+      }
+      return Figure.of("memory-" + objects, Stats.median(added), "MB")
+          .withNote(
+              "peak-heap-used="
+                  + Math.round(Stats.median(peaks))
+                  + "MB (whole JVM incl. in-process API server; value = peak minus heap after GC"
+                  + " before the run)");
+    }
+  }
+
+  /** Scenario 6b: {@code concurrentEnvironments} environments provisioned at once. */
+  List<Figure> concurrent(double singleMillis) throws Exception {
+    int n = settings.concurrentEnvironments();
+    try (LatencyServer server = new LatencyServer(settings.rtt())) {
+      seedSecrets(server.setupClient());
+      Provisioner provisioner = provisioner(server.client());
+      int reps = Math.max(1, Math.min(3, settings.repetitions()));
+      long[] times = new long[reps];
+      double[] heapAdded = new double[reps];
+      RequestCount count = null;
+      for (int r = 0; r < reps; r++) {
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          plans.add(plan("conc-" + r + "-" + i, settings.services()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Preview> previews = new ArrayList<>();
+        try (HeapSampler heap = new HeapSampler()) {
+          server.resetCount();
+          long t0 = System.nanoTime();
+          List<Future<Preview>> futures = new ArrayList<>();
+          for (Plan p : plans) {
+            futures.add(pool.submit(() -> provisioner.up(p)));
+          }
+          for (Future<Preview> f : futures) {
+            previews.add(f.get());
+          }
+          times[r] = System.nanoTime() - t0;
+          heapAdded[r] = HeapSampler.mb(heap.peak() - heap.baseline());
+          count = server.count();
+        }
+        List<Future<?>> closing = new ArrayList<>();
+        for (Preview p : previews) {
+          closing.add(pool.submit(p::close));
+        }
+        for (Future<?> f : closing) {
+          f.get();
+        }
+        pool.shutdownNow();
+        progress.accept(
+            "concurrent run "
+                + r
+                + ": "
+                + times[r] / 1_000_000
+                + " ms, +"
+                + Math.round(heapAdded[r])
+                + " MB ("
+                + count
+                + ")");
+      }
+      String name = "concurrent-" + n;
+      return List.of(
+          Figure.of(name, Stats.medianMillis(times), "ms")
+              .withNote(
+                  "single-env-provision="
+                      + Math.round(singleMillis)
+                      + "ms requests("
+                      + count
+                      + ")"),
+          Figure.of(name + "-heap", Stats.median(heapAdded), "MB")
+              .withNote("peak heap used minus heap after GC before the run, whole JVM"));
+    }
+  }
+
+  /** Scenario 7: load YAML text and transform it, small and large, without a cluster. */
+  List<Figure> loadTransform() {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    double small = loadTransform(serialization, settings.transformSmall());
+    double large = loadTransform(serialization, settings.transformLarge());
+    String sName = "load-transform-" + label(settings.transformSmall());
+    String lName = "load-transform-" + label(settings.transformLarge());
+    return List.of(
+        Figure.of(sName, small, "ms"),
+        Figure.of(lName, large, "ms")
+            .withNote(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "growth=%.1fx for %dx the objects (target <= 12x)",
+                    large / small,
+                    settings.transformLarge() / settings.transformSmall())));
+  }
+
+  private double loadTransform(KubernetesSerialization serialization, int objects) {
+    String yaml = yaml(serialization, Stack.objects(Math.max(1, objects / 5)));
+    long[] times = new long[settings.repetitions()];
+    for (int i = 0; i < settings.warmup() + settings.repetitions(); i++) {
+      long t0 = System.nanoTime();
+      Plan plan =
+          Plan.builder(EnvironmentName.of("load-" + i))
+              .source(ManifestSource.yaml("stack.yaml", yaml))
+              .build();
+      long t1 = System.nanoTime();
+      if (plan.objects().size() != (objects / 5) * 5) {
+        throw new IllegalStateException("plan has " + plan.objects().size() + " objects");
+      }
+      if (i >= settings.warmup()) {
+        times[i - settings.warmup()] = t1 - t0;
+      }
+    }
+    return Stats.medianMillis(times);
+  }
+
+  static String yaml(KubernetesSerialization serialization, List<HasMetadata> objects) {
+    StringBuilder sb = new StringBuilder();
+    for (HasMetadata o : objects) {
+      String doc = serialization.asYaml(o);
+      if (!doc.startsWith("---")) {
+        sb.append("---\n");
+      }
+      sb.append(doc);
+      if (!doc.endsWith("\n")) {
+        sb.append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String label(int n) {
+    return n % 1000 == 0 ? (n / 1000) + "k" : Integer.toString(n);
+  }
+}
