@@ -128,9 +128,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Jobs</b> get a Pod (labels {@code controller-uid}, {@code job-name} and their {@code
  *       batch.kubernetes.io/} forms, controller ownerReference); it terminates with the exit code,
  *       termination message and log of the matching {@link JobOutcome} (log served through {@link
- *       KubeTestServer#putLog}); the Job gets {@code Complete} or {@code Failed} ({@code
- *       BackoffLimitExceeded} after backoffLimit+1 failed pods, or {@code DeadlineExceeded}),
- *       succeeded/failed/active counts, startTime and completionTime.
+ *       KubeTestServer#putLog}), or is OOMKilled or evicted ({@link JobOutcome.Kill}); the Job gets
+ *       {@code Complete} or {@code Failed} ({@code BackoffLimitExceeded} after backoffLimit+1
+ *       failed pods, or {@code DeadlineExceeded}), succeeded/failed/active counts, startTime and
+ *       completionTime.
  *   <li>Deleting an owner deletes the Pods and ReplicaSets it controls (the garbage collector).
  * </ul>
  *
@@ -1184,11 +1185,15 @@ public final class ControllerSimulator implements AutoCloseable {
       boolean isMain = c == main;
       int exit = isMain ? outcome.exitCode() : 0;
       kube.putLog(ns(pod), name(pod), c.getName(), false, isMain ? outcome.log() : "");
+      String reason = exit == 0 ? "Completed" : "Error";
+      if (isMain && outcome.kill() == JobOutcome.Kill.OOM_KILLED) {
+        reason = "OOMKilled";
+      }
       ContainerState state =
           new ContainerStateBuilder()
               .withNewTerminated()
               .withExitCode(exit)
-              .withReason(exit == 0 ? "Completed" : "Error")
+              .withReason(reason)
               .withMessage(
                   isMain && !outcome.terminationMessage().isEmpty()
                       ? outcome.terminationMessage()
@@ -1201,9 +1206,17 @@ public final class ControllerSimulator implements AutoCloseable {
       statuses.add(containerStatus(c, false, 0, state, null));
     }
     boolean ok = outcome.exitCode() == 0;
+    boolean evicted = outcome.kill() == JobOutcome.Kill.EVICTED;
     pod.setStatus(
         new PodStatusBuilder()
             .withPhase(ok ? "Succeeded" : "Failed")
+            .withReason(evicted ? "Evicted" : null)
+            .withMessage(
+                evicted
+                    ? "The node was low on resource: memory. Container "
+                        + main.getName()
+                        + " was using 1843200Ki, which exceeds its request of 0. "
+                    : null)
             .withHostIP("10.0.0.1")
             .withPodIP(podIp())
             .withStartTime(startTime(pod, now))
@@ -1216,6 +1229,9 @@ public final class ControllerSimulator implements AutoCloseable {
             .withContainerStatuses(statuses)
             .build());
     client.resource(pod).updateStatus();
+    if (evicted) {
+      event(pod, "Warning", "Evicted", pod.getStatus().getMessage(), "kubelet", null);
+    }
   }
 
   private void fail(Pod pod, Container c, PodFailure failure, String now) {

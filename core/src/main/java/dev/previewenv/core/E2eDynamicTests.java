@@ -1,0 +1,172 @@
+package dev.previewenv.core;
+
+import dev.previewenv.core.E2eResult.Status;
+import dev.previewenv.core.E2eResult.TestCase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Re-emits the results of an in-cluster E2E run on the host as JUnit Jupiter dynamic tests, one per
+ * in-cluster test, so IDEs, build tools and CI reporters show them like local tests:
+ *
+ * <pre>{@code
+ * @TestFactory
+ * Stream<DynamicTest> e2eInCluster() {
+ *   return E2eDynamicTests.of(E2eJob.of(image).run(preview, System.out::println));
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Display name: {@code <in-cluster test class>#<method>} as reported.
+ *   <li>A failed test fails with an {@link AssertionFailedError} carrying the in-cluster message;
+ *       the in-cluster stack trace is its cause's message.
+ *   <li>A skipped test is aborted ({@link Assumptions#abort(String)}) with the in-cluster reason.
+ *   <li>When the run ended abnormally ({@link E2eResult#cause()}), one more test, named after the
+ *       Job, fails with the cause; when only the termination-message summary was available, one
+ *       test stands for the passed tests that were not listed individually.
+ * </ul>
+ *
+ * The raw XML reports are written to {@code target/previewenv-e2e/<job name>/} (or the given
+ * directory), where CI test reporters can pick them up.
+ *
+ * <p>Needs {@code junit-jupiter-api} on the classpath (an optional dependency of core).
+ */
+public final class E2eDynamicTests {
+  /** The default directory of the reports, relative to the working directory. */
+  public static final Path DEFAULT_REPORT_DIR = Path.of("target", "previewenv-e2e");
+
+  private E2eDynamicTests() {}
+
+  /** Writes the reports under {@link #DEFAULT_REPORT_DIR} and returns the dynamic tests. */
+  public static Stream<DynamicTest> of(E2eResult result) {
+    return of(result, DEFAULT_REPORT_DIR);
+  }
+
+  /**
+   * Writes the reports to {@code reportDir/<job name>/} and returns the dynamic tests.
+   *
+   * @throws UncheckedIOException when a report cannot be written
+   */
+  public static Stream<DynamicTest> of(E2eResult result, Path reportDir) {
+    writeReports(result, reportDir);
+    return tests(result).stream();
+  }
+
+  /**
+   * Writes the raw reports of {@code result} to {@code reportDir/<job name>/}; returns the files.
+   * File names come from the pod log: anything but a plain file name is replaced.
+   */
+  public static List<Path> writeReports(E2eResult result, Path reportDir) {
+    List<Path> written = new ArrayList<>();
+    if (result.xmlReports().isEmpty()) {
+      return written;
+    }
+    Path dir = reportDir.resolve(result.jobName());
+    try {
+      Files.createDirectories(dir);
+      int i = 0;
+      for (Map.Entry<String, String> e : result.xmlReports().entrySet()) {
+        i++;
+        String name = e.getKey();
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}") || !name.endsWith(".xml")) {
+          name = "TEST-previewenv-e2e-" + i + ".xml";
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+        written.add(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot write the JUnit XML reports of E2E run "
+              + result.namespace()
+              + "/"
+              + result.jobName()
+              + " to "
+              + dir
+              + "; check that the directory is writable",
+          e);
+    }
+    return written;
+  }
+
+  /** The dynamic tests of {@code result}, without writing anything. */
+  public static List<DynamicTest> tests(E2eResult result) {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (TestCase tc : result.testCases()) {
+      tests.add(DynamicTest.dynamicTest(tc.id(), () -> replay(tc)));
+    }
+    int listedPassed =
+        (int) result.testCases().stream().filter(t -> t.status() == Status.PASSED).count();
+    int unlisted = result.passed() - listedPassed;
+    if (unlisted > 0) {
+      tests.add(
+          DynamicTest.dynamicTest(
+              unlisted + " more passed in-cluster tests (" + result.jobName() + ", summary only)",
+              () -> {}));
+    }
+    result
+        .cause()
+        .ifPresent(
+            cause ->
+                tests.add(
+                    DynamicTest.dynamicTest(
+                        "E2E run " + result.jobName(),
+                        () -> {
+                          throw new AssertionFailedError(
+                              "In-cluster E2E run "
+                                  + result.namespace()
+                                  + "/"
+                                  + result.jobName()
+                                  + " ended with "
+                                  + cause.kind()
+                                  + ": "
+                                  + cause.message()
+                                  + (result.logTail().isEmpty()
+                                      ? ""
+                                      : "\nLast log lines:\n" + lastLines(result.logTail(), 20)));
+                        })));
+    return tests;
+  }
+
+  private static void replay(TestCase tc) {
+    switch (tc.status()) {
+      case PASSED -> {}
+      case SKIPPED ->
+          Assumptions.abort(
+              "Skipped in the cluster" + (tc.message().isEmpty() ? "" : ": " + tc.message()));
+      case FAILED -> {
+        String message = "[in cluster] " + (tc.message().isEmpty() ? "failed" : tc.message());
+        AssertionFailedError error =
+            tc.details().isEmpty()
+                ? new AssertionFailedError(message)
+                : new AssertionFailedError(message, new InClusterTrace(tc.details()));
+        throw error;
+      }
+    }
+  }
+
+  private static String lastLines(String text, int n) {
+    String[] lines = text.split("\n");
+    int from = Math.max(0, lines.length - n);
+    return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+  }
+
+  /** The in-cluster stack trace, as text; has no host stack trace of its own. */
+  private static final class InClusterTrace extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InClusterTrace(String trace) {
+      super("in-cluster trace:\n" + trace, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.previewenv.core;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an in-cluster E2E run ({@link E2eJob#run}) produced. A run that did not produce results is a
+ * result too, never an exception: {@link #outcome()} is {@link Outcome#ERROR} and {@link #cause()}
+ * names why (image pull failure, deadline exceeded, eviction, OOMKilled, ...).
+ *
+ * @param namespace the namespace the Job ran in
+ * @param jobName the Job's name
+ * @param outcome PASSED when results exist and nothing failed, FAILED when results exist and some
+ *     test failed, ERROR when the run produced no usable results or ended abnormally
+ * @param tests number of tests run (including skipped ones)
+ * @param passed number of passed tests
+ * @param failed number of failed tests (failures and errors)
+ * @param skipped number of skipped (disabled or aborted) tests
+ * @param testCases every in-cluster test, when the JUnit XML reports were retrieved; when only the
+ *     termination-message summary was available, just the failed ones
+ * @param duration from the Job's creation to its end as seen by the runner
+ * @param xmlReports the raw JUnit XML reports by file name (empty when none was retrieved)
+ * @param terminationMessage the suite container's termination message ({@code ""} when none)
+ * @param logTail the last lines of the suite's log, without the report blocks
+ * @param cause why the run did not produce (complete) results, if it did not
+ * @param notes things the runner noticed that do not change the outcome (e.g. a corrupt report
+ *     block, a pod evicted and replaced)
+ */
+public record E2eResult(
+    String namespace,
+    String jobName,
+    Outcome outcome,
+    int tests,
+    int passed,
+    int failed,
+    int skipped,
+    List<TestCase> testCases,
+    Duration duration,
+    Map<String, String> xmlReports,
+    String terminationMessage,
+    String logTail,
+    Optional<Cause> cause,
+    List<String> notes) {
+
+  public E2eResult {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(jobName, "jobName");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(duration, "duration");
+    if (tests < 0 || passed < 0 || failed < 0 || skipped < 0) {
+      throw new IllegalArgumentException("test counts must not be negative");
+    }
+    testCases = List.copyOf(testCases);
+    xmlReports = Collections.unmodifiableMap(new LinkedHashMap<>(xmlReports));
+    terminationMessage = terminationMessage == null ? "" : terminationMessage;
+    logTail = logTail == null ? "" : logTail;
+    Objects.requireNonNull(cause, "cause");
+    notes = List.copyOf(notes);
+    if (outcome == Outcome.PASSED && (failed > 0 || cause.isPresent())) {
+      throw new IllegalArgumentException("a PASSED result has no failures and no cause");
+    }
+  }
+
+  /** How the run ended as a whole. */
+  public enum Outcome {
+    /** Results were retrieved and no test failed. */
+    PASSED,
+    /** Results were retrieved and at least one test failed. */
+    FAILED,
+    /** No (complete) results: see {@link E2eResult#cause()}. */
+    ERROR
+  }
+
+  /** The status of one in-cluster test. */
+  public enum Status {
+    PASSED,
+    FAILED,
+    SKIPPED
+  }
+
+  /**
+   * One in-cluster test.
+   *
+   * @param className the test class as reported ({@code classname} attribute), {@code ""} if none
+   * @param name the test's name (method and parameters as reported)
+   * @param status its status
+   * @param message the failure or skip message ({@code ""} when none)
+   * @param details the failure's type and stack trace when reported ({@code ""} when none)
+   * @param time the reported duration ({@link Duration#ZERO} when none)
+   */
+  public record TestCase(
+      String className, String name, Status status, String message, String details, Duration time) {
+    public TestCase {
+      className = className == null ? "" : className;
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(status, "status");
+      message = message == null ? "" : message;
+      details = details == null ? "" : details;
+      time = time == null ? Duration.ZERO : time;
+    }
+
+    /** {@code className#name}, or just the name when the class is unknown. */
+    public String id() {
+      return className.isEmpty() ? name : className + "#" + name;
+    }
+  }
+
+  /**
+   * Why a run did not produce (complete) results.
+   *
+   * @param kind the category
+   * @param message what was seen, naming the pod, container, image or reason
+   */
+  public record Cause(Kind kind, String message) {
+    public Cause {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(message, "message");
+    }
+
+    /** Categories of causes. */
+    public enum Kind {
+      /** The suite image could not be pulled or used (ErrImagePull, ImagePullBackOff, ...). */
+      IMAGE_PULL,
+      /** The Job ran longer than its active deadline (DeadlineExceeded). */
+      DEADLINE_EXCEEDED,
+      /** The suite's pod was evicted (node pressure, drain, preemption). */
+      EVICTED,
+      /** The suite's container was killed for exceeding its memory limit. */
+      OOM_KILLED,
+      /** The runner's own timeout passed before the Job finished. */
+      TIMEOUT,
+      /** The suite ran but reported that no test ran or its launcher failed (exit code 2). */
+      SUITE_ERROR,
+      /** The suite's container ended without leaving reports or a summary. */
+      NO_RESULTS
+    }
+  }
+
+  /** The failed tests. */
+  public List<TestCase> failures() {
+    return testCases.stream().filter(t -> t.status() == Status.FAILED).toList();
+  }
+
+  /** One line for logs: outcome, counts, cause. */
+  public String summary() {
+    return "E2E run "
+        + namespace
+        + "/"
+        + jobName
+        + ": "
+        + outcome
+        + " ("
+        + tests
+        + " tests, "
+        + passed
+        + " passed, "
+        + failed
+        + " failed, "
+        + skipped
+        + " skipped"
+        + cause.map(c -> "; " + c.kind() + ": " + c.message()).orElse("")
+        + ")";
+  }
+}
