@@ -1,0 +1,425 @@
+package dev.previewenv.junit;
+
+import dev.previewenv.core.Cleanup;
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.ImageOverride;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.Plan;
+import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.SecretSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+/**
+ * The fully resolved settings of one environment: annotation and settings merged, paths made
+ * absolute. Equal specifications share one environment per run, so this record is the key in the
+ * root store.
+ *
+ * @param manifests {@code classpath:<resource>}, {@code file:<absolute path>} or {@code
+ *     kustomize:<absolute path>}
+ * @param images image overrides, one per image name, sorted by name
+ * @param readinessTimeout {@code null} for the provisioner's default, zero for no wait
+ * @param ttl {@code null} for the provisioner's default
+ * @param owner {@code null} for the provisioner's default
+ */
+record EnvironmentSpec(
+    List<String> manifests,
+    List<String> images,
+    String branch,
+    String prefix,
+    String hostFormat,
+    String authHost,
+    List<String> protectedIngresses,
+    List<String> secrets,
+    Cleanup retention,
+    Duration ttl,
+    Duration readinessTimeout,
+    boolean reuse,
+    String owner,
+    Path diagnosticsDir) {
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
+  private static final Pattern PREFIXED = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]+):(.*)");
+
+  EnvironmentSpec {
+    manifests = List.copyOf(manifests);
+    images = List.copyOf(images);
+    protectedIngresses = List.copyOf(protectedIngresses);
+    secrets = List.copyOf(secrets);
+  }
+
+  /**
+   * Merges the annotation with the settings.
+   *
+   * @param where the annotated class, for messages
+   * @throws ExtensionConfigurationException listing every problem found
+   */
+  static EnvironmentSpec resolve(
+      PreviewEnvironment annotation, String where, Settings settings, Path workingDirectory) {
+    List<String> problems = new ArrayList<>();
+    Path wd = workingDirectory.toAbsolutePath().normalize();
+
+    List<String> manifests = new ArrayList<>();
+    for (String m : listSetting(settings, PreviewEnvironment.MANIFESTS, annotation.manifests())) {
+      String normalized = normalizeManifest(m, wd, problems);
+      if (normalized != null) {
+        manifests.add(normalized);
+      }
+    }
+    if (manifests.isEmpty() && problems.isEmpty()) {
+      problems.add(
+          "no manifest sources: add manifests = \"classpath:deploy/app.yaml\" (or file:...,"
+              + " kustomize:...) to @PreviewEnvironment, or set "
+              + PreviewEnvironment.MANIFESTS);
+    }
+
+    Map<String, String> images = new LinkedHashMap<>();
+    addImages(images, List.of(annotation.images()), "@PreviewEnvironment(images)", problems);
+    List<String> imageSettings = settings.all(PreviewEnvironment.IMAGES);
+    for (int i = imageSettings.size() - 1; i >= 0; i--) {
+      addImages(
+          images,
+          Settings.list(imageSettings.get(i)),
+          settings.origin(PreviewEnvironment.IMAGES),
+          problems);
+    }
+
+    String branch =
+        BranchDetector.detect(
+            settings.get(PreviewEnvironment.BRANCH).or(() -> nonBlank(annotation.branch())),
+            settings,
+            wd);
+    String prefix = setting(settings, PreviewEnvironment.PREFIX, annotation.prefix());
+    try {
+      EnvironmentName.forBranch(prefix, branch);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    String hostFormat = setting(settings, PreviewEnvironment.HOST_FORMAT, annotation.hostFormat());
+    String authHost = setting(settings, PreviewEnvironment.AUTH_HOST, annotation.authHost());
+    List<String> protectedIngresses =
+        listSetting(
+            settings, PreviewEnvironment.PROTECTED_INGRESSES, annotation.protectedIngresses());
+    if (!protectedIngresses.isEmpty() && authHost.isEmpty()) {
+      problems.add(
+          "protected ingresses "
+              + protectedIngresses
+              + " need the OAuth2 Proxy host: set authHost = \"auth.example.com\" or "
+              + PreviewEnvironment.AUTH_HOST);
+    }
+    List<String> secrets = listSetting(settings, PreviewEnvironment.SECRETS, annotation.secrets());
+    for (String s : secrets) {
+      try {
+        secretSpec(s);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+
+    boolean reuse = annotation.reuse();
+    Optional<String> reuseSetting = settings.get(PreviewEnvironment.REUSE);
+    if (reuseSetting.isPresent()) {
+      String v = reuseSetting.get().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        reuse = Boolean.parseBoolean(v);
+      } else {
+        problems.add(
+            settings.origin(PreviewEnvironment.REUSE)
+                + " is \""
+                + reuseSetting.get()
+                + "\": use true or false");
+      }
+    }
+    Cleanup retention = retention(annotation, settings, reuse, problems);
+    Duration ttl = duration(settings, PreviewEnvironment.TTL, annotation.ttl(), false, problems);
+    Duration readiness =
+        duration(
+            settings,
+            PreviewEnvironment.READINESS_TIMEOUT,
+            annotation.readinessTimeout(),
+            true,
+            problems);
+    String owner = settings.get(PreviewEnvironment.OWNER).orElse(null);
+    Path diagnostics =
+        wd.resolve(settings.get(PreviewEnvironment.DIAGNOSTICS_DIR).orElse("target/previewenv"))
+            .normalize();
+
+    if (!problems.isEmpty()) {
+      throw new ExtensionConfigurationException(
+          "@PreviewEnvironment on "
+              + where
+              + " has "
+              + problems.size()
+              + (problems.size() == 1 ? " problem" : " problems")
+              + "; nothing was provisioned:"
+              + System.lineSeparator()
+              + "  - "
+              + String.join(System.lineSeparator() + "  - ", problems));
+    }
+    return new EnvironmentSpec(
+        manifests,
+        images.values().stream().sorted().toList(),
+        branch,
+        prefix,
+        hostFormat,
+        authHost,
+        protectedIngresses,
+        secrets,
+        retention,
+        ttl,
+        readiness,
+        reuse,
+        owner,
+        diagnostics);
+  }
+
+  /** The environment's name, from prefix and branch. */
+  EnvironmentName environmentName() {
+    return EnvironmentName.forBranch(prefix, branch);
+  }
+
+  /** The plan: loads the manifests and transforms them. */
+  Plan plan() {
+    Plan.Builder builder = Plan.builder(environmentName()).images(images);
+    for (String m : manifests) {
+      builder = builder.source(manifestSource(m));
+    }
+    if (!hostFormat.isEmpty()) {
+      builder = builder.hostFormat(hostFormat);
+    }
+    if (!authHost.isEmpty()) {
+      builder = builder.authHost(authHost);
+    }
+    if (!protectedIngresses.isEmpty()) {
+      builder = builder.protect(protectedIngresses.toArray(String[]::new));
+    }
+    return builder.build();
+  }
+
+  /** A provisioner for this specification. */
+  Provisioner provisioner(KubernetesClient client) {
+    Provisioner p =
+        Provisioner.forClient(client)
+            .withCleanup(retention)
+            .withDiagnosticsRoot(diagnosticsDir)
+            .withSecrets(
+                secrets.stream().map(EnvironmentSpec::secretSpec).toArray(SecretSpec[]::new));
+    if (owner != null) {
+      p = p.withOwner(owner);
+    }
+    if (ttl != null) {
+      p = p.withTtl(ttl);
+    }
+    if (readinessTimeout != null) {
+      p =
+          readinessTimeout.isZero()
+              ? p.withoutReadinessWait()
+              : p.withReadinessTimeout(readinessTimeout);
+    }
+    return p;
+  }
+
+  /** A short description for messages. */
+  String describe() {
+    return "environment "
+        + environmentName().value()
+        + " (branch "
+        + branch
+        + ", manifests "
+        + manifests
+        + (images.isEmpty() ? "" : ", images " + images)
+        + ")";
+  }
+
+  static SecretSpec secretSpec(String entry) {
+    Matcher m = SECRET.matcher(entry.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "secret \""
+              + entry
+              + "\" is not <strategy>:<source namespace>/<name>, e.g."
+              + " \"copy:shared/registry-credentials\" (strategies: copy, kubed, reflector,"
+              + " replicator)");
+    }
+    String ns = m.group(2);
+    String name = m.group(3);
+    return switch (m.group(1)) {
+      case "copy" -> SecretSpec.copy(ns, name);
+      case "kubed" -> SecretSpec.kubed(ns, name);
+      case "reflector" -> SecretSpec.reflector(ns, name);
+      case "replicator" -> SecretSpec.replicator(ns, name);
+      default ->
+          throw new IllegalArgumentException(
+              "secret \""
+                  + entry
+                  + "\" has the unknown strategy \""
+                  + m.group(1)
+                  + "\": use copy, kubed, reflector or replicator");
+    };
+  }
+
+  private static ManifestSource manifestSource(String normalized) {
+    int colon = normalized.indexOf(':');
+    String kind = normalized.substring(0, colon);
+    String value = normalized.substring(colon + 1);
+    return switch (kind) {
+      case "classpath" -> ManifestSource.classpath(value);
+      case "kustomize" -> ManifestSource.kustomize(Path.of(value));
+      default ->
+          Files.isDirectory(Path.of(value))
+              ? ManifestSource.directory(Path.of(value))
+              : ManifestSource.file(Path.of(value));
+    };
+  }
+
+  private static String normalizeManifest(String entry, Path wd, List<String> problems) {
+    Matcher m = PREFIXED.matcher(entry);
+    String kind = "file";
+    String value = entry;
+    if (m.matches()) {
+      kind = m.group(1);
+      value = m.group(2).strip();
+    }
+    switch (kind) {
+      case "classpath":
+        return value.isEmpty() ? missing(entry, problems) : "classpath:" + value;
+      case "file":
+      case "kustomize":
+        return value.isEmpty()
+            ? missing(entry, problems)
+            : kind + ":" + wd.resolve(value).normalize();
+      default:
+        problems.add(
+            "manifest source \""
+                + entry
+                + "\" has the unknown prefix \""
+                + kind
+                + ":\": use classpath:, file: or kustomize:");
+        return null;
+    }
+  }
+
+  private static String missing(String entry, List<String> problems) {
+    problems.add("manifest source \"" + entry + "\" names no resource or path");
+    return null;
+  }
+
+  private static void addImages(
+      Map<String, String> images, List<String> entries, String origin, List<String> problems) {
+    for (String entry : entries) {
+      try {
+        ImageOverride override = ImageOverride.parse(entry.strip());
+        images.put(override.name(), entry.strip());
+      } catch (IllegalArgumentException e) {
+        problems.add("image override \"" + entry + "\" from " + origin + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static Cleanup retention(
+      PreviewEnvironment annotation, Settings settings, boolean reuse, List<String> problems) {
+    Optional<String> setting = settings.get(PreviewEnvironment.RETENTION);
+    PreviewEnvironment.Retention value = annotation.retention();
+    if (setting.isPresent()) {
+      try {
+        value =
+            PreviewEnvironment.Retention.valueOf(
+                setting.get().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            settings.origin(PreviewEnvironment.RETENTION)
+                + " is \""
+                + setting.get()
+                + "\": use ALWAYS, ON_SUCCESS, NEVER or DEFAULT");
+      }
+    }
+    return switch (value) {
+      case ALWAYS -> Cleanup.ALWAYS;
+      case ON_SUCCESS -> Cleanup.ON_SUCCESS;
+      case NEVER -> Cleanup.NEVER;
+      case DEFAULT -> reuse ? Cleanup.NEVER : Cleanup.ON_SUCCESS;
+    };
+  }
+
+  private static Duration duration(
+      Settings settings,
+      String name,
+      String annotationValue,
+      boolean noneAllowed,
+      List<String> problems) {
+    Optional<String> setting = settings.get(name);
+    String text = setting.orElse(annotationValue).strip();
+    if (text.isEmpty()) {
+      return null;
+    }
+    String origin = setting.isPresent() ? settings.origin(name) : "the annotation's " + name;
+    if (noneAllowed && text.equalsIgnoreCase("none")) {
+      return Duration.ZERO;
+    }
+    Duration d = parseDuration(text);
+    if (d == null || d.isZero() || d.isNegative()) {
+      problems.add(
+          origin
+              + " is \""
+              + text
+              + "\": use a positive duration such as 4h, 90m, 30s, 2d or PT4H"
+              + (noneAllowed ? ", or none" : ""));
+      return null;
+    }
+    return d;
+  }
+
+  static Duration parseDuration(String text) {
+    Matcher m = SHORT_DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    try {
+      return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static String setting(Settings settings, String name, String annotationValue) {
+    return settings.get(name).orElse(annotationValue.strip());
+  }
+
+  private static List<String> listSetting(Settings settings, String name, String[] annotation) {
+    Optional<String> value = settings.get(name);
+    if (value.isPresent()) {
+      return Settings.list(value.get());
+    }
+    List<String> items = new ArrayList<>();
+    for (String a : annotation) {
+      if (!a.isBlank()) {
+        items.add(a.strip());
+      }
+    }
+    return items;
+  }
+
+  private static Optional<String> nonBlank(String s) {
+    return s.isBlank() ? Optional.empty() : Optional.of(s.strip());
+  }
+}

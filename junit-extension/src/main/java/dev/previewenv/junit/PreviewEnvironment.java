@@ -1,0 +1,227 @@
+package dev.previewenv.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gives the annotated test class a preview environment: the stack described by {@link #manifests()}
+ * deployed into a namespace of its own, named after the git branch, ready before the first test and
+ * removed after the last test of the run (see {@link #retention()}).
+ *
+ * <pre>{@code
+ * @PreviewEnvironment(
+ *     manifests = "kustomize:deploy/overlays/preview",
+ *     images = "api=registry.example.com/api:sha-1f2e",
+ *     secrets = "copy:shared/registry-credentials")
+ * class CheckoutE2eTest {
+ *   @Test
+ *   void ordersAreAccepted(@ServiceUrl("api") URI api, KubernetesClient client) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> Classes (and {@code @Nested} classes) whose resolved settings are equal
+ * share one environment per test run, also under parallel execution; it is provisioned once, by the
+ * first class that needs it, and torn down once, when the run ends. Teardown is registered before
+ * provisioning starts, so an environment whose provisioning fails half-way is still removed when
+ * its retention says so. A failed or erroring test in any class using the environment marks it
+ * failed. With {@link Retention#ON_SUCCESS} a failed environment is kept and its namespace, URLs,
+ * diagnostics folder and the {@code kubectl} commands to inspect and delete it are logged at WARN
+ * and printed to standard error.
+ *
+ * <p><b>Injection.</b> Test constructors and methods may declare parameters of type {@link
+ * dev.previewenv.core.Preview}, {@link io.fabric8.kubernetes.client.KubernetesClient} and, with
+ * {@link ServiceUrl}, {@link java.net.URI}, {@link java.net.URL}, {@link String} and (when
+ * RestAssured is on the classpath) {@code io.restassured.specification.RequestSpecification}.
+ *
+ * <p><b>Configuration.</b> Every attribute can be set or overridden by a setting; precedence,
+ * lowest first: the annotation, JUnit configuration parameters ({@code junit-platform.properties}),
+ * Java system properties, environment variables. The environment variable of a setting is its name
+ * in upper case with dots and dashes replaced by underscores ({@code previewenv.images} → {@code
+ * PREVIEWENV_IMAGES}). List settings are comma separated; {@link #IMAGES} entries add to and
+ * override the annotation's images per image name; other list settings replace the attribute.
+ *
+ * <p><b>Attach mode.</b> When {@link #NAMESPACE} is set (the in-cluster E2E Job runner sets {@code
+ * PREVIEWENV_NAMESPACE}), nothing is provisioned or torn down: the tests use that namespace, and
+ * service URLs are in-cluster ({@link #SERVICE_URL_PREFIX}{@code <service>}, else {@code
+ * http://<service>.<namespace>.svc.cluster.local:<first port>}, or the Service's cluster IP when
+ * {@link #ATTACH_DNS} is {@code false}). {@link dev.previewenv.core.Preview} cannot be injected in
+ * attach mode.
+ *
+ * <p><b>Cluster.</b> {@link #CLUSTER_PROVIDER} names a {@link KubernetesClientProvider}; without
+ * it, a kubeconfig ({@link #KUBECONFIG}, {@code KUBECONFIG}, {@code ~/.kube/config}, context {@link
+ * #CONTEXT}) or the in-cluster service account is used; where there is neither, an embedded k3s
+ * cluster is started with Testcontainers when {@code org.testcontainers:testcontainers-k3s} is on
+ * the classpath, Docker runs and the image {@link #K3S_IMAGE} is present locally.
+ *
+ * <p>The annotation is {@link Inherited} and may be used as a meta-annotation of a composed
+ * annotation that a team shares between its test classes.
+ */
+@java.lang.annotation.Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+@Inherited
+@Documented
+@ExtendWith(PreviewEnvironmentExtension.class)
+public @interface PreviewEnvironment {
+
+  /** Setting: manifest sources, comma separated; replaces {@link #manifests()}. */
+  String MANIFESTS = "previewenv.manifests";
+
+  /**
+   * Setting: image overrides {@code name=newName:tag}, comma separated; each adds to or replaces
+   * the annotation's override of the same image name. CI passes {@code -Dpreviewenv.images=...}.
+   */
+  String IMAGES = "previewenv.images";
+
+  /** Setting: the git branch; see {@link #branch()}. */
+  String BRANCH = "previewenv.branch";
+
+  /** Setting: the prefix of the environment name; see {@link #prefix()}. */
+  String PREFIX = "previewenv.prefix";
+
+  /** Setting: the ingress host format; see {@link #hostFormat()}. */
+  String HOST_FORMAT = "previewenv.host.format";
+
+  /** Setting: the OAuth2 Proxy host for protected ingresses; see {@link #authHost()}. */
+  String AUTH_HOST = "previewenv.auth.host";
+
+  /** Setting: ingresses to protect, comma separated; replaces {@link #protectedIngresses()}. */
+  String PROTECTED_INGRESSES = "previewenv.protected.ingresses";
+
+  /** Setting: secrets to bring in, comma separated; replaces {@link #secrets()}. */
+  String SECRETS = "previewenv.secrets";
+
+  /** Setting: {@code ALWAYS}, {@code ON_SUCCESS} or {@code NEVER}; see {@link #retention()}. */
+  String RETENTION = "previewenv.retention";
+
+  /** Setting: the environment's time to live; see {@link #ttl()}. */
+  String TTL = "previewenv.ttl";
+
+  /** Setting: the readiness timeout; see {@link #readinessTimeout()}. */
+  String READINESS_TIMEOUT = "previewenv.readiness.timeout";
+
+  /** Setting: {@code true} or {@code false}; see {@link #reuse()}. */
+  String REUSE = "previewenv.reuse";
+
+  /** Setting: the owner recorded on the namespace, e.g. a CI run id; default the user name. */
+  String OWNER = "previewenv.owner";
+
+  /** Setting: the folder diagnostics are written to; default {@code target/previewenv}. */
+  String DIAGNOSTICS_DIR = "previewenv.diagnostics.dir";
+
+  /** Setting: the kubeconfig file; default {@code KUBECONFIG}, then {@code ~/.kube/config}. */
+  String KUBECONFIG = "previewenv.kubeconfig";
+
+  /** Setting: the kubeconfig context; default its current context. */
+  String CONTEXT = "previewenv.context";
+
+  /**
+   * Setting: the class name of a {@link KubernetesClientProvider} (public, no-argument constructor)
+   * that replaces the built-in cluster selection.
+   */
+  String CLUSTER_PROVIDER = "previewenv.cluster.provider";
+
+  /** Setting: the k3s image of the embedded cluster; default {@link #DEFAULT_K3S_IMAGE}. */
+  String K3S_IMAGE = "previewenv.k3s.image";
+
+  /** The default k3s image; it must be present in the local Docker engine (it is never pulled). */
+  String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.31.4-k3s1";
+
+  /**
+   * Setting (attach mode): the namespace of an environment provisioned elsewhere; when set, the
+   * extension neither provisions nor tears down. Environment variable {@code PREVIEWENV_NAMESPACE}.
+   */
+  String NAMESPACE = "previewenv.namespace";
+
+  /**
+   * Setting prefix (attach mode): {@code previewenv.service.url.<service>} is the URL of a service,
+   * environment variable {@code PREVIEWENV_SERVICE_URL_<SERVICE>} (upper case, dashes become
+   * underscores).
+   */
+  String SERVICE_URL_PREFIX = "previewenv.service.url.";
+
+  /**
+   * Setting (attach mode): {@code false} when the cluster has no DNS; service URLs then use the
+   * Service's cluster IP. Default {@code true}.
+   */
+  String ATTACH_DNS = "previewenv.attach.dns";
+
+  /**
+   * Manifest sources, each {@code classpath:<resource>}, {@code file:<file or directory>} or {@code
+   * kustomize:<kustomization directory>}; a path without prefix is a file or directory. Relative
+   * paths resolve against the working directory.
+   */
+  String[] manifests() default {};
+
+  /**
+   * Image overrides in {@code kustomize edit set image} syntax, e.g. {@code
+   * api=registry.example.com/api:sha-1f2e}.
+   */
+  String[] images() default {};
+
+  /**
+   * The git branch the environment is named after. Empty: {@code GITHUB_HEAD_REF}, {@code
+   * GITHUB_REF_NAME}, {@code CI_COMMIT_REF_NAME}, {@code BRANCH_NAME}, then the checked-out branch
+   * of the working directory's git repository.
+   */
+  String branch() default "";
+
+  /** A prefix of the environment name, e.g. {@code pr}; empty for none. */
+  String prefix() default "";
+
+  /**
+   * The format of rewritten ingress hosts, placeholders {@code {env}} and {@code {host}}: empty for
+   * the default {@code {env}.{host}}, or e.g. {@code {env}-{host}}.
+   */
+  String hostFormat() default "";
+
+  /** The host of the central OAuth2 Proxy, e.g. {@code auth.example.com}. */
+  String authHost() default "";
+
+  /** Names of ingresses to put behind OAuth2 Proxy (requires {@link #authHost()}). */
+  String[] protectedIngresses() default {};
+
+  /**
+   * Secrets to bring into the namespace, each {@code <strategy>:<source namespace>/<name>} with
+   * strategy {@code copy} (PreviewEnv copies it), {@code kubed}, {@code reflector} or {@code
+   * replicator} (that controller copies it), e.g. {@code copy:shared/registry-credentials}.
+   */
+  String[] secrets() default {};
+
+  /** When the environment is deleted at the end of the run. */
+  Retention retention() default Retention.DEFAULT;
+
+  /**
+   * How long the environment may live before the janitor deletes it: ISO-8601 ({@code PT4H}) or
+   * {@code 4h}, {@code 90m}, {@code 30s}, {@code 2d}. Empty: 4 hours.
+   */
+  String ttl() default "";
+
+  /**
+   * How long to wait for the workloads to be ready, in the format of {@link #ttl()}; {@code none}
+   * does not wait. Empty: 5 minutes.
+   */
+  String readinessTimeout() default "";
+
+  /**
+   * {@code true}: an existing environment of the same name is updated in place and kept after the
+   * run (retention {@code DEFAULT} then means {@code NEVER}), so the next run is fast. {@code
+   * false}: an existing environment of the same name is deleted first, so every run starts fresh.
+   */
+  boolean reuse() default false;
+
+  /** When the environment is deleted at the end of the run. */
+  enum Retention {
+    /** Take it from {@link #RETENTION}; if unset, {@link #ON_SUCCESS}. */
+    DEFAULT,
+    /** Always delete it. */
+    ALWAYS,
+    /** Delete it unless a test failed or provisioning failed; then keep it for inspection. */
+    ON_SUCCESS,
+    /** Keep it; the janitor removes it when its TTL has passed. */
+    NEVER
+  }
+}

@@ -1,0 +1,231 @@
+package dev.previewenv.junit;
+
+import dev.previewenv.core.Cleanup;
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.ImageOverride;
+import dev.previewenv.core.Preview;
+import dev.previewenv.core.Provisioner;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One environment of the run, shared by every class whose specification is equal. It is put into
+ * the root store before anything is created and provisioned on first use ({@link #ensureUp()}),
+ * once; the store closes it at the end of the run, which tears it down per retention, also when
+ * provisioning failed half-way. Thread-safe.
+ */
+final class SharedEnvironment implements TestEnvironment, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SharedEnvironment.class);
+
+  private final EnvironmentSpec spec;
+  private final Cluster cluster;
+  private final String kubectlFlags;
+  private final AtomicBoolean failed = new AtomicBoolean();
+
+  // guarded by this
+  private boolean touched; // the cluster may hold something of this environment
+  private Provisioner provisioner;
+  private Preview preview;
+  private RuntimeException failure;
+
+  SharedEnvironment(EnvironmentSpec spec, Cluster cluster, String kubectlFlags) {
+    this.spec = spec;
+    this.cluster = cluster;
+    this.kubectlFlags = kubectlFlags;
+  }
+
+  /**
+   * Provisions the environment unless that happened already; a provisioning failure is rethrown to
+   * every later caller without trying again.
+   */
+  synchronized void ensureUp() {
+    if (preview != null) {
+      return;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      EnvironmentName name = spec.environmentName();
+      KubernetesClient client = cluster.client();
+      cluster.loadImages(imageReferences());
+      provisioner = spec.provisioner(client);
+      var plan = spec.plan();
+      touched = true;
+      if (!spec.reuse() && client.namespaces().withName(name.value()).get() != null) {
+        log.info(
+            "Deleting the existing environment {} first (reuse is off, so every run starts fresh)",
+            name);
+        provisioner.down(name);
+      }
+      preview = provisioner.up(plan);
+    } catch (RuntimeException e) {
+      failed.set(true);
+      failure = e;
+      throw e;
+    }
+  }
+
+  @Override
+  public String namespace() {
+    return spec.environmentName().value();
+  }
+
+  @Override
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  @Override
+  public synchronized Optional<Preview> preview() {
+    return Optional.ofNullable(preview);
+  }
+
+  @Override
+  public URI url(String service) {
+    Preview p = preview().orElseThrow(() -> new IllegalStateException("not provisioned"));
+    Map<String, List<URI>> urls = p.urlsByService();
+    List<URI> candidates = urls.get(service);
+    if (candidates == null || candidates.isEmpty()) {
+      throw new UnknownServiceException(
+          "No ingress route of environment "
+              + p.namespace()
+              + " leads to service \""
+              + service
+              + "\"; services with routes: "
+              + (urls.isEmpty() ? "none" : String.join(", ", new TreeMap<>(urls).keySet()))
+              + ". Use one of them in @ServiceUrl, or add an Ingress rule for the service to the"
+              + " manifests");
+    }
+    return candidates.get(0);
+  }
+
+  @Override
+  public void markFailed() {
+    failed.set(true);
+  }
+
+  /** Whether a test or the provisioning failed. */
+  boolean failed() {
+    return failed.get();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!touched) {
+      return; // nothing was sent to the cluster
+    }
+    Cleanup retention = spec.retention();
+    boolean delete =
+        retention == Cleanup.ALWAYS || (retention == Cleanup.ON_SUCCESS && !failed.get());
+    if (preview != null) {
+      if (failed.get()) {
+        preview.markFailed();
+      }
+      Path diagnostics = delete ? null : writeDiagnostics(preview);
+      preview.close();
+      if (!delete) {
+        reportKept(diagnostics);
+      }
+      return;
+    }
+    // provisioning failed or was interrupted: no handle, tear down by name
+    if (cluster.client().namespaces().withName(namespace()).get() == null) {
+      log.debug("Environment {} left nothing behind", namespace());
+      return;
+    }
+    if (delete) {
+      log.info("Tearing down {} after its provisioning failed", spec.describe());
+      (provisioner != null ? provisioner : spec.provisioner(cluster.client()))
+          .down(spec.environmentName());
+    } else {
+      reportKept(spec.diagnosticsDir().resolve(namespace()));
+    }
+  }
+
+  private Path writeDiagnostics(Preview p) {
+    if (!failed.get()) {
+      return p.diagnosticsDirectory();
+    }
+    try {
+      Path summary = p.writeDiagnostics();
+      return summary == null ? p.diagnosticsDirectory() : summary;
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not write diagnostics of environment {} to {}: {}",
+          p.namespace(),
+          p.diagnosticsDirectory(),
+          e.toString());
+      return p.diagnosticsDirectory();
+    }
+  }
+
+  private void reportKept(Path diagnostics) {
+    String ns = namespace();
+    String why =
+        failure != null
+            ? "its provisioning failed"
+            : failed.get() ? "a test failed" : "retention is " + spec.retention();
+    String nl = System.lineSeparator();
+    StringBuilder sb = new StringBuilder();
+    sb.append("PreviewEnv kept environment ")
+        .append(ns)
+        .append(" because ")
+        .append(why)
+        .append(" (retention ")
+        .append(spec.retention())
+        .append(").")
+        .append(nl);
+    if (preview != null) {
+      new TreeMap<>(preview.urlsByService())
+          .forEach(
+              (service, urls) ->
+                  sb.append("  URL ").append(service).append(": ").append(urls).append(nl));
+    }
+    sb.append("  Diagnostics: ").append(diagnostics.toAbsolutePath()).append(nl);
+    sb.append("  Inspect: kubectl")
+        .append(kubectlFlags)
+        .append(" get all,ingress,events -n ")
+        .append(ns)
+        .append(nl);
+    sb.append("           kubectl")
+        .append(kubectlFlags)
+        .append(" describe pods -n ")
+        .append(ns)
+        .append(nl);
+    sb.append("  Delete:  kubectl")
+        .append(kubectlFlags)
+        .append(" delete namespace ")
+        .append(ns)
+        .append(nl);
+    sb.append("  Otherwise the PreviewEnv janitor deletes it when its TTL has passed.");
+    String report = sb.toString();
+    log.warn(report);
+    System.err.println(report);
+  }
+
+  private List<String> imageReferences() {
+    List<String> refs = new ArrayList<>();
+    for (String entry : spec.images()) {
+      ImageOverride o = ImageOverride.parse(entry);
+      String ref = o.newName().orElse(o.name());
+      if (o.newTag().isPresent()) {
+        ref += ":" + o.newTag().get();
+      }
+      if (o.digest().isPresent()) {
+        ref += "@" + o.digest().get();
+      }
+      refs.add(ref);
+    }
+    return refs;
+  }
+}
