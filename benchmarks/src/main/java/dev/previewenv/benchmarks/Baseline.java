@@ -27,7 +27,13 @@ final class Baseline {
     this.client = client;
   }
 
-  void up(String namespace, List<HasMetadata> objects) throws InterruptedException {
+  /**
+   * Creates the namespace, copies the secrets, creates or replaces every object in turn, then polls
+   * until all Deployments are ready.
+   *
+   * @return {@link System#nanoTime()} when the last object was applied (before polling)
+   */
+  long up(String namespace, List<HasMetadata> objects) throws InterruptedException {
     client
         .namespaces()
         .resource(
@@ -50,12 +56,14 @@ final class Baseline {
       o.getMetadata().setNamespace(namespace);
       client.resource(o).unlock().createOr(NonDeletingOperation::update);
     }
-    while (!allReady(namespace, objects)) {
+    long applied = System.nanoTime();
+    while (!allReady(client, namespace, objects)) {
       Thread.sleep(POLL.toMillis());
     }
+    return applied;
   }
 
-  private boolean allReady(String namespace, List<HasMetadata> objects) {
+  static boolean allReady(KubernetesClient client, String namespace, List<HasMetadata> objects) {
     for (HasMetadata o : objects) {
       if (o instanceof Deployment) {
         Deployment d =

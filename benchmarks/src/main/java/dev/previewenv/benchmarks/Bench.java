@@ -16,7 +16,12 @@ import java.util.function.Consumer;
 public final class Bench {
   private Bench() {}
 
+  // mockwebserver logs every request through java.util.logging at INFO: costly, and noise
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   public static void main(String[] args) throws Exception {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     int reps = 5;
     boolean quiet = false;
     for (int i = 0; i < args.length; i++) {
@@ -83,6 +88,21 @@ public final class Bench {
             .withFloor(5 * rttMs)
             .withNote(rttNote(main.up().medianMillis(), s.rtt())));
     counts.add(count(provisionName, main.up(), main.baselineUp()));
+    figures.add(
+        Figure.of(provisionName + "-applied", main.applied().medianMillis(), "ms")
+            .withBaseline(main.baselineApplied().medianMillis())
+            .withFloor(3 * rttMs)
+            .withNote(
+                rttNote(main.applied().medianMillis(), s.rtt())
+                    + " (up without readiness wait; baseline = its create-or-replace loop only)"));
+    counts.add(count(provisionName + "-applied", main.applied(), main.baselineApplied()));
+    figures.add(
+        Figure.of("simulator-ready-" + s.services(), main.simulatorReady().medianMillis(), "ms")
+            .withNote(
+                "time the controller simulator alone needs to make "
+                    + s.services()
+                    + " Deployments ready (undelayed client, 5 ms polls): part of every"
+                    + " readiness figure, not the library's cost"));
     // 2 teardown
     figures.add(
         Figure.of("teardown", main.down().medianMillis(), "ms")
@@ -101,16 +121,24 @@ public final class Bench {
     counts.add(count(janitorName, janitor, null));
 
     // 4, 5: need the Job runner and the JUnit extension
+    Scenarios.JobLatency job = scenarios.jobResultLatency();
     figures.add(
-        Figure.notMeasured(
-            "job-result-latency",
-            "the E2E Job runner (branch jobrunner) had not landed anything usable in core when"
-                + " this run was made"));
+        Figure.of("job-result-latency", job.watch().medianMillis(), "ms")
+            .withBaseline(job.polling().medianMillis())
+            .withFloor(0.5 * rttMs)
+            .withNote(
+                rttNote(job.watch().medianMillis(), s.rtt())
+                    + " target<="
+                    + 2 * rttMs
+                    + " baseline=polling every "
+                    + Baseline.POLL.toMillis()
+                    + "ms"));
+    counts.add(count("job-result-latency(whole run)", job.watch(), job.polling()));
     figures.add(
         Figure.notMeasured(
             "extension-overhead",
-            "the JUnit extension is not merged into this branch yet (needs junit-extension and"
-                + " junit-platform-testkit in benchmarks)"));
+            "the JUnit extension (branch junit) is merged, but the EngineTestKit run with and"
+                + " without @PreviewEnvironment was not written within the time box"));
 
     // 6 memory and concurrency
     figures.add(scenarios.memory());

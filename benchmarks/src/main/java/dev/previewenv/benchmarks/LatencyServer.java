@@ -35,6 +35,19 @@ final class LatencyServer implements AutoCloseable {
   }
 
   LatencyServer(Duration rtt, boolean simulate) {
+    this(rtt, simulate ? instantControllers().build() : null);
+  }
+
+  /** Simulator options with no delays: controllers act at once, without timers. */
+  static SimulatorOptions.Builder instantControllers() {
+    return SimulatorOptions.builder()
+        .readyDelay(Duration.ZERO)
+        .namespaceTerminatingFor(Duration.ZERO)
+        .retryInterval(Duration.ZERO);
+  }
+
+  /** With {@code options == null}: no simulator. */
+  LatencyServer(Duration rtt, SimulatorOptions options) {
     kube = new KubeTestServer();
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -49,16 +62,7 @@ final class LatencyServer implements AutoCloseable {
     dispatcher = new DelayingDispatcher(original, MEASURED_AGENT, scheduler);
     dispatcher.rtt(rtt);
     web.setDispatcher(dispatcher);
-    simulator =
-        simulate
-            ? ControllerSimulator.start(
-                kube,
-                SimulatorOptions.builder()
-                    .readyDelay(Duration.ZERO)
-                    .namespaceTerminatingFor(Duration.ZERO)
-                    .retryInterval(Duration.ZERO)
-                    .build())
-            : null;
+    simulator = options == null ? null : ControllerSimulator.start(kube, options);
     Config config =
         new ConfigBuilder(kube.client().getConfiguration()).withUserAgent(MEASURED_AGENT).build();
     client = new KubernetesClientBuilder().withConfig(config).build();

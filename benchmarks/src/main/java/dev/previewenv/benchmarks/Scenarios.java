@@ -1,6 +1,8 @@
 package dev.previewenv.benchmarks;
 
 import dev.previewenv.core.ApplyStrategy;
+import dev.previewenv.core.E2eJob;
+import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.JanitorReport;
 import dev.previewenv.core.ManifestSource;
@@ -8,10 +10,19 @@ import dev.previewenv.core.Plan;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.Provisioner;
 import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.testing.JobOutcome;
+import dev.previewenv.core.testing.SimulatorOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /** The benchmark scenarios; each returns its figures (and prints nothing). */
@@ -56,7 +68,17 @@ final class Scenarios {
 
   /** The provision and teardown figures of one RTT. */
   record ProvisionResult(
-      Duration rtt, Series up, Series baselineUp, Series down, Series baselineDown) {}
+      Duration rtt,
+      Series up,
+      Series baselineUp,
+      Series down,
+      Series baselineDown,
+      Series applied,
+      Series baselineApplied,
+      Series simulatorReady) {}
+
+  /** Job result latency with the runner's watch and with a polling baseline. */
+  record JobLatency(Series watch, Series polling) {}
 
   Provisioner provisioner(KubernetesClient client) {
     return Provisioner.forClient(client)
@@ -113,6 +135,10 @@ final class Scenarios {
       List<Run> down = new ArrayList<>();
       List<Run> baseUp = new ArrayList<>();
       List<Run> baseDown = new ArrayList<>();
+      List<Run> applied = new ArrayList<>();
+      List<Run> baseApplied = new ArrayList<>();
+      List<Run> simReady = new ArrayList<>();
+      Provisioner noWait = provisioner.withoutReadinessWait();
       for (int i = 0; i < settings.warmup() + settings.repetitions(); i++) {
         boolean measured = i >= settings.warmup();
         Plan plan = plan("bench-" + i, services);
@@ -130,15 +156,26 @@ final class Scenarios {
         List<HasMetadata> objects = Stack.objects(services);
         server.resetCount();
         long b0 = System.nanoTime();
-        baseline.up("base-" + i, objects);
+        long baselineApplied = baseline.up("base-" + i, objects);
         long b1 = System.nanoTime();
         RequestCount baseUpCount = server.count();
+        long bApplied = baselineApplied;
         server.resetCount();
         long b2 = System.nanoTime();
         baseline.down("base-" + i);
         long b3 = System.nanoTime();
         RequestCount baseDownCount = server.count();
+        server.resetCount();
+        long a0 = System.nanoTime();
+        Preview appliedOnly = noWait.up(plan("applied-" + i, services));
+        long a1 = System.nanoTime();
+        RequestCount appliedCount = server.count();
+        appliedOnly.close();
+        long simNanos = simulatorReady(server.setupClient(), "sim-" + i, services);
         if (measured) {
+          applied.add(new Run(a1 - a0, appliedCount));
+          baseApplied.add(new Run(bApplied - b0, baseUpCount));
+          simReady.add(new Run(simNanos, new RequestCount(0, 0)));
           up.add(new Run(t1 - t0, upCount));
           down.add(new Run(t3 - t2, downCount));
           baseUp.add(new Run(b1 - b0, baseUpCount));
@@ -164,8 +201,165 @@ final class Scenarios {
                 + ")");
       }
       return new ProvisionResult(
-          rtt, new Series(up), new Series(baseUp), new Series(down), new Series(baseDown));
+          rtt,
+          new Series(up),
+          new Series(baseUp),
+          new Series(down),
+          new Series(baseDown),
+          new Series(applied),
+          new Series(baseApplied),
+          new Series(simReady));
     }
+  }
+
+  /**
+   * How long the simulator alone takes to make the stack's Deployments ready: everything applied
+   * with the undelayed client, then polled every 5 ms from the moment the last object was sent.
+   */
+  private static long simulatorReady(KubernetesClient setup, String namespace, int services)
+      throws InterruptedException {
+    setup
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    List<HasMetadata> objects = Stack.objects(services);
+    for (HasMetadata o : objects) {
+      o.getMetadata().setNamespace(namespace);
+      setup.resource(o).create();
+    }
+    long t0 = System.nanoTime();
+    while (!Baseline.allReady(setup, namespace, objects)) {
+      Thread.sleep(5);
+    }
+    long elapsed = System.nanoTime() - t0;
+    setup.namespaces().withName(namespace).delete();
+    return elapsed;
+  }
+
+  /**
+   * Scenario 4: from the moment the Job's terminal condition is stored (seen by an undelayed watch
+   * next to the server) until {@link E2eJob#run} returns the result; beside it a polling loop that
+   * GETs the Job every {@link Baseline#POLL} and then reads its pod's log.
+   */
+  JobLatency jobResultLatency() throws Exception {
+    String image = "registry.example.com/bench-e2e:1";
+    SimulatorOptions options =
+        LatencyServer.instantControllers()
+            .job(JobOutcome.of("bench-e2e", 0, "1 test, 1 passed\n", "{\"tests\":1,\"passed\":1}"))
+            .build();
+    try (LatencyServer server = new LatencyServer(settings.rtt(), options)) {
+      KubernetesClient setup = server.setupClient();
+      List<Run> watch = new ArrayList<>();
+      List<Run> polling = new ArrayList<>();
+      for (int i = 0; i < settings.warmup() + settings.repetitions(); i++) {
+        String ns = "jobs-" + i;
+        setup
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+        AtomicLong terminal = new AtomicLong();
+        try (Watch w = setup.batch().v1().jobs().inNamespace(ns).watch(terminalWatcher(terminal))) {
+          server.resetCount();
+          E2eResult result =
+              E2eJob.of(image)
+                  .withTimeout(Duration.ofSeconds(60))
+                  .run(server.client(), ns, l -> {});
+          long done = System.nanoTime();
+          RequestCount count = server.count();
+          if (result == null || terminal.get() == 0) {
+            throw new IllegalStateException("no result or no terminal condition seen: " + result);
+          }
+          if (i >= settings.warmup()) {
+            watch.add(new Run(done - terminal.get(), count));
+          }
+          progress.accept(
+              "job run "
+                  + i
+                  + ": result "
+                  + (done - terminal.get()) / 1_000_000
+                  + " ms after the terminal condition ("
+                  + count
+                  + "), outcome "
+                  + result.outcome());
+        }
+        terminal.set(0);
+        try (Watch w = setup.batch().v1().jobs().inNamespace(ns).watch(terminalWatcher(terminal))) {
+          server.resetCount();
+          long done = pollJob(server.client(), ns, "polled-" + i, image);
+          RequestCount count = server.count();
+          if (i >= settings.warmup()) {
+            polling.add(new Run(done - terminal.get(), count));
+          }
+        }
+      }
+      return new JobLatency(new Series(watch), new Series(polling));
+    }
+  }
+
+  private static Watcher<Job> terminalWatcher(AtomicLong terminal) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Job job) {
+        if (terminal(job)) {
+          terminal.compareAndSet(0, System.nanoTime());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+  }
+
+  private static boolean terminal(Job job) {
+    return job != null
+        && job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()));
+  }
+
+  /** The polling baseline: create the Job, GET it every poll interval, then read the pod log. */
+  private static long pollJob(KubernetesClient client, String ns, String name, String image)
+      throws InterruptedException {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .resource(
+            new JobBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(0)
+                .withNewTemplate()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .addNewContainer()
+                .withName("e2e")
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    while (!terminal(client.batch().v1().jobs().inNamespace(ns).withName(name).get())) {
+      Thread.sleep(Baseline.POLL.toMillis());
+    }
+    for (Pod pod : client.pods().inNamespace(ns).withLabel("job-name", name).list().getItems()) {
+      try {
+        client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).getLog();
+      } catch (KubernetesClientException e) {
+        // no log stored: the request was still made
+      }
+    }
+    return System.nanoTime();
   }
 
   /** Scenario 3: the janitor over {@code janitorTotal} managed namespaces, some expired. */

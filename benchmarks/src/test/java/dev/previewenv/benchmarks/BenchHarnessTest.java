@@ -18,6 +18,8 @@ class BenchHarnessTest {
     assertThat(names)
         .contains(
             "provision-10",
+            "provision-10-applied",
+            "simulator-ready-2",
             "teardown",
             "janitor-6",
             "job-result-latency",
@@ -40,6 +42,12 @@ class BenchHarnessTest {
     assertThat(provision.baseline()).isPositive();
     assertThat(provision.line()).contains("baseline=", "ratio=", "floor=5");
     assertThat(result.counts()).anyMatch(c -> c.startsWith("COUNT provision-10 previewenv http="));
+    // the janitor lists once and deletes the expired namespaces: at least list + one per expired
+    assertThat(result.counts())
+        .anyMatch(c -> c.matches("COUNT janitor-6 previewenv http=([3-9]|\\d{2,}) watches=0"));
+    Figure job = figure(result, "job-result-latency");
+    assertThat(job.measured()).isTrue();
+    assertThat(job.baseline()).isPositive();
   }
 
   private static Figure figure(Bench.Result result, String name) {
