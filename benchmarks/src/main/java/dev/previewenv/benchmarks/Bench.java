@@ -86,7 +86,7 @@ public final class Bench {
         Figure.of(provisionName, main.up().medianMillis(), "ms")
             .withBaseline(main.baselineUp().medianMillis())
             .withFloor(5 * rttMs)
-            .withNote(rttNote(main.up().medianMillis(), s.rtt())));
+            .withNote(rttNote(main.up().medianMillis(), s.rtt()) + stallNote(main.up())));
     counts.add(count(provisionName, main.up(), main.baselineUp()));
     figures.add(
         Figure.of(provisionName + "-applied", main.applied().medianMillis(), "ms")
@@ -108,7 +108,11 @@ public final class Bench {
         Figure.of("teardown", main.down().medianMillis(), "ms")
             .withBaseline(main.baselineDown().medianMillis())
             .withFloor(2 * rttMs)
-            .withNote(rttNote(main.down().medianMillis(), s.rtt()) + " target<=" + 3 * rttMs));
+            .withNote(
+                rttNote(main.down().medianMillis(), s.rtt())
+                    + " target<="
+                    + 3 * rttMs
+                    + stallNote(main.down())));
     counts.add(count("teardown", main.down(), main.baselineDown()));
 
     // 3 janitor
@@ -155,10 +159,23 @@ public final class Bench {
           Figure.of(name, p.up().medianMillis(), "ms")
               .withBaseline(p.baselineUp().medianMillis())
               .withFloor(5 * ms)
-              .withNote(rttNote(p.up().medianMillis(), p.rtt())));
+              .withNote(rttNote(p.up().medianMillis(), p.rtt()) + stallNote(p.up())));
       counts.add(count(name, p.up(), p.baselineUp()));
     }
     return new Result(figures, counts);
+  }
+
+  private static String stallNote(Scenarios.Series series) {
+    long n = series.stalls();
+    return n == 0
+        ? ""
+        : " stalls="
+            + n
+            + "/"
+            + series.runs().size()
+            + " (waited "
+            + Scenarios.WAIT_TIMEOUT.toSeconds()
+            + " s for a watch event the in-process server lost; see README)";
   }
 
   private static String rttNote(double millis, Duration rtt) {

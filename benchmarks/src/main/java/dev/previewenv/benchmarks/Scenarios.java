@@ -42,6 +42,13 @@ final class Scenarios {
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   private static final String ENVIRONMENT = "previewenv.dev/environment";
 
+  /**
+   * The provisioner's wait bound. The in-process server does not replay watch events from a
+   * resourceVersion: an event that happens between a list and the watch opened after it (a window
+   * of one RTT here) is lost, and the wait ends only at this timeout. A real API server replays.
+   */
+  static final Duration WAIT_TIMEOUT = Duration.ofSeconds(15);
+
   private final Settings settings;
   private final Consumer<String> progress;
   private final Path diagnostics;
@@ -64,6 +71,12 @@ final class Scenarios {
     RequestCount requests() {
       return runs.get(runs.size() - 1).requests();
     }
+
+    /** Runs that took longer than {@link #WAIT_TIMEOUT} minus a margin: a lost watch event. */
+    long stalls() {
+      long bound = WAIT_TIMEOUT.minusSeconds(2).toNanos();
+      return runs.stream().filter(r -> r.nanos() >= bound).count();
+    }
   }
 
   /** The provision and teardown figures of one RTT. */
@@ -85,7 +98,8 @@ final class Scenarios {
         .withOwner("bench")
         .withApplyStrategy(ApplyStrategy.CREATE_OR_UPDATE)
         .withSecrets(SecretSpec.copy(Stack.SECRET_NAMESPACE, Stack.SECRETS.toArray(String[]::new)))
-        .withReadinessTimeout(Duration.ofMinutes(2))
+        .withReadinessTimeout(Duration.ofSeconds(30))
+        .withWaitTimeout(WAIT_TIMEOUT)
         .withDiagnosticsRoot(diagnostics);
   }
 
