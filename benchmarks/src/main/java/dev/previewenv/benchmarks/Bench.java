@@ -114,6 +114,18 @@ public final class Bench {
                     + 3 * rttMs
                     + stallNote(main.down())));
     counts.add(count("teardown", main.down(), main.baselineDown()));
+    Scenarios.Series clean = main.down().unstalled();
+    if (main.down().stalls() > 0 && !clean.runs().isEmpty()) {
+      figures.add(
+          Figure.of("teardown-unstalled", clean.medianMillis(), "ms")
+              .withBaseline(main.baselineDown().medianMillis())
+              .withFloor(2 * rttMs)
+              .withNote(
+                  rttNote(clean.medianMillis(), s.rtt())
+                      + " median of the "
+                      + clean.runs().size()
+                      + " run(s) without a lost watch event"));
+    }
 
     // 3 janitor
     Scenarios.Series janitor = scenarios.janitor();
