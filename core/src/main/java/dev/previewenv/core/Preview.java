@@ -179,6 +179,19 @@ public final class Preview implements AutoCloseable {
     }
     LocalPortForward forward =
         forwards.computeIfAbsent(service, s -> openForward(s, route == null ? null : route.port()));
+    if (closed.get()) { // close() ran while this forward was being opened: it missed it
+      forwards.remove(service, forward);
+      closeQuietly(forward);
+      throw new PreviewEnvException(
+          "Environment "
+              + namespace()
+              + " was closed while a port-forward to "
+              + service
+              + " was being opened",
+          namespace(),
+          "Service/" + service,
+          null);
+    }
     return URI.create("http://127.0.0.1:" + forward.getLocalPort());
   }
 
@@ -276,13 +289,7 @@ public final class Preview implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (LocalPortForward forward : forwards.values()) {
-      try {
-        forward.close();
-      } catch (IOException | RuntimeException e) {
-        log.debug("Closing a port-forward of {} failed: {}", namespace(), e.toString());
-      }
-    }
+    forwards.values().forEach(this::closeQuietly);
     forwards.clear();
     stopHeartbeat.run();
     boolean delete = cleanup == Cleanup.ALWAYS || (cleanup == Cleanup.ON_SUCCESS && !failed.get());
@@ -316,6 +323,14 @@ public final class Preview implements AutoCloseable {
         namespace,
         namespace,
         namespace);
+  }
+
+  private void closeQuietly(LocalPortForward forward) {
+    try {
+      forward.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("Closing a port-forward of {} failed: {}", namespace(), e.toString());
+    }
   }
 
   @Override

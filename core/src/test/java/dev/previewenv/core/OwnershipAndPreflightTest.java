@@ -58,6 +58,21 @@ class OwnershipAndPreflightTest {
   }
 
   @Test
+  void noLateRenewalRecreatesTheLeaseOfAKeptEnvironment() throws InterruptedException {
+    // renewals every 100 ms make one in flight at close() likely
+    Preview preview =
+        provisioner()
+            .withHeartbeat(Duration.ofMillis(100), Duration.ofSeconds(1))
+            .withCleanup(Cleanup.NEVER)
+            .up(plan("feature/kept-racing"));
+    Thread.sleep(250);
+    preview.close();
+    Thread.sleep(400); // several intervals: a renewal that outlived close() would be back by now
+    assertThat(client.leases().inNamespace(preview.namespace()).withName(OwnerLease.NAME).get())
+        .isNull();
+  }
+
+  @Test
   void keptEnvironmentLosesItsLeaseSoOnlyItsExpiryCounts() {
     Preview preview = provisioner().withCleanup(Cleanup.NEVER).up(plan("feature/kept"));
     preview.close();

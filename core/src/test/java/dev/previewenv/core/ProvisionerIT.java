@@ -239,7 +239,8 @@ class ProvisionerIT {
       String uidBefore =
           client.configMaps().inNamespace(ns).withName("settings").get().getMetadata().getUid();
 
-      provisioner.up(plan(env, stack("changed", false)));
+      // a second handle that keeps the namespace; the first one deletes it below
+      Preview again = provisioner.withCleanup(Cleanup.NEVER).up(plan(env, stack("changed", false)));
 
       ConfigMap after = client.configMaps().inNamespace(ns).withName("settings").get();
       assertThat(after.getData()).containsEntry("greeting", "changed");
@@ -249,6 +250,8 @@ class ProvisionerIT {
           .isNull();
       assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(1);
 
+      again.close();
+      assertThat(client.namespaces().withName(ns).get()).as("kept by NEVER").isNotNull();
       preview.close();
       assertThat(client.namespaces().withName(ns).get()).as("namespace gone after close").isNull();
     } finally {
@@ -337,10 +340,12 @@ class ProvisionerIT {
     EnvironmentName fresh = EnvironmentName.forBranch("it/fresh-" + RUN);
     String foreign = "previewenv-it-foreign-" + RUN;
     String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n";
-    Provisioner provisioner = provisioner(client).withoutReadinessWait();
+    Provisioner provisioner = provisioner(client).withoutReadinessWait().withCleanup(Cleanup.NEVER);
     try {
-      provisioner.withTtl(Duration.ofSeconds(1)).up(plan(expired, yaml));
-      provisioner.withTtl(Duration.ofHours(1)).up(plan(fresh, yaml));
+      // kept environments (cleanup NEVER) count by their expiry alone; their owner lease is
+      // released
+      provisioner.withTtl(Duration.ofSeconds(1)).up(plan(expired, yaml)).close();
+      provisioner.withTtl(Duration.ofHours(1)).up(plan(fresh, yaml)).close();
       client
           .namespaces()
           .resource(

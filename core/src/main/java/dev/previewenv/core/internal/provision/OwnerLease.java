@@ -172,6 +172,7 @@ public final class OwnerLease {
     private final ScheduledExecutorService timer;
     private final String namespace;
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>(Instant.now());
+    private volatile boolean stopped;
 
     private Heartbeat(ScheduledExecutorService timer, String namespace) {
       this.timer = timer;
@@ -179,6 +180,9 @@ public final class OwnerLease {
     }
 
     private void beat(Runnable renew, Duration duration) {
+      if (stopped) {
+        return;
+      }
       try {
         renew.run();
         lastSuccess.set(Instant.now());
@@ -217,9 +221,27 @@ public final class OwnerLease {
       return lastSuccess.get();
     }
 
+    /**
+     * Stops renewing and waits (bounded) for a renewal in flight, so that releasing the lease
+     * afterwards cannot be undone by a late renewal re-creating it (which would let the janitor
+     * collect a kept environment as orphaned once that lease expired).
+     */
     @Override
     public void close() {
-      timer.shutdownNow();
+      stopped = true;
+      timer.shutdown();
+      try {
+        if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+          timer.shutdownNow();
+          log.warn(
+              "Owner lease {}/{}: a renewal was still running after 10 s while stopping",
+              namespace,
+              NAME);
+        }
+      } catch (InterruptedException e) {
+        timer.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -1,0 +1,56 @@
+package dev.previewenv.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Runs every scenario once at tiny size: proves the harness works; asserts no timings. */
+class BenchHarnessTest {
+
+  @Test
+  void runsEveryScenarioAtTinySizeAndCountsRequests() throws Exception {
+    List<String> progress = new ArrayList<>();
+    Bench.Result result = Bench.run(Settings.tiny(), progress::add);
+
+    List<String> names = result.figures().stream().map(Figure::scenario).toList();
+    assertThat(names)
+        .contains(
+            "provision-10",
+            "provision-10-applied",
+            "simulator-ready-2",
+            "teardown",
+            "janitor-6",
+            "job-result-latency",
+            "extension-overhead",
+            "memory-20",
+            "concurrent-2",
+            "concurrent-2-heap",
+            "load-transform-10",
+            "load-transform-50",
+            "provision-10@1ms");
+    for (Figure f : result.figures()) {
+      assertThat(f.line()).startsWith("BENCH " + f.scenario() + " ");
+      if (f.measured()) {
+        assertThat(f.value()).as(f.scenario()).isPositive();
+      } else {
+        assertThat(f.line()).contains("not measured: ");
+      }
+    }
+    Figure provision = figure(result, "provision-10");
+    assertThat(provision.baseline()).isPositive();
+    assertThat(provision.line()).contains("baseline=", "ratio=", "floor=5");
+    assertThat(result.counts()).anyMatch(c -> c.startsWith("COUNT provision-10 previewenv http="));
+    // the janitor lists once and deletes the expired namespaces: at least list + one per expired
+    assertThat(result.counts())
+        .anyMatch(c -> c.matches("COUNT janitor-6 previewenv http=([3-9]|\\d{2,}) watches=0"));
+    Figure job = figure(result, "job-result-latency");
+    assertThat(job.measured()).isTrue();
+    assertThat(job.baseline()).isPositive();
+  }
+
+  private static Figure figure(Bench.Result result, String name) {
+    return result.figures().stream().filter(f -> f.scenario().equals(name)).findFirst().get();
+  }
+}
