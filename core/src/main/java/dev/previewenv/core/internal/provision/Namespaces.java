@@ -7,9 +7,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -19,10 +22,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +79,7 @@ public final class Namespaces {
    * Throws unless {@code namespace} is absent or may be adopted for {@code environment}. Changes
    * nothing.
    */
-  public void checkAdoptable(String namespace, String environment) {
+  public Namespace checkAdoptable(String namespace, String environment) {
     if (Meta.isProtected(namespace)) {
       throw new PreviewEnvException(
           "Namespace "
@@ -89,6 +94,7 @@ public final class Namespaces {
     if (existing != null && !Meta.managedFor(existing, environment)) {
       throw notOurs(existing, environment, "adopt");
     }
+    return existing;
   }
 
   /**
@@ -123,8 +129,50 @@ public final class Namespaces {
       Map<String, String> extraLabels,
       Duration terminatingWait,
       Map<String, String> heartbeat) {
-    checkAdoptable(namespace, environment);
-    Namespace existing = get(namespace);
+    return ensure(
+            checkAdoptable(namespace, environment),
+            namespace,
+            environment,
+            branch,
+            owner,
+            now,
+            ttl,
+            extraLabels,
+            terminatingWait,
+            heartbeat,
+            null)
+        .namespace();
+  }
+
+  /**
+   * The namespace after {@link #ensure}: as stored, whether this call created it, and the kinds
+   * recorded in {@code previewenv.dev/applied-kinds} (those of earlier runs included).
+   */
+  public record Ensured(Namespace namespace, boolean created, Set<String> recordedKinds) {}
+
+  /**
+   * Like {@link #ensure(String, String, String, String, Instant, Duration, Map, Duration, Map)},
+   * starting from {@code seen}, the namespace as just returned by {@link #checkAdoptable} ({@code
+   * null}: absent), and also recording {@code kinds} ({@code apiVersion/Kind}, added to those
+   * recorded before) in the same request that creates or adopts it; {@code null} leaves that
+   * annotation alone.
+   */
+  public Ensured ensure(
+      Namespace seen,
+      String namespace,
+      String environment,
+      String branch,
+      String owner,
+      Instant now,
+      Duration ttl,
+      Map<String, String> extraLabels,
+      Duration terminatingWait,
+      Map<String, String> heartbeat,
+      Set<String> kinds) {
+    Namespace existing = seen;
+    if (existing != null && !Meta.managedFor(existing, environment)) {
+      throw notOurs(existing, environment, "adopt");
+    }
     if (existing != null && isTerminating(existing)) {
       log.info(
           "Namespace {} of environment {} is still Terminating from an earlier run; waiting up to"
@@ -151,6 +199,11 @@ public final class Namespaces {
               .addToAnnotations(heartbeat)
               .endMetadata()
               .build();
+      if (kinds != null && !kinds.isEmpty()) {
+        ns.getMetadata()
+            .getAnnotations()
+            .put(Meta.APPLIED_KINDS, String.join(",", new TreeSet<>(kinds)));
+      }
       try {
         Namespace created =
             retry.call(op("create", namespace), () -> client.namespaces().resource(ns).create());
@@ -160,7 +213,7 @@ public final class Namespaces {
             environment,
             owner,
             expires);
-        return created;
+        return new Ensured(created, true, recordedKinds(created));
       } catch (KubernetesClientException e) {
         if (e.getCode() != CONFLICT) {
           throw e;
@@ -186,6 +239,13 @@ public final class Namespaces {
                           a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
                           a.put(Meta.EXPIRES_AT, expires);
                           a.putAll(heartbeat);
+                          if (kinds != null) {
+                            Set<String> union = new TreeSet<>(recordedKinds(ns));
+                            union.addAll(kinds);
+                            if (!union.isEmpty()) {
+                              a.put(Meta.APPLIED_KINDS, String.join(",", union));
+                            }
+                          }
                           return ns;
                         }));
     log.info(
@@ -193,12 +253,16 @@ public final class Namespaces {
         namespace,
         environment,
         expires);
-    return adopted;
+    return new Ensured(adopted, false, recordedKinds(adopted));
   }
 
   /** The kinds recorded in the namespace annotation {@code previewenv.dev/applied-kinds}. */
   public Set<String> recordedKinds(String namespace) {
-    Namespace ns = get(namespace);
+    return recordedKinds(get(namespace));
+  }
+
+  /** The kinds recorded in the annotation {@code previewenv.dev/applied-kinds} of {@code ns}. */
+  public static Set<String> recordedKinds(Namespace ns) {
     Set<String> kinds = new TreeSet<>();
     if (ns != null && ns.getMetadata().getAnnotations() != null) {
       String value = ns.getMetadata().getAnnotations().get(Meta.APPLIED_KINDS);
@@ -251,15 +315,34 @@ public final class Namespaces {
    * Deletes the environment's namespace and waits, at most {@code timeout}, until it is gone. Does
    * nothing when it does not exist.
    *
+   * <p>The watch that sees the namespace go is opened before the delete is sent (concurrently with
+   * the read that checks the labels), so the event cannot be missed even on a server that does not
+   * replay events from a resourceVersion.
+   *
    * @throws PreviewEnvException when the namespace is not managed by PreviewEnv for {@code
    *     environment}, or is still there after {@code timeout} (naming its conditions and the
    *     finalizers that block)
    */
   public void deleteAndWait(String namespace, String environment, Duration timeout) {
-    if (!requestDeletion(namespace, environment)) {
-      return;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<GoneWatch> opening = openAsync(namespace);
+    GoneWatch[] watch = new GoneWatch[1];
+    try {
+      Deletion deletion =
+          delete(namespace, environment, null, () -> watch[0] = joinQuietly(opening));
+      if (deletion == Deletion.ABSENT) {
+        return;
+      }
+      boolean gone =
+          deletion == Deletion.REQUESTED
+              && watch[0] != null
+              && watch[0].await(deadline) == Boolean.TRUE;
+      if (!gone) {
+        waitGone(namespace, environment, deadline, timeout, "after deleting it");
+      }
+    } finally {
+      opening.thenAccept(GoneWatch::close);
     }
-    waitGone(namespace, environment, timeout, "after deleting it");
     log.info("Deleted namespace {} of environment {}", namespace, environment);
   }
 
@@ -270,33 +353,63 @@ public final class Namespaces {
    * @return {@code false} when the namespace does not exist
    */
   public boolean requestDeletion(String namespace, String environment) {
+    return delete(namespace, environment, null, () -> {}) != Deletion.ABSENT;
+  }
+
+  /**
+   * Like {@link #requestDeletion(String, String)} for a namespace just listed: its labels are
+   * checked on {@code listed} and the delete carries its resourceVersion as a precondition, so no
+   * read is needed; when the namespace changed since (409), it is read and checked again.
+   *
+   * @return {@code false} when the namespace does not exist
+   */
+  public boolean requestDeletion(Namespace listed, String environment) {
+    return delete(listed.getMetadata().getName(), environment, listed, () -> {}) != Deletion.ABSENT;
+  }
+
+  private enum Deletion {
+    ABSENT,
+    REQUESTED,
+    ALREADY_TERMINATING
+  }
+
+  private Deletion delete(
+      String namespace, String environment, Namespace seen, Runnable beforeDelete) {
+    Namespace ns = seen != null ? seen : get(namespace);
     for (int attempt = 0; ; attempt++) {
-      Namespace ns = get(namespace);
       if (ns == null) {
         log.debug("Namespace {} of environment {} is already gone", namespace, environment);
-        return false;
+        return Deletion.ABSENT;
       }
       if (Meta.isProtected(namespace) || !Meta.managedFor(ns, environment)) {
         throw notOurs(ns, environment, "delete");
       }
       if (isTerminating(ns)) {
-        return true;
+        return Deletion.ALREADY_TERMINATING;
       }
+      beforeDelete.run();
+      Namespace current = ns;
       try {
         // a delete whose answer was lost meets 404 (gone) or 409 (changed) on the next try
-        retry.run(
-            op("delete", namespace),
-            () ->
-                client
-                    .namespaces()
-                    .resource(ns)
-                    .lockResourceVersion(ns.getMetadata().getResourceVersion())
-                    .delete());
+        List<StatusDetails> deleted =
+            retry.call(
+                op("delete", namespace),
+                () ->
+                    client
+                        .namespaces()
+                        .resource(current)
+                        .lockResourceVersion(current.getMetadata().getResourceVersion())
+                        .delete());
+        if (deleted != null && deleted.isEmpty()) {
+          log.debug(
+              "Namespace {} of environment {} was gone before the delete", namespace, environment);
+          return Deletion.ABSENT;
+        }
         log.info("Deletion of namespace {} (environment {}) requested", namespace, environment);
-        return true;
+        return Deletion.REQUESTED;
       } catch (KubernetesClientException e) {
         if (e.getCode() == NOT_FOUND) {
-          return false;
+          return Deletion.ABSENT;
         }
         if (e.getCode() != CONFLICT || attempt >= 2) {
           throw new PreviewEnvException(
@@ -316,33 +429,116 @@ public final class Namespaces {
               e);
         }
         log.debug("Namespace {} changed while deleting it; checking it again", namespace);
+        ns = get(namespace);
       }
     }
   }
 
   private void waitGone(String namespace, String environment, Duration timeout, String when) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      retry.run(
-          op("watch", namespace),
-          () ->
-              client
-                  .namespaces()
-                  .withName(namespace)
-                  .waitUntilCondition(
-                      Objects::isNull,
-                      Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                      TimeUnit.MILLISECONDS));
-    } catch (KubernetesClientTimeoutException e) {
-      Namespace ns = get(namespace);
-      if (ns == null) {
-        return;
+    waitGone(namespace, environment, System.nanoTime() + timeout.toNanos(), timeout, when);
+  }
+
+  /**
+   * Waits until the namespace is gone: opens a watch first, then reads the namespace (absent:
+   * done), then waits for its DELETED event; a watch the server closes is opened again.
+   */
+  private void waitGone(
+      String namespace, String environment, long deadline, Duration timeout, String when) {
+    while (System.nanoTime() < deadline) {
+      try (GoneWatch watch =
+          retry.call(op("watch", namespace), () -> new GoneWatch(client, namespace))) {
+        if (get(namespace) == null) {
+          return;
+        }
+        Boolean gone = watch.await(deadline);
+        if (gone == null) {
+          break; // deadline
+        }
+        if (gone) {
+          return;
+        }
+        log.debug("Watch on namespace {} closed; opening it again", namespace);
       }
-      throw new PreviewEnvException(
-          stuckMessage(ns, environment, timeout, when),
-          environment,
-          "Namespace/" + namespace,
-          null);
+    }
+    Namespace ns = get(namespace);
+    if (ns == null) {
+      return;
+    }
+    throw new PreviewEnvException(
+        stuckMessage(ns, environment, timeout, when), environment, "Namespace/" + namespace, null);
+  }
+
+  private CompletableFuture<GoneWatch> openAsync(String namespace) {
+    return CompletableFuture.supplyAsync(
+        () -> new GoneWatch(client, namespace),
+        r -> {
+          Thread t = new Thread(r, "previewenv-watch-" + namespace);
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  /** The opened watch, or {@code null} when it could not be opened (the caller falls back). */
+  private static GoneWatch joinQuietly(CompletableFuture<GoneWatch> opening) {
+    try {
+      return opening.join();
+    } catch (RuntimeException e) {
+      log.debug("Could not open a watch before deleting; waiting without it", e);
+      return null;
+    }
+  }
+
+  /** A watch on one namespace that reports its deletion, or that the watch closed. */
+  private static final class GoneWatch implements AutoCloseable {
+    private final CompletableFuture<Boolean> signal = new CompletableFuture<>();
+    private final Watch watch;
+
+    GoneWatch(KubernetesClient client, String namespace) {
+      this.watch =
+          client
+              .namespaces()
+              .withName(namespace)
+              .watch(
+                  new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Namespace resource) {
+                      if (action == Action.DELETED) {
+                        signal.complete(Boolean.TRUE);
+                      }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                      signal.complete(Boolean.FALSE);
+                    }
+
+                    @Override
+                    public void onClose() {
+                      signal.complete(Boolean.FALSE);
+                    }
+                  });
+    }
+
+    /**
+     * {@code TRUE}: deleted; {@code FALSE}: the watch closed; {@code null}: the deadline passed.
+     */
+    Boolean await(long deadline) {
+      try {
+        return signal.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        return null;
+      } catch (ExecutionException e) {
+        return Boolean.FALSE;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException("Interrupted while waiting for a namespace to go", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      signal.complete(Boolean.FALSE);
+      watch.close();
     }
   }
 
