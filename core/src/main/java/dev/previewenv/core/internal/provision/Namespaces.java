@@ -10,9 +10,8 @@ import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -325,23 +324,26 @@ public final class Namespaces {
    */
   public void deleteAndWait(String namespace, String environment, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<GoneWatch> opening = openAsync(namespace);
-    GoneWatch[] watch = new GoneWatch[1];
-    try {
-      Deletion deletion =
-          delete(namespace, environment, null, () -> watch[0] = joinQuietly(opening));
+    Namespace seen = get(namespace);
+    if (seen == null) {
+      log.debug("Namespace {} of environment {} is already gone", namespace, environment);
+      return;
+    }
+    if (Meta.isProtected(namespace) || !Meta.managedFor(seen, environment)) {
+      throw notOurs(seen, environment, "delete"); // refused before anything is watched
+    }
+    Boolean gone;
+    try (GoneWatch watch = open(namespace, deadline)) {
+      // the informer's list is read again right before the delete, and its watch is open before
+      // the delete is sent, so the deletion event cannot be missed (no replay needed)
+      Deletion deletion = delete(namespace, environment, watch::current);
       if (deletion == Deletion.ABSENT) {
         return;
       }
-      boolean gone =
-          deletion == Deletion.REQUESTED
-              && watch[0] != null
-              && watch[0].await(deadline) == Boolean.TRUE;
-      if (!gone) {
-        waitGone(namespace, environment, deadline, timeout, "after deleting it");
-      }
-    } finally {
-      opening.thenAccept(GoneWatch::close);
+      gone = watch.await(deadline);
+    }
+    if (gone != Boolean.TRUE) {
+      waitGone(namespace, environment, deadline, timeout, "after deleting it");
     }
     log.info("Deleted namespace {} of environment {}", namespace, environment);
   }
@@ -353,7 +355,7 @@ public final class Namespaces {
    * @return {@code false} when the namespace does not exist
    */
   public boolean requestDeletion(String namespace, String environment) {
-    return delete(namespace, environment, null, () -> {}) != Deletion.ABSENT;
+    return delete(namespace, environment, () -> get(namespace)) != Deletion.ABSENT;
   }
 
   /**
@@ -364,7 +366,7 @@ public final class Namespaces {
    * @return {@code false} when the namespace does not exist
    */
   public boolean requestDeletion(Namespace listed, String environment) {
-    return delete(listed.getMetadata().getName(), environment, listed, () -> {}) != Deletion.ABSENT;
+    return delete(listed.getMetadata().getName(), environment, () -> listed) != Deletion.ABSENT;
   }
 
   private enum Deletion {
@@ -374,8 +376,8 @@ public final class Namespaces {
   }
 
   private Deletion delete(
-      String namespace, String environment, Namespace seen, Runnable beforeDelete) {
-    Namespace ns = seen != null ? seen : get(namespace);
+      String namespace, String environment, java.util.function.Supplier<Namespace> first) {
+    Namespace ns = first.get();
     for (int attempt = 0; ; attempt++) {
       if (ns == null) {
         log.debug("Namespace {} of environment {} is already gone", namespace, environment);
@@ -387,7 +389,6 @@ public final class Namespaces {
       if (isTerminating(ns)) {
         return Deletion.ALREADY_TERMINATING;
       }
-      beforeDelete.run();
       Namespace current = ns;
       try {
         // a delete whose answer was lost meets 404 (gone) or 409 (changed) on the next try
@@ -439,15 +440,14 @@ public final class Namespaces {
   }
 
   /**
-   * Waits until the namespace is gone: opens a watch first, then reads the namespace (absent:
-   * done), then waits for its DELETED event; a watch the server closes is opened again.
+   * Waits until the namespace is gone: an informer lists it (absent: done) and watches it; an
+   * informer that stops is started again.
    */
   private void waitGone(
       String namespace, String environment, long deadline, Duration timeout, String when) {
     while (System.nanoTime() < deadline) {
-      try (GoneWatch watch =
-          retry.call(op("watch", namespace), () -> new GoneWatch(client, namespace))) {
-        if (get(namespace) == null) {
+      try (GoneWatch watch = open(namespace, deadline)) {
+        if (watch.current() == null) {
           return;
         }
         Boolean gone = watch.await(deadline);
@@ -457,7 +457,7 @@ public final class Namespaces {
         if (gone) {
           return;
         }
-        log.debug("Watch on namespace {} closed; opening it again", namespace);
+        log.debug("Informer on namespace {} stopped; starting it again", namespace);
       }
     }
     Namespace ns = get(namespace);
@@ -468,65 +468,71 @@ public final class Namespaces {
         stuckMessage(ns, environment, timeout, when), environment, "Namespace/" + namespace, null);
   }
 
-  private CompletableFuture<GoneWatch> openAsync(String namespace) {
-    return CompletableFuture.supplyAsync(
-        () -> new GoneWatch(client, namespace),
-        r -> {
-          Thread t = new Thread(r, "previewenv-watch-" + namespace);
-          t.setDaemon(true);
-          t.start();
-        });
+  private GoneWatch open(String namespace, long deadline) {
+    return retry.call(op("watch", namespace), () -> new GoneWatch(client, namespace, deadline));
   }
 
-  /** The opened watch, or {@code null} when it could not be opened (the caller falls back). */
-  private static GoneWatch joinQuietly(CompletableFuture<GoneWatch> opening) {
-    try {
-      return opening.join();
-    } catch (RuntimeException e) {
-      log.debug("Could not open a watch before deleting; waiting without it", e);
-      return null;
-    }
-  }
-
-  /** A watch on one namespace that reports its deletion, or that the watch closed. */
+  /**
+   * An informer on one namespace: its list says whether the namespace exists, its watch reports the
+   * deletion. On a lost connection it lists again, so no deletion is missed.
+   */
   private static final class GoneWatch implements AutoCloseable {
     private final CompletableFuture<Boolean> signal = new CompletableFuture<>();
-    private final Watch watch;
+    private final SharedIndexInformer<Namespace> informer;
 
-    GoneWatch(KubernetesClient client, String namespace) {
-      this.watch =
-          client
-              .namespaces()
-              .withName(namespace)
-              .watch(
-                  new Watcher<>() {
-                    @Override
-                    public void eventReceived(Action action, Namespace resource) {
-                      if (action == Action.DELETED) {
-                        signal.complete(Boolean.TRUE);
-                      }
-                    }
+    GoneWatch(KubernetesClient client, String namespace, long deadline) {
+      informer = client.namespaces().withName(namespace).runnableInformer(0);
+      informer.addEventHandler(
+          new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Namespace obj) {}
 
-                    @Override
-                    public void onClose(WatcherException cause) {
-                      signal.complete(Boolean.FALSE);
-                    }
+            @Override
+            public void onUpdate(Namespace oldObj, Namespace newObj) {}
 
-                    @Override
-                    public void onClose() {
-                      signal.complete(Boolean.FALSE);
-                    }
-                  });
+            @Override
+            public void onDelete(Namespace obj, boolean deletedFinalStateUnknown) {
+              signal.complete(Boolean.TRUE);
+            }
+          });
+      try {
+        informer
+            .start()
+            .toCompletableFuture()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        informer.close();
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new PreviewEnvException(
+            "Could not watch namespace " + namespace + ": " + e.getCause(), e.getCause());
+      } catch (TimeoutException e) {
+        informer.close();
+        throw new PreviewEnvException(
+            "Could not start watching namespace " + namespace + " in time", e);
+      } catch (InterruptedException e) {
+        informer.close();
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException("Interrupted while watching namespace " + namespace, e);
+      }
+      informer.stopped().whenComplete((ignored, error) -> signal.complete(Boolean.FALSE));
     }
 
-    /**
-     * {@code TRUE}: deleted; {@code FALSE}: the watch closed; {@code null}: the deadline passed.
-     */
+    /** The namespace as last seen by the informer, or {@code null} when it does not exist. */
+    Namespace current() {
+      return informer.getStore().list().stream().findFirst().orElse(null);
+    }
+
+    /** {@code TRUE}: deleted; {@code FALSE}: the informer stopped; {@code null}: deadline. */
     Boolean await(long deadline) {
+      if (current() == null) {
+        return Boolean.TRUE;
+      }
       try {
         return signal.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        return null;
+        return current() == null ? Boolean.TRUE : null;
       } catch (ExecutionException e) {
         return Boolean.FALSE;
       } catch (InterruptedException e) {
@@ -537,8 +543,7 @@ public final class Namespaces {
 
     @Override
     public void close() {
-      signal.complete(Boolean.FALSE);
-      watch.close();
+      informer.close();
     }
   }
 
