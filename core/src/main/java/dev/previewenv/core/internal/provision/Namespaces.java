@@ -505,7 +505,8 @@ public final class Namespaces {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
         }
-        throw new PreviewEnvException(
+        // no answer (e.g. a reset connection): a client error, so that the caller's retry applies
+        throw new KubernetesClientException(
             "Could not watch namespace " + namespace + ": " + e.getCause(), e.getCause());
       } catch (TimeoutException e) {
         informer.close();
