@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: one list call selects namespaces labelled {@code
  * app.kubernetes.io/managed-by=previewenv}; namespaces without that label are never looked at, and
- * each namespace's labels are checked again right before its deletion. A namespace with a missing
+ * each namespace is deleted only in the state whose labels were checked. A namespace with a missing
  * or unparseable expiry is reported as a problem and not deleted for expiry (only the predicate can
  * select it). Namespaces already Terminating are left alone. Deletion is requested concurrently and
- * not awaited.
+ * not awaited; each delete carries the listed namespace's resourceVersion as a precondition, so a
+ * namespace changed since the list (its labels included) is read and checked again first.
  */
 public final class Janitor {
   private static final Logger log = LoggerFactory.getLogger(Janitor.class);
@@ -123,7 +124,8 @@ public final class Janitor {
         kept.add(info);
       }
     }
-    List<JanitorReport.Removal> removals = dryRun ? selected : delete(selected, problems);
+    List<JanitorReport.Removal> removals =
+        dryRun ? selected : delete(selected, namespaces, problems);
     log.info(
         "Janitor{}: {} managed environment(s), {} selected for deletion, {} kept, {} problem(s)",
         dryRun ? " (dry run)" : "",
@@ -135,10 +137,12 @@ public final class Janitor {
   }
 
   private List<JanitorReport.Removal> delete(
-      List<JanitorReport.Removal> selected, List<String> problems) {
+      List<JanitorReport.Removal> selected, List<Namespace> listed, List<String> problems) {
     if (selected.isEmpty()) {
       return selected;
     }
+    Map<String, Namespace> byName = new java.util.HashMap<>();
+    listed.forEach(ns -> byName.put(ns.getMetadata().getName(), ns));
     Namespaces namespaces = new Namespaces(client, retry);
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -153,9 +157,11 @@ public final class Janitor {
       for (JanitorReport.Removal r : selected) {
         futures.add(
             pool.submit(
+                // the listed object's labels were checked; its resourceVersion is the
+                // delete's precondition (a namespace changed since is read and checked again)
                 () ->
                     namespaces.requestDeletion(
-                        r.environment().namespace(), r.environment().name())));
+                        byName.get(r.environment().namespace()), r.environment().name())));
       }
       List<JanitorReport.Removal> result = new ArrayList<>();
       for (int i = 0; i < selected.size(); i++) {

@@ -4,6 +4,7 @@ import dev.previewenv.core.internal.provision.Applier;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
 import dev.previewenv.core.internal.provision.OwnerLease;
+import dev.previewenv.core.internal.provision.Parallel;
 import dev.previewenv.core.internal.provision.SecretInstaller;
 import dev.previewenv.core.internal.rbac.AccessReviewer;
 import dev.previewenv.core.internal.rbac.NeededPermissions;
@@ -14,6 +15,7 @@ import dev.previewenv.core.internal.retry.RetryPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.LimitRangeSpec;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuotaSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,11 +28,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +45,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #up(Plan)} does, in order: refuse a namespace PreviewEnv does not manage for that
  * environment and check that every source secret exists (nothing is created when either fails);
  * create or adopt the namespace (labels {@code app.kubernetes.io/managed-by=previewenv}, {@code
- * previewenv.dev/environment}; annotations for branch, owner, created-at and expires-at = now +
- * TTL), waiting for a Terminating namespace of an earlier run to go; quota and limit range;
- * secrets; apply all objects (concurrently, in dependency waves); prune objects of the environment
- * that left the plan; wait until ready. Running {@code up} again with the same or a changed plan
- * converges.
+ * previewenv.dev/environment}; annotations for branch, owner, created-at, expires-at = now + TTL
+ * and the kinds applied), waiting for a Terminating namespace of an earlier run to go; quota and
+ * limit range; apply all objects (concurrently, in dependency waves; the owner lease and the
+ * secrets go out with the configuration wave, before the workloads); prune objects of the
+ * environment that left the plan (an adopted namespace only); wait until ready. Independent
+ * requests are sent at once: the namespace and the source secrets are read in one round trip.
+ * Running {@code up} again with the same or a changed plan converges.
  *
  * <p>Reliability: idempotent requests are retried with backoff and jitter on 429 (honouring
  * Retry-After), 5xx and lost connections, at most 6 attempts within 30 seconds by default ({@link
@@ -71,6 +76,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Provisioner {
   private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
+  private static final int DEFAULT_CONCURRENCY = 48;
+  private static final int MAX_CONCURRENCY = 128;
 
   private final KubernetesClient client;
   private final KubernetesClient api; // the client without fabric8's own retries
@@ -87,7 +94,7 @@ public final class Provisioner {
     String owner = System.getProperty("user.name", "unknown");
     Duration ttl = Duration.ofHours(4);
     ApplyStrategy applyStrategy = ApplyStrategy.AUTO;
-    int concurrency = 8;
+    int concurrency = DEFAULT_CONCURRENCY;
     Duration readinessTimeout = Duration.ofMinutes(5); // null: do not wait for readiness
     List<ReadinessCheck> readinessChecks = List.of();
     ResourceQuotaSpec quota;
@@ -120,7 +127,7 @@ public final class Provisioner {
 
   /**
    * A provisioner using {@code client}, with defaults: owner {@code user.name}, TTL 4 hours, {@link
-   * ApplyStrategy#AUTO}, 8 concurrent requests, readiness timeout 5 minutes, no quota, no limit
+   * ApplyStrategy#AUTO}, 48 concurrent requests, readiness timeout 5 minutes, no quota, no limit
    * range, no secrets, diagnostics under {@code target/previewenv/<env>}, {@link Cleanup#ALWAYS}, 2
    * minutes for secret syncing and namespace deletion. The client stays the caller's: PreviewEnv
    * never closes it.
@@ -283,10 +290,17 @@ public final class Provisioner {
     return with(s -> s.applyStrategy = Objects.requireNonNull(strategy, "strategy"));
   }
 
-  /** At most this many requests at a time when applying objects and in the janitor (1 to 64). */
+  /**
+   * At most this many requests at a time when applying objects, pruning and in the janitor (1 to
+   * 128; default 48, so that a wave of a typical stack goes out in one round trip). The client's
+   * HTTP layer must allow as many: fabric8's default Vert.x client pools up to 8192 connections per
+   * host; {@code Config.maxConcurrentRequestsPerHost} (default 5) is read only by the OkHttp
+   * client, so with OkHttp raise it on the client you pass in.
+   */
   public Provisioner withConcurrency(int concurrency) {
-    if (concurrency < 1 || concurrency > 64) {
-      throw new IllegalArgumentException("concurrency must be 1 to 64, was " + concurrency);
+    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw new IllegalArgumentException(
+          "concurrency must be 1 to " + MAX_CONCURRENCY + ", was " + concurrency);
     }
     return with(s -> s.concurrency = concurrency);
   }
@@ -376,42 +390,73 @@ public final class Provisioner {
     Namespaces namespaces = new Namespaces(api, retry);
     SecretInstaller secretInstaller = new SecretInstaller(api, retry);
     OwnerLease lease = new OwnerLease(api, retry);
-    namespaces.checkAdoptable(ns, env);
-    SecretInstaller.Prepared prepared = secretInstaller.prepare(env, settings.secrets);
+    // one round trip: the namespace and every source secret are read at once
+    Object[] read = new Object[2];
+    Parallel.all(
+        "previewenv-read-" + env,
+        2,
+        List.<Callable<Void>>of(
+            () -> {
+              read[0] = namespaces.checkAdoptable(ns, env);
+              return null;
+            },
+            () -> {
+              read[1] = secretInstaller.prepare(env, settings.secrets);
+              return null;
+            }));
+    Namespace seen = (Namespace) read[0];
+    SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
     Instant started = Instant.now();
-    OwnerLease.Heartbeat heartbeat = null;
+    AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
     try {
-      namespaces.ensure(
-          ns,
-          env,
-          plan.environment().branch().orElse(env),
-          settings.owner,
-          started,
-          settings.ttl,
-          prepared.namespaceLabels(),
-          settings.waitTimeout,
-          OwnerLease.announcement(started, settings.leaseDuration));
-      heartbeat =
-          lease.start(ns, env, settings.owner, settings.heartbeatInterval, settings.leaseDuration);
+      Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
+      // the kinds are recorded with the create or adoption: a crash mid-way still prunes later
+      Namespaces.Ensured ensured =
+          namespaces.ensure(
+              seen,
+              ns,
+              env,
+              plan.environment().branch().orElse(env),
+              settings.owner,
+              started,
+              settings.ttl,
+              prepared.namespaceLabels(),
+              settings.waitTimeout,
+              OwnerLease.announcement(started, settings.leaseDuration),
+              kinds);
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = guards(env, ns);
       if (!guards.isEmpty()) {
-        objects.applyAll(env, guards);
+        objects.applyAll(env, guards); // before anything the quota or limits count
       }
-      secretInstaller.install(env, ns, prepared, applier, settings.waitTimeout);
-
-      Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
-      Set<String> before = namespaces.recordedKinds(ns);
-      Set<String> union = new TreeSet<>(before);
-      union.addAll(kinds);
-      if (!union.equals(before)) {
-        namespaces.recordKinds(ns, union); // before applying: a crash mid-way still prunes later
+      // the lease and the secrets go out with the configuration wave, before the workloads
+      List<HasMetadata> applied =
+          objects.applyAll(
+              env,
+              plan.objects(),
+              List.of(
+                  () -> {
+                    heartbeat.set(
+                        lease.start(
+                            ns,
+                            env,
+                            settings.owner,
+                            settings.heartbeatInterval,
+                            settings.leaseDuration));
+                    return null;
+                  },
+                  () -> {
+                    secretInstaller.install(env, ns, prepared, applier, settings.waitTimeout);
+                    return null;
+                  }));
+      Set<String> union = ensured.recordedKinds();
+      if (!ensured.created()) {
+        // a namespace created just now holds nothing of an earlier plan: nothing to prune
+        List<HasMetadata> keep = new ArrayList<>(plan.objects());
+        keep.addAll(guards);
+        objects.prune(env, ns, union, keep);
       }
-      List<HasMetadata> applied = objects.applyAll(env, plan.objects());
-      List<HasMetadata> keep = new ArrayList<>(plan.objects());
-      keep.addAll(guards);
-      objects.prune(env, ns, union, keep);
       if (!union.equals(kinds)) {
         namespaces.recordKinds(ns, kinds);
       }
@@ -420,7 +465,7 @@ public final class Provisioner {
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
-      OwnerLease.Heartbeat beat = heartbeat;
+      OwnerLease.Heartbeat beat = heartbeat.get();
       return new Preview(
           plan,
           client,
@@ -431,8 +476,8 @@ public final class Provisioner {
           beat::close,
           () -> lease.release(ns));
     } catch (RuntimeException e) {
-      if (heartbeat != null) {
-        heartbeat.close();
+      if (heartbeat.get() != null) {
+        heartbeat.get().close();
       }
       if (settings.cleanup == Cleanup.ALWAYS) {
         try {

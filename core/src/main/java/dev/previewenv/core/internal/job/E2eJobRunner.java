@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -213,10 +215,18 @@ public final class E2eJobRunner {
             terminal.get().getType(),
             Duration.between(start, Instant.now()).toSeconds(),
             terminal.get().getReason() == null ? "" : " (" + terminal.get().getReason() + ")");
-        // One fresh list: the informer may lag behind the status that made the Job terminal.
+        // The container has ended: its log is complete. Read it now, concurrently with one fresh
+        // list (the informer may lag behind the status that made the Job terminal) and with the
+        // end of the log stream, instead of one after the other.
+        List<Pod> cached = PodStates.newestFirst(current);
+        Map<String, CompletableFuture<String>> prefetched = new HashMap<>();
+        if (!cached.isEmpty()) {
+          String name = cached.get(0).getMetadata().getName();
+          prefetched.put(name, readLogAsync(name));
+        }
         List<Pod> fresh =
             client.pods().inNamespace(namespace).withLabel(RUN_LABEL, jobName).list().getItems();
-        return result(start, job, fresh, Optional.empty(), streamsByPod);
+        return result(start, job, fresh, Optional.empty(), streamsByPod, prefetched);
       }
       long left = Duration.between(Instant.now(), deadline).toMillis();
       if (left <= 0) {
@@ -288,6 +298,17 @@ public final class E2eJobRunner {
       Optional<Cause> early,
       Map<String, Future<Boolean>> streamsByPod)
       throws InterruptedException {
+    return result(start, job, pods, early, streamsByPod, Map.of());
+  }
+
+  private E2eResult result(
+      Instant start,
+      Job job,
+      List<Pod> pods,
+      Optional<Cause> early,
+      Map<String, Future<Boolean>> streamsByPod,
+      Map<String, CompletableFuture<String>> prefetchedLogs)
+      throws InterruptedException {
     List<Pod> newest = PodStates.newestFirst(pods);
     Pod pod = newest.isEmpty() ? null : newest.get(0);
     for (int i = 1; i < newest.size(); i++) {
@@ -296,7 +317,11 @@ public final class E2eJobRunner {
     }
     String fullLog = "";
     if (pod != null && early.isEmpty()) {
-      fullLog = drainLog(pod, streamsByPod.get(pod.getMetadata().getName()));
+      fullLog =
+          drainLog(
+              pod,
+              streamsByPod.get(pod.getMetadata().getName()),
+              prefetchedLogs.get(pod.getMetadata().getName()));
     }
     Duration duration = Duration.between(start, Instant.now());
     String message =
@@ -454,11 +479,43 @@ public final class E2eJobRunner {
         .orElse("");
   }
 
+  private String readLog(String pod) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod)
+        .inContainer(JobObjects.CONTAINER)
+        .getLog();
+  }
+
+  /** Reads the whole log of a pod whose container has ended, on its own daemon thread. */
+  private CompletableFuture<String> readLogAsync(String pod) {
+    return CompletableFuture.supplyAsync(
+        () -> readLog(pod),
+        r -> {
+          Thread t = new Thread(r, "previewenv-e2e-log-read-" + jobName);
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  private static String joinLog(CompletableFuture<String> log) throws InterruptedException {
+    try {
+      return log.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   /**
    * Waits (bounded) for the pod's log stream to end, fetches the whole log for the reports, and
    * passes on the lines the stream did not deliver (all of them where following did not work).
    */
-  private String drainLog(Pod pod, Future<Boolean> stream) throws InterruptedException {
+  private String drainLog(Pod pod, Future<Boolean> stream, CompletableFuture<String> prefetched)
+      throws InterruptedException {
     String name = pod.getMetadata().getName();
     if (stream != null) {
       try {
@@ -470,13 +527,7 @@ public final class E2eJobRunner {
     }
     String full;
     try {
-      full =
-          client
-              .pods()
-              .inNamespace(namespace)
-              .withName(name)
-              .inContainer(JobObjects.CONTAINER)
-              .getLog();
+      full = prefetched != null ? joinLog(prefetched) : readLog(name);
     } catch (KubernetesClientException e) {
       notes.add("The log of pod " + name + " could not be read after the run: " + e.getMessage());
       return "";

@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -19,10 +21,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +78,7 @@ public final class Namespaces {
    * Throws unless {@code namespace} is absent or may be adopted for {@code environment}. Changes
    * nothing.
    */
-  public void checkAdoptable(String namespace, String environment) {
+  public Namespace checkAdoptable(String namespace, String environment) {
     if (Meta.isProtected(namespace)) {
       throw new PreviewEnvException(
           "Namespace "
@@ -89,6 +93,7 @@ public final class Namespaces {
     if (existing != null && !Meta.managedFor(existing, environment)) {
       throw notOurs(existing, environment, "adopt");
     }
+    return existing;
   }
 
   /**
@@ -123,8 +128,50 @@ public final class Namespaces {
       Map<String, String> extraLabels,
       Duration terminatingWait,
       Map<String, String> heartbeat) {
-    checkAdoptable(namespace, environment);
-    Namespace existing = get(namespace);
+    return ensure(
+            checkAdoptable(namespace, environment),
+            namespace,
+            environment,
+            branch,
+            owner,
+            now,
+            ttl,
+            extraLabels,
+            terminatingWait,
+            heartbeat,
+            null)
+        .namespace();
+  }
+
+  /**
+   * The namespace after {@link #ensure}: as stored, whether this call created it, and the kinds
+   * recorded in {@code previewenv.dev/applied-kinds} (those of earlier runs included).
+   */
+  public record Ensured(Namespace namespace, boolean created, Set<String> recordedKinds) {}
+
+  /**
+   * Like {@link #ensure(String, String, String, String, Instant, Duration, Map, Duration, Map)},
+   * starting from {@code seen}, the namespace as just returned by {@link #checkAdoptable} ({@code
+   * null}: absent), and also recording {@code kinds} ({@code apiVersion/Kind}, added to those
+   * recorded before) in the same request that creates or adopts it; {@code null} leaves that
+   * annotation alone.
+   */
+  public Ensured ensure(
+      Namespace seen,
+      String namespace,
+      String environment,
+      String branch,
+      String owner,
+      Instant now,
+      Duration ttl,
+      Map<String, String> extraLabels,
+      Duration terminatingWait,
+      Map<String, String> heartbeat,
+      Set<String> kinds) {
+    Namespace existing = seen;
+    if (existing != null && !Meta.managedFor(existing, environment)) {
+      throw notOurs(existing, environment, "adopt");
+    }
     if (existing != null && isTerminating(existing)) {
       log.info(
           "Namespace {} of environment {} is still Terminating from an earlier run; waiting up to"
@@ -151,6 +198,11 @@ public final class Namespaces {
               .addToAnnotations(heartbeat)
               .endMetadata()
               .build();
+      if (kinds != null && !kinds.isEmpty()) {
+        ns.getMetadata()
+            .getAnnotations()
+            .put(Meta.APPLIED_KINDS, String.join(",", new TreeSet<>(kinds)));
+      }
       try {
         Namespace created =
             retry.call(op("create", namespace), () -> client.namespaces().resource(ns).create());
@@ -160,7 +212,7 @@ public final class Namespaces {
             environment,
             owner,
             expires);
-        return created;
+        return new Ensured(created, true, recordedKinds(created));
       } catch (KubernetesClientException e) {
         if (e.getCode() != CONFLICT) {
           throw e;
@@ -186,6 +238,13 @@ public final class Namespaces {
                           a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
                           a.put(Meta.EXPIRES_AT, expires);
                           a.putAll(heartbeat);
+                          if (kinds != null) {
+                            Set<String> union = new TreeSet<>(recordedKinds(ns));
+                            union.addAll(kinds);
+                            if (!union.isEmpty()) {
+                              a.put(Meta.APPLIED_KINDS, String.join(",", union));
+                            }
+                          }
                           return ns;
                         }));
     log.info(
@@ -193,12 +252,16 @@ public final class Namespaces {
         namespace,
         environment,
         expires);
-    return adopted;
+    return new Ensured(adopted, false, recordedKinds(adopted));
   }
 
   /** The kinds recorded in the namespace annotation {@code previewenv.dev/applied-kinds}. */
   public Set<String> recordedKinds(String namespace) {
-    Namespace ns = get(namespace);
+    return recordedKinds(get(namespace));
+  }
+
+  /** The kinds recorded in the annotation {@code previewenv.dev/applied-kinds} of {@code ns}. */
+  public static Set<String> recordedKinds(Namespace ns) {
     Set<String> kinds = new TreeSet<>();
     if (ns != null && ns.getMetadata().getAnnotations() != null) {
       String value = ns.getMetadata().getAnnotations().get(Meta.APPLIED_KINDS);
@@ -251,15 +314,37 @@ public final class Namespaces {
    * Deletes the environment's namespace and waits, at most {@code timeout}, until it is gone. Does
    * nothing when it does not exist.
    *
+   * <p>The watch that sees the namespace go is opened before the delete is sent (concurrently with
+   * the read that checks the labels), so the event cannot be missed even on a server that does not
+   * replay events from a resourceVersion.
+   *
    * @throws PreviewEnvException when the namespace is not managed by PreviewEnv for {@code
    *     environment}, or is still there after {@code timeout} (naming its conditions and the
    *     finalizers that block)
    */
   public void deleteAndWait(String namespace, String environment, Duration timeout) {
-    if (!requestDeletion(namespace, environment)) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Namespace seen = get(namespace);
+    if (seen == null) {
+      log.debug("Namespace {} of environment {} is already gone", namespace, environment);
       return;
     }
-    waitGone(namespace, environment, timeout, "after deleting it");
+    if (Meta.isProtected(namespace) || !Meta.managedFor(seen, environment)) {
+      throw notOurs(seen, environment, "delete"); // refused before anything is watched
+    }
+    Boolean gone;
+    try (GoneWatch watch = open(namespace, deadline)) {
+      // the informer's list is read again right before the delete, and its watch is open before
+      // the delete is sent, so the deletion event cannot be missed (no replay needed)
+      Deletion deletion = delete(namespace, environment, watch::current);
+      if (deletion == Deletion.ABSENT) {
+        return;
+      }
+      gone = watch.await(deadline);
+    }
+    if (gone != Boolean.TRUE) {
+      waitGone(namespace, environment, deadline, timeout, "after deleting it");
+    }
     log.info("Deleted namespace {} of environment {}", namespace, environment);
   }
 
@@ -270,33 +355,62 @@ public final class Namespaces {
    * @return {@code false} when the namespace does not exist
    */
   public boolean requestDeletion(String namespace, String environment) {
+    return delete(namespace, environment, () -> get(namespace)) != Deletion.ABSENT;
+  }
+
+  /**
+   * Like {@link #requestDeletion(String, String)} for a namespace just listed: its labels are
+   * checked on {@code listed} and the delete carries its resourceVersion as a precondition, so no
+   * read is needed; when the namespace changed since (409), it is read and checked again.
+   *
+   * @return {@code false} when the namespace does not exist
+   */
+  public boolean requestDeletion(Namespace listed, String environment) {
+    return delete(listed.getMetadata().getName(), environment, () -> listed) != Deletion.ABSENT;
+  }
+
+  private enum Deletion {
+    ABSENT,
+    REQUESTED,
+    ALREADY_TERMINATING
+  }
+
+  private Deletion delete(
+      String namespace, String environment, java.util.function.Supplier<Namespace> first) {
+    Namespace ns = first.get();
     for (int attempt = 0; ; attempt++) {
-      Namespace ns = get(namespace);
       if (ns == null) {
         log.debug("Namespace {} of environment {} is already gone", namespace, environment);
-        return false;
+        return Deletion.ABSENT;
       }
       if (Meta.isProtected(namespace) || !Meta.managedFor(ns, environment)) {
         throw notOurs(ns, environment, "delete");
       }
       if (isTerminating(ns)) {
-        return true;
+        return Deletion.ALREADY_TERMINATING;
       }
+      Namespace current = ns;
       try {
         // a delete whose answer was lost meets 404 (gone) or 409 (changed) on the next try
-        retry.run(
-            op("delete", namespace),
-            () ->
-                client
-                    .namespaces()
-                    .resource(ns)
-                    .lockResourceVersion(ns.getMetadata().getResourceVersion())
-                    .delete());
+        List<StatusDetails> deleted =
+            retry.call(
+                op("delete", namespace),
+                () ->
+                    client
+                        .namespaces()
+                        .resource(current)
+                        .lockResourceVersion(current.getMetadata().getResourceVersion())
+                        .delete());
+        if (deleted != null && deleted.isEmpty()) {
+          log.debug(
+              "Namespace {} of environment {} was gone before the delete", namespace, environment);
+          return Deletion.ABSENT;
+        }
         log.info("Deletion of namespace {} (environment {}) requested", namespace, environment);
-        return true;
+        return Deletion.REQUESTED;
       } catch (KubernetesClientException e) {
         if (e.getCode() == NOT_FOUND) {
-          return false;
+          return Deletion.ABSENT;
         }
         if (e.getCode() != CONFLICT || attempt >= 2) {
           throw new PreviewEnvException(
@@ -316,33 +430,121 @@ public final class Namespaces {
               e);
         }
         log.debug("Namespace {} changed while deleting it; checking it again", namespace);
+        ns = get(namespace);
       }
     }
   }
 
   private void waitGone(String namespace, String environment, Duration timeout, String when) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      retry.run(
-          op("watch", namespace),
-          () ->
-              client
-                  .namespaces()
-                  .withName(namespace)
-                  .waitUntilCondition(
-                      Objects::isNull,
-                      Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                      TimeUnit.MILLISECONDS));
-    } catch (KubernetesClientTimeoutException e) {
-      Namespace ns = get(namespace);
-      if (ns == null) {
-        return;
+    waitGone(namespace, environment, System.nanoTime() + timeout.toNanos(), timeout, when);
+  }
+
+  /**
+   * Waits until the namespace is gone: an informer lists it (absent: done) and watches it; an
+   * informer that stops is started again.
+   */
+  private void waitGone(
+      String namespace, String environment, long deadline, Duration timeout, String when) {
+    while (System.nanoTime() < deadline) {
+      try (GoneWatch watch = open(namespace, deadline)) {
+        if (watch.current() == null) {
+          return;
+        }
+        Boolean gone = watch.await(deadline);
+        if (gone == null) {
+          break; // deadline
+        }
+        if (gone) {
+          return;
+        }
+        log.debug("Informer on namespace {} stopped; starting it again", namespace);
       }
-      throw new PreviewEnvException(
-          stuckMessage(ns, environment, timeout, when),
-          environment,
-          "Namespace/" + namespace,
-          null);
+    }
+    Namespace ns = get(namespace);
+    if (ns == null) {
+      return;
+    }
+    throw new PreviewEnvException(
+        stuckMessage(ns, environment, timeout, when), environment, "Namespace/" + namespace, null);
+  }
+
+  private GoneWatch open(String namespace, long deadline) {
+    return retry.call(op("watch", namespace), () -> new GoneWatch(client, namespace, deadline));
+  }
+
+  /**
+   * An informer on one namespace: its list says whether the namespace exists, its watch reports the
+   * deletion. On a lost connection it lists again, so no deletion is missed.
+   */
+  private static final class GoneWatch implements AutoCloseable {
+    private final CompletableFuture<Boolean> signal = new CompletableFuture<>();
+    private final SharedIndexInformer<Namespace> informer;
+
+    GoneWatch(KubernetesClient client, String namespace, long deadline) {
+      informer = client.namespaces().withName(namespace).runnableInformer(0);
+      informer.addEventHandler(
+          new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Namespace obj) {}
+
+            @Override
+            public void onUpdate(Namespace oldObj, Namespace newObj) {}
+
+            @Override
+            public void onDelete(Namespace obj, boolean deletedFinalStateUnknown) {
+              signal.complete(Boolean.TRUE);
+            }
+          });
+      try {
+        informer
+            .start()
+            .toCompletableFuture()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        informer.close();
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        // no answer (e.g. a reset connection): a client error, so that the caller's retry applies
+        throw new KubernetesClientException(
+            "Could not watch namespace " + namespace + ": " + e.getCause(), e.getCause());
+      } catch (TimeoutException e) {
+        informer.close();
+        throw new PreviewEnvException(
+            "Could not start watching namespace " + namespace + " in time", e);
+      } catch (InterruptedException e) {
+        informer.close();
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException("Interrupted while watching namespace " + namespace, e);
+      }
+      informer.stopped().whenComplete((ignored, error) -> signal.complete(Boolean.FALSE));
+    }
+
+    /** The namespace as last seen by the informer, or {@code null} when it does not exist. */
+    Namespace current() {
+      return informer.getStore().list().stream().findFirst().orElse(null);
+    }
+
+    /** {@code TRUE}: deleted; {@code FALSE}: the informer stopped; {@code null}: deadline. */
+    Boolean await(long deadline) {
+      if (current() == null) {
+        return Boolean.TRUE;
+      }
+      try {
+        return signal.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        return current() == null ? Boolean.TRUE : null;
+      } catch (ExecutionException e) {
+        return Boolean.FALSE;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException("Interrupted while waiting for a namespace to go", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      informer.close();
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,10 +99,26 @@ public final class ObjectApplier {
    * @throws PreviewEnvException naming every object that failed (later waves are not started)
    */
   public List<HasMetadata> applyAll(String environment, List<HasMetadata> objects) {
+    return applyAll(environment, objects, List.of());
+  }
+
+  /**
+   * Like {@link #applyAll(String, List)}, running {@code withConfiguration} (e.g. copying secrets)
+   * concurrently with the configuration wave: they end before the workloads are applied, and the
+   * first of their failures is rethrown as it was thrown.
+   */
+  public List<HasMetadata> applyAll(
+      String environment, List<HasMetadata> objects, List<Callable<?>> withConfiguration) {
     HasMetadata[] result = new HasMetadata[objects.size()];
     ExecutorService pool = Executors.newFixedThreadPool(concurrency, threads(environment));
     try {
       for (int w = 0; w < 3; w++) {
+        List<Future<?>> alongside = new ArrayList<>();
+        if (w == 1) {
+          for (Callable<?> task : withConfiguration) {
+            alongside.add(pool.submit(task));
+          }
+        }
         List<Integer> indexes = new ArrayList<>();
         List<Future<HasMetadata>> futures = new ArrayList<>();
         for (int i = 0; i < objects.size(); i++) {
@@ -125,6 +142,30 @@ public final class ObjectApplier {
             throw new PreviewEnvException(
                 "Interrupted while applying objects of environment " + environment, e);
           }
+        }
+        Throwable sideFailure = null;
+        for (Future<?> f : alongside) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            if (sideFailure == null) {
+              sideFailure = e.getCause();
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PreviewEnvException(
+                "Interrupted while applying objects of environment " + environment, e);
+          }
+        }
+        if (sideFailure instanceof RuntimeException r) {
+          throw r;
+        }
+        if (sideFailure instanceof Error err) {
+          throw err;
+        }
+        if (sideFailure != null) {
+          throw new PreviewEnvException(
+              "Could not prepare environment " + environment + ": " + sideFailure, sideFailure);
         }
         if (!failures.isEmpty()) {
           throw new PreviewEnvException(
@@ -159,7 +200,7 @@ public final class ObjectApplier {
     for (HasMetadata o : keep) {
       wanted.add(o.getKind() + "/" + o.getMetadata().getName());
     }
-    List<String> pruned = new ArrayList<>();
+    List<Callable<List<GenericKubernetesResource>>> lists = new ArrayList<>();
     for (String kind : kinds) {
       int slash = kind.lastIndexOf('/');
       if (slash <= 0) {
@@ -167,27 +208,42 @@ public final class ObjectApplier {
       }
       String apiVersion = kind.substring(0, slash);
       String k = kind.substring(slash + 1);
-      List<GenericKubernetesResource> found =
-          retry.call(
-              new Retry.Op("list", Retry.group(apiVersion), Retry.plural(k), namespace, null),
-              () ->
-                  client
-                      .genericKubernetesResources(apiVersion, k)
-                      .inNamespace(namespace)
-                      .withLabels(Meta.labels(environment))
-                      .list()
-                      .getItems());
-      for (GenericKubernetesResource r : found) {
+      lists.add(
+          () ->
+              retry.call(
+                  new Retry.Op("list", Retry.group(apiVersion), Retry.plural(k), namespace, null),
+                  () ->
+                      client
+                          .genericKubernetesResources(apiVersion, k)
+                          .inNamespace(namespace)
+                          .withLabels(Meta.labels(environment))
+                          .list()
+                          .getItems()));
+    }
+    // every kind is listed at once: one round trip however many kinds the plan has
+    List<List<GenericKubernetesResource>> found =
+        Parallel.all("previewenv-prune-" + environment, concurrency, lists);
+    List<GenericKubernetesResource> doomed = new ArrayList<>();
+    for (List<GenericKubernetesResource> items : found) {
+      for (GenericKubernetesResource r : items) {
         Map<String, String> annotations = r.getMetadata().getAnnotations();
         boolean copied = annotations != null && annotations.containsKey(Meta.COPIED_FROM);
-        if (copied || wanted.contains(Meta.kindName(r))) {
-          continue;
+        if (!copied && !wanted.contains(Meta.kindName(r))) {
+          doomed.add(r);
         }
-        // deleting a known object again is harmless: a lost answer is retried, 404 means done
-        retry.run(Retry.Op.of("delete", r), () -> client.resource(r).delete());
-        pruned.add(Meta.kindName(r));
       }
     }
+    List<Callable<String>> deletes = new ArrayList<>();
+    for (GenericKubernetesResource r : doomed) {
+      // deleting a known object again is harmless: a lost answer is retried, 404 means done
+      deletes.add(
+          () -> {
+            retry.run(Retry.Op.of("delete", r), () -> client.resource(r).delete());
+            return Meta.kindName(r);
+          });
+    }
+    List<String> pruned =
+        new ArrayList<>(Parallel.all("previewenv-prune-" + environment, concurrency, deletes));
     if (!pruned.isEmpty()) {
       log.info(
           "Pruned {} object(s) that left the plan of environment {}: {}",

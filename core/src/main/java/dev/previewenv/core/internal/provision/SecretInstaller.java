@@ -46,6 +46,8 @@ public final class SecretInstaller {
   private static final Pattern EQUALITY_TERM =
       Pattern.compile("\\s*([A-Za-z0-9./_-]+)\\s*==?\\s*([A-Za-z0-9._-]*)\\s*");
 
+  private static final int MAX_PARALLEL = 16;
+
   private final KubernetesClient client;
   private final Retry retry;
 
@@ -85,12 +87,23 @@ public final class SecretInstaller {
     List<String> missing = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Map<String, String> labels = new LinkedHashMap<>();
+    List<java.util.concurrent.Callable<Secret>> reads = new ArrayList<>();
     for (SecretSpec spec : specs) {
       for (String name : spec.names()) {
-        Secret s =
-            retry.call(
-                op("get", spec.sourceNamespace(), name),
-                () -> client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get());
+        reads.add(
+            () ->
+                retry.call(
+                    op("get", spec.sourceNamespace(), name),
+                    () ->
+                        client.secrets().inNamespace(spec.sourceNamespace()).withName(name).get()));
+      }
+    }
+    // all source secrets are read at once: one round trip however many there are
+    List<Secret> read = Parallel.all("previewenv-secret-read", MAX_PARALLEL, reads);
+    int index = 0;
+    for (SecretSpec spec : specs) {
+      for (String name : spec.names()) {
+        Secret s = read.get(index++);
         if (s == null) {
           missing.add(spec.sourceNamespace() + "/" + name + " (" + spec.strategy() + ")");
           continue;
@@ -158,20 +171,28 @@ public final class SecretInstaller {
   public void install(
       String environment, String namespace, Prepared prepared, Applier applier, Duration timeout) {
     List<Source> awaited = new ArrayList<>();
+    List<java.util.concurrent.Callable<Void>> sends = new ArrayList<>();
     for (Source source : prepared.sources()) {
-      switch (source.strategy()) {
-        case COPY -> copy(environment, namespace, source, applier);
-        case KUBED ->
-            markSource(source, s -> annotations(s).putIfAbsent(KUBED_SYNC, DEFAULT_SELECTOR));
-        case REPLICATOR ->
-            markSource(
-                source, s -> annotations(s).putIfAbsent(REPLICATE_TO_MATCHING, DEFAULT_SELECTOR));
-        case REFLECTOR -> markSource(source, s -> reflectTo(s, namespace));
-      }
+      sends.add(
+          () -> {
+            switch (source.strategy()) {
+              case COPY -> copy(environment, namespace, source, applier);
+              case KUBED ->
+                  markSource(source, s -> annotations(s).putIfAbsent(KUBED_SYNC, DEFAULT_SELECTOR));
+              case REPLICATOR ->
+                  markSource(
+                      source,
+                      s -> annotations(s).putIfAbsent(REPLICATE_TO_MATCHING, DEFAULT_SELECTOR));
+              case REFLECTOR -> markSource(source, s -> reflectTo(s, namespace));
+            }
+            return null;
+          });
       if (source.strategy() != SecretSpec.Strategy.COPY) {
         awaited.add(source);
       }
     }
+    // copies and source annotations go out at once (different objects, no order between them)
+    Parallel.all("previewenv-secret-install", MAX_PARALLEL, sends);
     long copied = prepared.sources().size() - awaited.size();
     if (copied > 0) {
       log.info("Copied {} secret(s) into namespace {}", copied, namespace);

@@ -207,6 +207,7 @@ public final class ReadinessWaiter {
     private final Map<String, Instant> eventFirstSeen = new HashMap<>();
     private final Map<ReadinessCheck, String> checkObserved = new LinkedHashMap<>();
     private final Set<ReadinessCheck> checksReady = new java.util.HashSet<>();
+    private volatile boolean started; // every informer has listed once
     private volatile SharedIndexInformer<Deployment> deployments;
     private volatile SharedIndexInformer<StatefulSet> statefulSets;
     private volatile SharedIndexInformer<DaemonSet> daemonSets;
@@ -254,23 +255,39 @@ public final class ReadinessWaiter {
               evaluate();
             }
           };
-      deployments = client.apps().deployments().inNamespace(namespace).inform(onChange, 0);
-      informers.add(deployments);
-      statefulSets = client.apps().statefulSets().inNamespace(namespace).inform(onChange, 0);
-      informers.add(statefulSets);
-      daemonSets = client.apps().daemonSets().inNamespace(namespace).inform(onChange, 0);
-      informers.add(daemonSets);
-      jobs = client.batch().v1().jobs().inNamespace(namespace).inform(onChange, 0);
-      informers.add(jobs);
-      pods = client.pods().inNamespace(namespace).inform(onChange, 0);
-      informers.add(pods);
-      events = client.v1().events().inNamespace(namespace).inform(onChange, 0);
-      informers.add(events);
+      // all informers list and watch at once: one round trip instead of one per kind
+      deployments = client.apps().deployments().inNamespace(namespace).runnableInformer(0);
+      statefulSets = client.apps().statefulSets().inNamespace(namespace).runnableInformer(0);
+      daemonSets = client.apps().daemonSets().inNamespace(namespace).runnableInformer(0);
+      jobs = client.batch().v1().jobs().inNamespace(namespace).runnableInformer(0);
+      pods = client.pods().inNamespace(namespace).runnableInformer(0);
+      events = client.v1().events().inNamespace(namespace).runnableInformer(0);
+      informers.addAll(List.of(deployments, statefulSets, daemonSets, jobs, pods, events));
+      List<CompletableFuture<Void>> synced = new ArrayList<>();
+      for (SharedIndexInformer<?> informer : informers) {
+        @SuppressWarnings("unchecked")
+        SharedIndexInformer<HasMetadata> i = (SharedIndexInformer<HasMetadata>) informer;
+        i.addEventHandler(onChange);
+        synced.add(i.start().toCompletableFuture());
+      }
+      try {
+        CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new PreviewEnvException(
+            prefix() + "could not start watching the namespace: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException(prefix() + "interrupted while starting to watch", e);
+      }
+      started = true;
       evaluate();
     }
 
     synchronized void evaluate() {
-      if (done.isDone() || pods == null || events == null) {
+      if (done.isDone() || !started) {
         return;
       }
       try {
