@@ -174,6 +174,23 @@ public final class ReadinessWaiter {
     }
   }
 
+  private enum Revision {
+    CURRENT,
+    SUPERSEDED,
+    UNKNOWN
+  }
+
+  private static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
+
+  private static boolean observed(io.fabric8.kubernetes.api.model.ObjectMeta meta, Long observed) {
+    long generation = meta.getGeneration() == null ? 0 : meta.getGeneration();
+    return observed != null && observed >= generation;
+  }
+
+  private static String annotation(io.fabric8.kubernetes.api.model.ObjectMeta meta, String key) {
+    return meta.getAnnotations() == null ? null : meta.getAnnotations().get(key);
+  }
+
   private record WorkloadRef(String kind, String name) {
     @Override
     public String toString() {
@@ -205,6 +222,7 @@ public final class ReadinessWaiter {
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final Map<String, Instant> eventFirstSeen = new HashMap<>();
+    private final Map<String, Revision> revisions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<ReadinessCheck, String> checkObserved = new LinkedHashMap<>();
     private final Set<ReadinessCheck> checksReady = new java.util.HashSet<>();
     private volatile boolean started; // every informer has listed once
@@ -367,9 +385,79 @@ public final class ReadinessWaiter {
           + ") will not become ready: ";
     }
 
+    /**
+     * Whether a failing pod may end the wait: it belongs to an awaited workload and to that
+     * workload's current revision. A pod of an earlier rollout (the old ReplicaSet's pod in
+     * ImagePullBackOff that the Deployment keeps until the new one is available) or of something
+     * outside the plan (an old E2E Job's pod) must not fail a re-run that fixes it.
+     */
+    private boolean awaitedAndCurrent(Pod pod) {
+      String owner = Pods.owner(pod);
+      if (workloads.stream().noneMatch(w -> w.toString().equals(owner))) {
+        return false;
+      }
+      String key = pod.getMetadata().getUid() != null ? pod.getMetadata().getUid() : name(pod);
+      Revision known = revisions.get(key);
+      if (known != null) {
+        return known == Revision.CURRENT;
+      }
+      Revision revision = revision(pod, owner);
+      if (revision != Revision.UNKNOWN) {
+        revisions.put(key, revision);
+      }
+      return revision == Revision.CURRENT;
+    }
+
+    private Revision revision(Pod pod, String owner) {
+      try {
+        if (owner.startsWith("Deployment/")) {
+          Deployment d = deployments.getStore().getByKey(namespace + "/" + owner.substring(11));
+          if (d == null
+              || !observed(
+                  d.getMetadata(),
+                  d.getStatus() == null ? null : d.getStatus().getObservedGeneration())) {
+            return Revision.UNKNOWN; // the controller has not taken in the latest spec yet
+          }
+          String want = annotation(d.getMetadata(), DEPLOYMENT_REVISION);
+          String replicaSet =
+              nonNull(pod.getMetadata().getOwnerReferences()).stream()
+                  .filter(r -> "ReplicaSet".equals(r.getKind()))
+                  .map(r -> r.getName())
+                  .findFirst()
+                  .orElse(null);
+          if (want == null || replicaSet == null) {
+            return Revision.CURRENT;
+          }
+          var rs = client.apps().replicaSets().inNamespace(namespace).withName(replicaSet).get();
+          String have = rs == null ? null : annotation(rs.getMetadata(), DEPLOYMENT_REVISION);
+          return have == null || have.equals(want) ? Revision.CURRENT : Revision.SUPERSEDED;
+        }
+        if (owner.startsWith("StatefulSet/")) {
+          StatefulSet st = statefulSets.getStore().getByKey(namespace + "/" + owner.substring(12));
+          if (st == null
+              || st.getStatus() == null
+              || !observed(st.getMetadata(), st.getStatus().getObservedGeneration())) {
+            return Revision.UNKNOWN;
+          }
+          String update = st.getStatus().getUpdateRevision();
+          Map<String, String> labels = pod.getMetadata().getLabels();
+          String hash = labels == null ? null : labels.get("controller-revision-hash");
+          return update == null || hash == null || update.equals(hash)
+              ? Revision.CURRENT
+              : Revision.SUPERSEDED;
+        }
+      } catch (RuntimeException e) {
+        log.debug(
+            "Revision of pod {} in {} not determined: {}", name(pod), namespace, e.toString());
+      }
+      return Revision.CURRENT;
+    }
+
     private Optional<NotReadyException> failFast() {
       for (Pod pod : pods.getStore().list()) {
-        if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
+        if (pod.getMetadata().getDeletionTimestamp() != null
+            || pod.getStatus() == null
+            || !awaitedAndCurrent(pod)) {
           continue;
         }
         List<ContainerStatus> statuses = new ArrayList<>();
@@ -410,7 +498,7 @@ public final class ReadinessWaiter {
           continue;
         }
         Pod pod = pods.getStore().getByKey(namespace + "/" + e.getInvolvedObject().getName());
-        if (pod == null || !stillBlocked(pod, e.getReason())) {
+        if (pod == null || !stillBlocked(pod, e.getReason()) || !awaitedAndCurrent(pod)) {
           continue;
         }
         String key = e.getMetadata().getUid() != null ? e.getMetadata().getUid() : name(e);
