@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Guarantees: one list call selects namespaces labelled {@code
  * app.kubernetes.io/managed-by=previewenv}; namespaces without that label are never looked at, and
  * each namespace is deleted only in the state whose labels were checked. A namespace with a missing
- * or unparseable expiry is reported as a problem and not deleted for expiry (only the predicate can
- * select it). Namespaces already Terminating are left alone. Deletion is requested concurrently and
- * not awaited; each delete carries the listed namespace's resourceVersion as a precondition, so a
- * namespace changed since the list (its labels included) is read and checked again first.
+ * or unparseable expiry is reported as a problem and not deleted for expiry (only an expired owner
+ * lease or the predicate can select it). Namespaces already Terminating are left alone. Deletion is
+ * requested concurrently and not awaited; each delete carries the listed namespace's
+ * resourceVersion as a precondition, so a namespace changed since the list (its labels included) is
+ * read and checked again first.
  */
 public final class Janitor {
   private static final Logger log = LoggerFactory.getLogger(Janitor.class);
@@ -112,11 +113,12 @@ public final class Janitor {
         kept.add(info);
         continue;
       }
+      String orphaned = orphaned(ns, leases.get(name), now);
       if (info.expiresAt().isPresent() && !info.expiresAt().get().isAfter(now)) {
         selected.add(
             new JanitorReport.Removal(info, "expired at " + info.expiresAt().get(), false));
-      } else if (orphaned(ns, leases.get(name), now) != null) {
-        selected.add(new JanitorReport.Removal(info, orphaned(ns, leases.get(name), now), false));
+      } else if (orphaned != null) {
+        selected.add(new JanitorReport.Removal(info, orphaned, false));
       } else if (keep != null && !keep.test(info)) {
         selected.add(
             new JanitorReport.Removal(info, "no longer wanted by the keep predicate", false));

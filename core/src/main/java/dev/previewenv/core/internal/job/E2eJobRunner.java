@@ -148,6 +148,10 @@ public final class E2eJobRunner {
               .withLabel(RUN_LABEL, jobName)
               .inform(signalling(signals), 0);
       return watch(start, jobs, pods, signals, streams);
+    } catch (RuntimeException e) {
+      // e.g. no right to watch pods: nobody would follow the Job, so do not leave it running
+      deleteJob = true;
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PreviewEnvException(

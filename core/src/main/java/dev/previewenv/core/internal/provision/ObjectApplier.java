@@ -130,12 +130,16 @@ public final class ObjectApplier {
         }
         List<String> failures = new ArrayList<>();
         Throwable first = null;
+        HasMetadata firstFailed = null;
         for (int k = 0; k < futures.size(); k++) {
           HasMetadata o = objects.get(indexes.get(k));
           try {
             result[indexes.get(k)] = futures.get(k).get();
           } catch (ExecutionException e) {
-            first = first == null ? e.getCause() : first;
+            if (first == null) {
+              first = e.getCause();
+              firstFailed = o;
+            }
             failures.add(Meta.describe(o) + ": " + reason(o, e.getCause()));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -177,7 +181,7 @@ public final class ObjectApplier {
                   + String.join("; ", failures)
                   + ". Fix the manifests or the client's RBAC rights and run again",
               environment,
-              failures.size() == 1 ? Meta.describe(objects.get(indexes.get(0))) : null,
+              failures.size() == 1 && firstFailed != null ? Meta.describe(firstFailed) : null,
               failures.size() == 1 ? first : null);
         }
       }
