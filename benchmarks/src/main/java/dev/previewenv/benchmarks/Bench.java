@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 /**
  * Runs every benchmark scenario and prints one {@code BENCH} line per figure, plus {@code COUNT}
  * lines with the requests behind each figure. Arguments: {@code --reps N} (default 5), {@code
- * --quiet} (no progress lines).
+ * --quiet} (no progress lines), {@code --only extension-overhead} (that scenario alone).
  */
 public final class Bench {
   private Bench() {}
@@ -24,10 +24,12 @@ public final class Bench {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     int reps = 5;
     boolean quiet = false;
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--quiet" -> quiet = true;
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -38,7 +40,23 @@ public final class Bench {
             System.out.println("# " + s);
           }
         };
-    Result r = run(Settings.full(reps), progress);
+    Result r;
+    if (only == null) {
+      r = run(Settings.full(reps), progress);
+    } else if (only.equals("extension-overhead")) {
+      List<Figure> figures = new ArrayList<>();
+      List<String> counts = new ArrayList<>();
+      Settings settings = Settings.full(reps);
+      extensionOverhead(
+          new Scenarios(settings, progress, Files.createTempDirectory("previewenv-bench")),
+          settings,
+          figures,
+          counts);
+      r = new Result(figures, counts);
+    } else {
+      throw new IllegalArgumentException(
+          "--only supports extension-overhead, not " + only + "; omit it to run every scenario");
+    }
     System.out.println();
     r.lines().forEach(System.out::println);
   }
@@ -150,11 +168,7 @@ public final class Bench {
                     + Baseline.POLL.toMillis()
                     + "ms"));
     counts.add(count("job-result-latency(whole run)", job.watch(), job.polling()));
-    figures.add(
-        Figure.notMeasured(
-            "extension-overhead",
-            "the JUnit extension (branch junit) is merged, but the EngineTestKit run with and"
-                + " without @PreviewEnvironment was not written within the time box"));
+    extensionOverhead(scenarios, s, figures, counts);
 
     // 6 memory and concurrency
     figures.add(scenarios.memory());
@@ -175,6 +189,26 @@ public final class Bench {
       counts.add(count(name, p.up(), p.baselineUp()));
     }
     return new Result(figures, counts);
+  }
+
+  /** Scenario 5: adds the extension-overhead figure and its request count. */
+  static void extensionOverhead(
+      Scenarios scenarios, Settings s, List<Figure> figures, List<String> counts) throws Exception {
+    Scenarios.Overhead overhead = scenarios.extensionOverhead();
+    double overheadMs = overhead.with().medianMillis() - overhead.without().medianMillis();
+    figures.add(
+        Figure.of("extension-overhead", overheadMs, "ms")
+            .withBaseline(overhead.without().medianMillis())
+            .withNote(
+                String.format(
+                        Locale.ROOT,
+                        "with=%.1fms rtt=%dms",
+                        overhead.with().medianMillis(),
+                        s.rtt().toMillis())
+                    + " (median with minus median without; "
+                    + OverheadSuites.TESTS
+                    + " no-op tests, one-ConfigMap stack, readiness none) target<=500"));
+    counts.add(count("extension-overhead", overhead.with(), overhead.without()));
   }
 
   private static String stallNote(Scenarios.Series series) {

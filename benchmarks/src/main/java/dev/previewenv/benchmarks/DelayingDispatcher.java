@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Puts a remote cluster's round trip in front of the in-process API server, for requests of the
- * measured client only (recognised by its User-Agent); the controller simulator's own requests stay
+ * measured client only (recognised by its User-Agent, or, for a client built from a kubeconfig such
+ * as the JUnit extension's, by its bearer token); the controller simulator's own requests stay
  * undelayed, as controllers run next to the API server.
  *
  * <p>HTTP responses get {@link MockResponse#setBodyDelay}: mockwebserver sends them from a vert.x
@@ -26,14 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DelayingDispatcher extends Dispatcher {
   private final Dispatcher delegate;
   private final String userAgent;
+  private final String bearer;
   private final ScheduledExecutorService scheduler;
   private volatile Duration rtt = Duration.ZERO;
   private final AtomicLong httpRequests = new AtomicLong();
   private final AtomicLong watches = new AtomicLong();
 
-  DelayingDispatcher(Dispatcher delegate, String userAgent, ScheduledExecutorService scheduler) {
+  DelayingDispatcher(
+      Dispatcher delegate, String userAgent, String token, ScheduledExecutorService scheduler) {
     this.delegate = delegate;
     this.userAgent = userAgent;
+    this.bearer = "Bearer " + token;
     this.scheduler = scheduler;
   }
 
@@ -55,11 +59,16 @@ final class DelayingDispatcher extends Dispatcher {
     watches.set(0);
   }
 
+  private boolean measured(RecordedRequest request) {
+    String agent = request.getHeader("User-Agent");
+    return (agent != null && agent.startsWith(userAgent))
+        || bearer.equals(request.getHeader("Authorization"));
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     MockResponse response = delegate.dispatch(request);
-    String agent = request.getHeader("User-Agent");
-    if (agent == null || !agent.startsWith(userAgent)) {
+    if (!measured(request)) {
       return response;
     }
     Duration delay = rtt;

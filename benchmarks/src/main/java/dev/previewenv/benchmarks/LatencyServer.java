@@ -24,6 +24,9 @@ import java.util.concurrent.ScheduledExecutorService;
 final class LatencyServer implements AutoCloseable {
   static final String MEASURED_AGENT = "previewenv-bench";
 
+  /** The bearer token that marks a kubeconfig-built client's requests as measured. */
+  static final String MEASURED_TOKEN = "previewenv-bench-measured";
+
   private final KubeTestServer kube;
   private final ControllerSimulator simulator;
   private final DelayingDispatcher dispatcher;
@@ -59,7 +62,7 @@ final class LatencyServer implements AutoCloseable {
     MockWebServer web =
         field(DefaultMockServer.class, kube.server(), "server", MockWebServer.class);
     Dispatcher original = field(MockWebServer.class, web, "dispatcher", Dispatcher.class);
-    dispatcher = new DelayingDispatcher(original, MEASURED_AGENT, scheduler);
+    dispatcher = new DelayingDispatcher(original, MEASURED_AGENT, MEASURED_TOKEN, scheduler);
     dispatcher.rtt(rtt);
     web.setDispatcher(dispatcher);
     simulator = options == null ? null : ControllerSimulator.start(kube, options);

@@ -382,6 +382,99 @@ final class Scenarios {
     return System.nanoTime();
   }
 
+  /** The same trivial suite without and with the JUnit extension. */
+  record Overhead(Series with, Series without) {}
+
+  /**
+   * Scenario 5: the {@link OverheadSuites} run through EngineTestKit, plain and under
+   * {@code @PreviewEnvironment} (one ConfigMap, no readiness wait), alternating, {@code warmup +
+   * repetitions} times. The extension builds its client from a generated kubeconfig whose token
+   * marks its requests as measured, so they see the injected RTT.
+   */
+  Overhead extensionOverhead() throws java.io.IOException {
+    try (LatencyServer server = new LatencyServer(settings.rtt())) {
+      Path kubeconfig = diagnostics.resolve("overhead-kubeconfig");
+      java.nio.file.Files.writeString(
+          kubeconfig,
+          String.join(
+              "\n",
+              "apiVersion: v1",
+              "kind: Config",
+              "clusters:",
+              "- name: bench",
+              "  cluster: {server: \"" + server.setupClient().getMasterUrl() + "\"}",
+              "contexts:",
+              "- name: bench",
+              "  context: {cluster: bench, user: bench}",
+              "current-context: bench",
+              "users:",
+              "- name: bench",
+              "  user: {token: " + LatencyServer.MEASURED_TOKEN + "}",
+              ""));
+      List<Run> with = new ArrayList<>();
+      List<Run> without = new ArrayList<>();
+      for (int i = 0; i < settings.warmup() + settings.repetitions(); i++) {
+        server.resetCount();
+        long p0 = System.nanoTime();
+        runSuite(OverheadSuites.Plain.class, kubeconfig, "overhead-plain-" + i);
+        long p1 = System.nanoTime();
+        RequestCount plainCount = server.count();
+        server.resetCount();
+        long w0 = System.nanoTime();
+        runSuite(OverheadSuites.WithEnvironment.class, kubeconfig, "overhead-" + i);
+        long w1 = System.nanoTime();
+        RequestCount withCount = server.count();
+        String ns = "overhead-" + i;
+        if (server.setupClient().namespaces().withName(ns).get() != null) {
+          throw new IllegalStateException(
+              "namespace " + ns + " still exists after the suite: the extension did not tear down");
+        }
+        if (i >= settings.warmup()) {
+          without.add(new Run(p1 - p0, plainCount));
+          with.add(new Run(w1 - w0, withCount));
+        }
+        progress.accept(
+            "extension-overhead run "
+                + i
+                + ": with "
+                + (w1 - w0) / 1_000_000
+                + " ms ("
+                + withCount
+                + "), without "
+                + (p1 - p0) / 1_000_000
+                + " ms");
+      }
+      return new Overhead(new Series(with), new Series(without));
+    }
+  }
+
+  private void runSuite(Class<?> suite, Path kubeconfig, String branch) {
+    org.junit.platform.testkit.engine.EngineExecutionResults results =
+        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+            .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(suite))
+            .configurationParameter(
+                dev.previewenv.junit.PreviewEnvironment.KUBECONFIG, kubeconfig.toString())
+            .configurationParameter(dev.previewenv.junit.PreviewEnvironment.BRANCH, branch)
+            .configurationParameter(
+                dev.previewenv.junit.PreviewEnvironment.READINESS_TIMEOUT, "none")
+            .configurationParameter(
+                dev.previewenv.junit.PreviewEnvironment.DIAGNOSTICS_DIR,
+                diagnostics.resolve("overhead").toString())
+            .execute();
+    long succeeded = results.testEvents().succeeded().count();
+    if (succeeded != OverheadSuites.TESTS || results.allEvents().failed().count() != 0) {
+      throw new IllegalStateException(
+          "suite "
+              + suite.getSimpleName()
+              + " expected "
+              + OverheadSuites.TESTS
+              + " passing tests and no failure, saw "
+              + succeeded
+              + " passing and failures "
+              + results.allEvents().failed().list());
+    }
+  }
+
   /** Scenario 3: the janitor over {@code janitorTotal} managed namespaces, some expired. */
   Series janitor() throws InterruptedException {
     int total = settings.janitorTotal();
