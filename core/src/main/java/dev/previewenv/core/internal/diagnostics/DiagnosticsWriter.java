@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.diagnostics;
 
 import dev.previewenv.core.internal.Pods;
+import dev.previewenv.core.internal.readiness.WorkloadStates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -615,62 +616,13 @@ public final class DiagnosticsWriter {
     return out.toString();
   }
 
+  /** Ready or not by the same rules as the readiness wait, and what was observed. */
   private static String[] workloadState(HasMetadata o) {
-    if (o instanceof Deployment d) {
-      int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      var s = d.getStatus();
-      int available = s == null || s.getAvailableReplicas() == null ? 0 : s.getAvailableReplicas();
-      int updated = s == null || s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
-      long observed =
-          s == null || s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-      long generation = gen(d);
-      boolean ready = observed >= generation && available == desired && updated == desired;
-      return new String[] {
-        ready ? "yes" : "**no**",
-        available
-            + "/"
-            + desired
-            + " available, "
-            + updated
-            + "/"
-            + desired
-            + " updated, generation "
-            + observed
-            + " of "
-            + generation
-      };
+    WorkloadStates.State state = WorkloadStates.of(o);
+    if (state == null) {
+      return new String[] {"?", ""};
     }
-    if (o instanceof StatefulSet sts) {
-      int desired = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
-      var s = sts.getStatus();
-      int ready = s == null || s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
-      return new String[] {ready == desired ? "yes" : "**no**", ready + "/" + desired + " ready"};
-    }
-    if (o instanceof DaemonSet ds) {
-      var s = ds.getStatus();
-      int desired =
-          s == null || s.getDesiredNumberScheduled() == null ? 0 : s.getDesiredNumberScheduled();
-      int ready = s == null || s.getNumberReady() == null ? 0 : s.getNumberReady();
-      return new String[] {
-        s != null && ready == desired ? "yes" : "**no**", ready + "/" + desired + " ready"
-      };
-    }
-    if (o instanceof Job job) {
-      var s = job.getStatus();
-      String state = "running";
-      boolean done = false;
-      if (s != null) {
-        for (var c : nonNull(s.getConditions())) {
-          if ("True".equals(c.getStatus())
-              && ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))) {
-            state = c.getType() + (c.getReason() == null ? "" : " (" + c.getReason() + ")");
-            done = "Complete".equals(c.getType());
-          }
-        }
-      }
-      return new String[] {done ? "yes" : "**no**", state};
-    }
-    return new String[] {"?", ""};
+    return new String[] {state.ready() ? "yes" : "**no**", state.observed()};
   }
 
   private static String podProblem(Pod pod) {

@@ -4,19 +4,16 @@ import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.ReadinessCheck;
 import dev.previewenv.core.internal.Pods;
+import dev.previewenv.core.internal.readiness.WorkloadStates.State;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -195,21 +192,6 @@ public final class ReadinessWaiter {
     @Override
     public String toString() {
       return kind + "/" + name;
-    }
-  }
-
-  /** What one evaluation of a workload found. */
-  private record State(boolean ready, String failure, String observed) {
-    static State ready(String observed) {
-      return new State(true, null, observed);
-    }
-
-    static State waiting(String observed) {
-      return new State(false, null, observed);
-    }
-
-    static State failed(String failure) {
-      return new State(false, failure, failure);
     }
   }
 
@@ -557,10 +539,10 @@ public final class ReadinessWaiter {
 
     private State state(WorkloadRef w) {
       return switch (w.kind()) {
-        case "Deployment" -> deployment(find(deployments, w.name()));
-        case "StatefulSet" -> statefulSet(find(statefulSets, w.name()));
-        case "DaemonSet" -> daemonSet(find(daemonSets, w.name()));
-        case "Job" -> job(find(jobs, w.name()));
+        case "Deployment" -> WorkloadStates.deployment(find(deployments, w.name()));
+        case "StatefulSet" -> WorkloadStates.statefulSet(find(statefulSets, w.name()));
+        case "DaemonSet" -> WorkloadStates.daemonSet(find(daemonSets, w.name()));
+        case "Job" -> WorkloadStates.job(find(jobs, w.name()));
         case "Pod" -> pod(find(pods, w.name()));
         default -> State.ready("not awaited");
       };
@@ -568,169 +550,6 @@ public final class ReadinessWaiter {
 
     private <T extends HasMetadata> T find(SharedIndexInformer<T> informer, String name) {
       return informer.getStore().getByKey(namespace + "/" + name);
-    }
-
-    private State deployment(Deployment d) {
-      if (d == null) {
-        return State.waiting("not found");
-      }
-      int desired =
-          d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      DeploymentStatus s = d.getStatus();
-      if (s == null) {
-        return State.waiting("no status yet (not observed by the deployment controller)");
-      }
-      Optional<String> deadline =
-          nonNull(s.getConditions()).stream()
-              .filter(
-                  c ->
-                      "Progressing".equals(c.getType())
-                          && "False".equals(c.getStatus())
-                          && "ProgressDeadlineExceeded".equals(c.getReason()))
-              .map(c -> c.getMessage())
-              .findFirst();
-      if (deadline.isPresent()) {
-        return State.failed(
-            "Deployment/" + name(d) + " exceeded its progress deadline: " + deadline.get());
-      }
-      long generation = gen(d);
-      long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-      int updated = nz(s.getUpdatedReplicas());
-      int available = nz(s.getAvailableReplicas());
-      int replicas = nz(s.getReplicas());
-      String text =
-          available
-              + "/"
-              + desired
-              + " available, "
-              + updated
-              + "/"
-              + desired
-              + " updated, "
-              + replicas
-              + " total, observedGeneration "
-              + observed
-              + " of "
-              + generation;
-      boolean ready =
-          observed >= generation
-              && updated == desired
-              && available == desired
-              && replicas == desired;
-      return ready ? State.ready(text) : State.waiting(text);
-    }
-
-    private State statefulSet(StatefulSet sts) {
-      if (sts == null) {
-        return State.waiting("not found");
-      }
-      int desired =
-          sts.getSpec() == null || sts.getSpec().getReplicas() == null
-              ? 1
-              : sts.getSpec().getReplicas();
-      StatefulSetStatus s = sts.getStatus();
-      if (s == null) {
-        return State.waiting("no status yet (not observed by the statefulset controller)");
-      }
-      long generation = gen(sts);
-      long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-      int ready = nz(s.getReadyReplicas());
-      int updated = nz(s.getUpdatedReplicas());
-      String strategy =
-          sts.getSpec().getUpdateStrategy() == null
-                  || sts.getSpec().getUpdateStrategy().getType() == null
-              ? "RollingUpdate"
-              : sts.getSpec().getUpdateStrategy().getType();
-      int partition =
-          sts.getSpec().getUpdateStrategy() == null
-                  || sts.getSpec().getUpdateStrategy().getRollingUpdate() == null
-                  || sts.getSpec().getUpdateStrategy().getRollingUpdate().getPartition() == null
-              ? 0
-              : sts.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
-      boolean revisionsOk;
-      if (!"RollingUpdate".equals(strategy)) {
-        revisionsOk = true;
-      } else if (partition > 0) {
-        revisionsOk = updated >= desired - partition;
-      } else {
-        revisionsOk =
-            updated == desired && Objects.equals(s.getCurrentRevision(), s.getUpdateRevision());
-      }
-      String text =
-          ready
-              + "/"
-              + desired
-              + " ready, "
-              + updated
-              + "/"
-              + desired
-              + " updated, revision "
-              + s.getCurrentRevision()
-              + " -> "
-              + s.getUpdateRevision()
-              + ", observedGeneration "
-              + observed
-              + " of "
-              + generation;
-      return observed >= generation && ready == desired && revisionsOk
-          ? State.ready(text)
-          : State.waiting(text);
-    }
-
-    private State daemonSet(DaemonSet ds) {
-      if (ds == null) {
-        return State.waiting("not found");
-      }
-      DaemonSetStatus s = ds.getStatus();
-      if (s == null) {
-        return State.waiting("no status yet (not observed by the daemonset controller)");
-      }
-      long generation = gen(ds);
-      long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-      int desired = nz(s.getDesiredNumberScheduled());
-      int ready = nz(s.getNumberReady());
-      int updated = nz(s.getUpdatedNumberScheduled());
-      String text =
-          ready
-              + "/"
-              + desired
-              + " ready, "
-              + updated
-              + "/"
-              + desired
-              + " updated, observedGeneration "
-              + observed
-              + " of "
-              + generation;
-      return observed >= generation && ready == desired && updated == desired
-          ? State.ready(text)
-          : State.waiting(text);
-    }
-
-    private State job(Job job) {
-      if (job == null) {
-        return State.waiting("not found");
-      }
-      if (job.getStatus() == null) {
-        return State.waiting("no status yet (not observed by the job controller)");
-      }
-      for (JobCondition c : nonNull(job.getStatus().getConditions())) {
-        if ("True".equals(c.getStatus()) && "Complete".equals(c.getType())) {
-          return State.ready("Complete");
-        }
-        if ("True".equals(c.getStatus()) && "Failed".equals(c.getType())) {
-          return State.failed(
-              "Job/" + name(job) + " failed: " + c.getReason() + ": " + c.getMessage());
-        }
-      }
-      return State.waiting(
-          "running: "
-              + nz(job.getStatus().getActive())
-              + " active, "
-              + nz(job.getStatus().getSucceeded())
-              + " succeeded, "
-              + nz(job.getStatus().getFailed())
-              + " failed");
     }
 
     private State pod(Pod pod) {
@@ -952,19 +771,19 @@ public final class ReadinessWaiter {
     return o == null ? null : o.getMetadata().getUid();
   }
 
-  private static long gen(HasMetadata o) {
+  static long gen(HasMetadata o) {
     return o.getMetadata().getGeneration() == null ? 1 : o.getMetadata().getGeneration();
   }
 
-  private static String name(HasMetadata o) {
+  static String name(HasMetadata o) {
     return o.getMetadata().getName();
   }
 
-  private static int nz(Integer v) {
+  static int nz(Integer v) {
     return v == null ? 0 : v;
   }
 
-  private static <T> List<T> nonNull(List<T> list) {
+  static <T> List<T> nonNull(List<T> list) {
     return list == null ? List.of() : list;
   }
 }
