@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * either direction it aborts the connection (SO_LINGER 0, so the peer sees a RST) with a given
  * probability. A reset before a request chunk was forwarded loses the request; a reset of a
  * response chunk loses the answer of a request the server already carried out.
+ *
+ * <p>A connection that upgraded to a WebSocket (a watch) is not reset: fabric8's in-process server
+ * blocks its event loop for seconds when a watch connection breaks ({@code
+ * WatchEventsListener.onFailure} awaits an executor), which would stall every other request of the
+ * run; a real API server does not. Watches still meet the injected 503/429 answers when they are
+ * opened, and plain requests are reset as before.
  */
 final class ResetProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -60,8 +66,10 @@ final class ResetProxy implements AutoCloseable {
         server.setTcpNoDelay(true);
         open.add(client);
         open.add(server);
-        pump(client, server, "up");
-        pump(server, client, "down");
+        java.util.concurrent.atomic.AtomicBoolean watch =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        pump(client, server, "up", watch);
+        pump(server, client, "down", watch);
       } catch (IOException e) {
         if (!closed) {
           continue;
@@ -71,7 +79,8 @@ final class ResetProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, String direction) {
+  private void pump(
+      Socket from, Socket to, String direction, java.util.concurrent.atomic.AtomicBoolean watch) {
     Thread t =
         new Thread(
             () -> {
@@ -80,7 +89,13 @@ final class ResetProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                  if (shouldReset()) {
+                  if ("up".equals(direction)
+                      && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                          .toLowerCase(java.util.Locale.ROOT)
+                          .contains("upgrade: websocket")) {
+                    watch.set(true);
+                  }
+                  if (!watch.get() && shouldReset()) {
                     resets.incrementAndGet();
                     abort(from);
                     abort(to);
