@@ -231,6 +231,11 @@ public final class Namespaces {
                     .withName(namespace)
                     .edit(
                         ns -> {
+                          // checked again on the copy being changed: a namespace that changed
+                          // hands since the first look is never labelled as ours
+                          if (!Meta.managedFor(ns, environment)) {
+                            throw notOurs(ns, environment, "adopt");
+                          }
                           ns.getMetadata().getLabels().putAll(labels);
                           Map<String, String> a = annotations(ns);
                           a.put(Meta.BRANCH, branch);
