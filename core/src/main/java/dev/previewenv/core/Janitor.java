@@ -1,5 +1,6 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.provision.Meta;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.OwnerLease;
@@ -148,12 +149,7 @@ public final class Janitor {
     Namespaces namespaces = new Namespaces(client, retry);
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(concurrency, selected.size()),
-            r -> {
-              Thread t = new Thread(r, "previewenv-janitor");
-              t.setDaemon(true);
-              return t;
-            });
+            Math.min(concurrency, selected.size()), DaemonThreads.named("previewenv-janitor"));
     try {
       List<Future<Boolean>> futures = new ArrayList<>();
       for (JanitorReport.Removal r : selected) {

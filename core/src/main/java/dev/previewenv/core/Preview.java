@@ -99,19 +99,18 @@ public final class Preview implements AutoCloseable {
 
   /** The URLs of each backend service, in route order. */
   public Map<String, List<URI>> urlsByService() {
-    Map<String, List<URI>> result = new LinkedHashMap<>();
-    for (Route r : plan.routes()) {
-      result.computeIfAbsent(r.service(), k -> new ArrayList<>()).add(r.url());
-    }
-    result.replaceAll((k, v) -> List.copyOf(v));
-    return Map.copyOf(result);
+    return urlsBy(Route::service);
   }
 
   /** The URLs served under each host, in route order. */
   public Map<String, List<URI>> urlsByHost() {
+    return urlsBy(Route::host);
+  }
+
+  private Map<String, List<URI>> urlsBy(java.util.function.Function<Route, String> key) {
     Map<String, List<URI>> result = new LinkedHashMap<>();
     for (Route r : plan.routes()) {
-      result.computeIfAbsent(r.host(), k -> new ArrayList<>()).add(r.url());
+      result.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r.url());
     }
     result.replaceAll((k, v) -> List.copyOf(v));
     return Map.copyOf(result);

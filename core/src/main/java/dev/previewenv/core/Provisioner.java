@@ -1,5 +1,6 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.provision.Applier;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
@@ -237,11 +238,7 @@ public final class Provisioner {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(settings.concurrency, needed.size()),
-            r -> {
-              Thread t = new Thread(r, "previewenv-preflight");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("previewenv-preflight"));
     try {
       List<Future<Boolean>> answers = new ArrayList<>();
       for (PreflightReport.Permission p : needed) {

@@ -8,6 +8,7 @@ import dev.previewenv.core.E2eResult.Status;
 import dev.previewenv.core.E2eResult.TestCase;
 import dev.previewenv.core.E2eResults;
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.DaemonThreads;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -124,12 +125,7 @@ public final class E2eJobRunner {
 
     BlockingQueue<Boolean> signals = new LinkedBlockingQueue<>();
     ExecutorService streams =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "previewenv-e2e-log-" + jobName);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named("previewenv-e2e-log-" + jobName));
     SharedIndexInformer<Job> jobs = null;
     SharedIndexInformer<Pod> pods = null;
     try {
@@ -496,11 +492,7 @@ public final class E2eJobRunner {
   private CompletableFuture<String> readLogAsync(String pod) {
     return CompletableFuture.supplyAsync(
         () -> readLog(pod),
-        r -> {
-          Thread t = new Thread(r, "previewenv-e2e-log-read-" + jobName);
-          t.setDaemon(true);
-          t.start();
-        });
+        r -> DaemonThreads.named("previewenv-e2e-log-read-" + jobName).newThread(r).start());
   }
 
   private static String joinLog(CompletableFuture<String> log) throws InterruptedException {

@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -277,11 +277,6 @@ public final class ObjectApplier {
   }
 
   private static ThreadFactory threads(String environment) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "previewenv-apply-" + environment + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return DaemonThreads.numbered("previewenv-apply-" + environment);
   }
 }

@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.provision;
 
+import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -146,11 +147,7 @@ public final class OwnerLease {
     renew(namespace, environment, owner, duration);
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "previewenv-heartbeat-" + environment);
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("previewenv-heartbeat-" + environment));
     Heartbeat heartbeat = new Heartbeat(timer, namespace);
     timer.scheduleWithFixedDelay(
         () -> heartbeat.beat(() -> renew(namespace, environment, owner, duration), duration),

@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a few independent requests at once, each on its own daemon thread (at most {@code
@@ -26,15 +26,9 @@ public final class Parallel {
     if (tasks.size() == 1) {
       return java.util.Collections.singletonList(call(threadName, tasks.get(0)));
     }
-    AtomicInteger n = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.max(1, Math.min(maxThreads, tasks.size())),
-            r -> {
-              Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Math.max(1, Math.min(maxThreads, tasks.size())), DaemonThreads.numbered(threadName));
     try {
       List<Future<T>> futures = new ArrayList<>();
       for (Callable<T> task : tasks) {

@@ -3,6 +3,7 @@ package dev.previewenv.core.internal.readiness;
 import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.ReadinessCheck;
+import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.Pods;
 import dev.previewenv.core.internal.readiness.WorkloadStates.State;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -229,11 +230,7 @@ public final class ReadinessWaiter {
       this.checks = checks;
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "previewenv-readiness-" + namespace);
-                t.setDaemon(true);
-                return t;
-              });
+              DaemonThreads.named("previewenv-readiness-" + namespace));
       checks.forEach(c -> checkObserved.put(c, "not probed yet (waiting for workloads)"));
     }
 
