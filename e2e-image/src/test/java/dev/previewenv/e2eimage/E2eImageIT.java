@@ -2,6 +2,7 @@ package dev.previewenv.e2eimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.previewenv.protocol.TerminationMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

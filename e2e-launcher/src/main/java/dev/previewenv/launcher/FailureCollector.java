@@ -1,5 +1,6 @@
-package dev.previewenv.e2eimage;
+package dev.previewenv.launcher;
 
+import dev.previewenv.protocol.RunSummary;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,2 +1,2 @@
 /** A package without tests: selecting it runs nothing (E2eMainTest's empty selection). */
-package dev.previewenv.e2eimage.empty;
+package dev.previewenv.launcher.empty;

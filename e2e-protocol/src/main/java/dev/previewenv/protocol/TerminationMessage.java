@@ -1,13 +1,23 @@
-package dev.previewenv.e2eimage;
+package dev.previewenv.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Renders a {@link RunSummary} as one JSON object that fits Kubernetes' termination message (at
  * most {@value #MAX_BYTES} bytes of UTF-8). Always valid JSON: when everything does not fit,
  * messages are shortened first, then failures are left out from the end and counted in {@code
  * failuresOmitted}; a shortened text ends in {@code "..."}.
+ *
+ * <p>The one definition of the format: the launcher writes it with {@link #render}, the host reads
+ * it with {@link #parse}. Form: {@code {"status":..,"exitCode":..,"tests":{"found":..,
+ * "succeeded":..,"failed":..,"aborted":..,"skipped":..},"containersFailed":..,"durationMillis":..,
+ * "error":..,"failures":[{"test":..,"message":..}],"failuresOmitted":..}}. {@link #parse} also
+ * reads the flat form other images may write: {@code {"tests":..,"passed":..,"failed":..,
+ * "skipped":..,"failures":[{"id":..,"message":..}]}}.
  */
 public final class TerminationMessage {
 
@@ -50,6 +60,86 @@ public final class TerminationMessage {
       }
     }
     return json(summary, low, shortest);
+  }
+
+  /**
+   * The summary in a termination message, or empty when {@code message} is not such a JSON object
+   * (e.g. a plain-text message of another image). Counts missing from the message are 0; in the
+   * flat form {@code skipped} counts as skipped and {@code status} is derived from the counts.
+   */
+  public static Optional<RunSummary> parse(String message) {
+    if (message == null || !message.strip().startsWith("{")) {
+      return Optional.empty();
+    }
+    Object parsed;
+    try {
+      parsed = Json.parse(message.strip());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (!(parsed instanceof Map<?, ?> map)) {
+      return Optional.empty();
+    }
+    List<RunSummary.Failure> failures = new ArrayList<>();
+    if (map.get("failures") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> f && (f.get("test") != null || f.get("id") != null)) {
+          Object id = f.get("test") != null ? f.get("test") : f.get("id");
+          Object msg = f.get("message");
+          failures.add(
+              new RunSummary.Failure(String.valueOf(id), msg == null ? "" : String.valueOf(msg)));
+        }
+      }
+    }
+    long duration = count(map, "durationMillis");
+    String error = map.get("error") instanceof String e ? e : null;
+    if (map.get("tests") instanceof Map<?, ?> t) {
+      long failed = count(t, "failed");
+      long containers = count(map, "containersFailed");
+      int exit = (int) count(map, "exitCode");
+      String status =
+          map.get("status") instanceof String st
+              ? st
+              : failed + containers > 0 ? "FAILED" : exit == 0 ? "PASSED" : "ERROR";
+      return Optional.of(
+          new RunSummary(
+              status,
+              exit,
+              count(t, "found"),
+              count(t, "succeeded"),
+              failed,
+              count(t, "aborted"),
+              count(t, "skipped"),
+              containers,
+              duration,
+              failures,
+              error));
+    }
+    if (map.get("tests") instanceof Number) {
+      long tests = count(map, "tests");
+      long failed = count(map, "failed");
+      long skipped = count(map, "skipped");
+      long passed = map.containsKey("passed") ? count(map, "passed") : tests - failed - skipped;
+      String status = failed > 0 ? "FAILED" : passed > 0 ? "PASSED" : "NO_TESTS";
+      return Optional.of(
+          new RunSummary(
+              status,
+              failed > 0 ? 1 : passed > 0 ? 0 : 2,
+              tests,
+              passed,
+              failed,
+              0,
+              skipped,
+              0,
+              duration,
+              failures,
+              error));
+    }
+    return Optional.empty();
+  }
+
+  private static long count(Map<?, ?> map, String key) {
+    return map.get(key) instanceof Number n ? Math.max(0, n.longValue()) : 0;
   }
 
   private static boolean fits(String json, int maxBytes) {

@@ -1,4 +1,4 @@
-package dev.previewenv.e2eimage;
+package dev.previewenv.protocol;
 
 import java.util.List;
 import java.util.Objects;

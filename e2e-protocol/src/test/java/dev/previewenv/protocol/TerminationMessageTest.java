@@ -1,4 +1,4 @@
-package dev.previewenv.e2eimage;
+package dev.previewenv.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -134,5 +134,50 @@ class TerminationMessageTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> TerminationMessage.render(failedWith(List.of()), 100))
         .withMessageContaining("2048");
+  }
+
+  @Test
+  void whatTheLauncherWritesTheHostReadsBack() {
+    RunSummary written =
+        new RunSummary(
+            "FAILED",
+            1,
+            12,
+            9,
+            2,
+            1,
+            0,
+            1,
+            4321,
+            List.of(
+                new RunSummary.Failure(
+                    "shop.OrderE2E#placesOrder()", "expected 201 \"é\" ✓\nbut 500"),
+                new RunSummary.Failure("shop.AdminE2E", "BeforeAll failed")),
+            null);
+
+    RunSummary read = TerminationMessage.parse(TerminationMessage.render(written)).orElseThrow();
+
+    assertThat(read).isEqualTo(written);
+    RunSummary error = RunSummary.error("no test ran: check PREVIEWENV_E2E_SELECT", 5);
+    assertThat(TerminationMessage.parse(TerminationMessage.render(error))).contains(error);
+  }
+
+  @Test
+  void readsTheFlatFormAndRefusesWhatIsNotASummary() {
+    RunSummary flat =
+        TerminationMessage.parse(
+                "{\"tests\":3,\"passed\":1,\"failed\":1,\"skipped\":1,"
+                    + "\"failures\":[{\"id\":\"a.B#c\",\"message\":\"boom\"}]}")
+            .orElseThrow();
+
+    assertThat(flat.status()).isEqualTo("FAILED");
+    assertThat(flat.found()).isEqualTo(3);
+    assertThat(flat.succeeded()).isEqualTo(1);
+    assertThat(flat.skipped()).isEqualTo(1);
+    assertThat(flat.failures()).containsExactly(new RunSummary.Failure("a.B#c", "boom"));
+    assertThat(TerminationMessage.parse("Error: boom")).isEmpty();
+    assertThat(TerminationMessage.parse("{\"x\":1}")).isEmpty();
+    assertThat(TerminationMessage.parse("{\"tests\":")).isEmpty();
+    assertThat(TerminationMessage.parse(null)).isEmpty();
   }
 }

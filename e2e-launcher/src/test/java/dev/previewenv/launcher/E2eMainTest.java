@@ -1,9 +1,15 @@
-package dev.previewenv.e2eimage;
+package dev.previewenv.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.previewenv.e2eimage.fixtures.FailingFixture;
-import dev.previewenv.e2eimage.fixtures.PassingFixture;
+import dev.previewenv.launcher.fixtures.ArtifactFixture;
+import dev.previewenv.launcher.fixtures.FailingFixture;
+import dev.previewenv.launcher.fixtures.PassingFixture;
+import dev.previewenv.protocol.HandOff.Kind;
+import dev.previewenv.protocol.HandOffDecoder;
+import dev.previewenv.protocol.HandOffRecord;
+import dev.previewenv.protocol.RunEnd;
+import dev.previewenv.protocol.TerminationMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -87,25 +93,76 @@ class E2eMainTest {
   }
 
   @Test
-  void printsTheXmlReportsAtTheEndOfTheOutputForTheJobRunner() throws IOException {
-    run(FailingFixture.class.getName());
+  void handsBackThePlanEachClassAsItFinishesAndTheEnd() {
+    run(FailingFixture.class.getName() + "," + PassingFixture.class.getName());
 
-    dev.previewenv.core.E2eResults.Decoded decoded =
-        dev.previewenv.core.E2eResults.decode(output());
+    HandOffDecoder decoded = HandOffDecoder.decode(output());
     assertThat(decoded.problems()).isEmpty();
-    assertThat(decoded.files()).hasSize(1);
-    assertThat(decoded.files().values().iterator().next()).isEqualTo(xml());
-    assertThat(output().strip()).endsWith(dev.previewenv.core.E2eResults.END);
+    List<HandOffRecord> records = decoded.records();
+    assertThat(records)
+        .extracting(HandOffRecord::kind, HandOffRecord::name)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Kind.PLAN, "plan"),
+            org.assertj.core.groups.Tuple.tuple(
+                Kind.XML, "TEST-" + FailingFixture.class.getName() + ".xml"),
+            org.assertj.core.groups.Tuple.tuple(
+                Kind.XML, "TEST-" + PassingFixture.class.getName() + ".xml"),
+            org.assertj.core.groups.Tuple.tuple(Kind.END, "end"));
+    assertThat(records.get(0).text().split("\n"))
+        .containsExactlyInAnyOrder(
+            FailingFixture.class.getName() + "#passes()",
+            FailingFixture.class.getName() + "#fails()",
+            PassingFixture.class.getName() + "#adds()",
+            PassingFixture.class.getName() + "#concatenates()");
+    assertThat(records.get(1).text())
+        .contains("tests=\"2\"")
+        .contains("failures=\"1\"")
+        .contains("name=\"fails()\" classname=\"" + FailingFixture.class.getName() + "\"")
+        .contains("<failure message=\"[order accepted] ")
+        .contains("at " + FailingFixture.class.getName() + ".fails");
+    RunEnd end = RunEnd.parse(records.get(3).text()).orElseThrow();
+    assertThat(end.status()).isEqualTo("FAILED");
+    assertThat(end.exitCode()).isEqualTo(1);
+    assertThat(end.records()).isEqualTo(3);
+    // each class's report comes as soon as the class finished, before the next class ran
+    String out = output();
+    assertThat(out.indexOf("TEST-" + FailingFixture.class.getName()))
+        .isLessThan(out.indexOf("PASSED  " + PassingFixture.class.getName()));
+  }
+
+  @Test
+  void handsBackArtifactsWithinTheLimitAndNamesTheOnesOverIt() {
+    int code = run(ArtifactFixture.class.getName(), "PREVIEWENV_E2E_ARTIFACT_LIMIT", "2k");
+
+    assertThat(code).isZero();
+    HandOffDecoder decoded = HandOffDecoder.decode(output());
+    assertThat(decoded.problems()).isEmpty();
+    assertThat(decoded.records())
+        .filteredOn(r -> r.kind() == Kind.FILE)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.name()).isEqualTo("screens/home ü.txt");
+              assertThat(r.text()).isEqualTo("home page, as the test saw it");
+            });
+    assertThat(decoded.records())
+        .filteredOn(r -> r.kind() == Kind.NOTICE)
+        .singleElement()
+        .extracting(HandOffRecord::text)
+        .asString()
+        .contains("artifact big.har (5000 bytes) was not handed back")
+        .contains("limit of 2048 bytes (PREVIEWENV_E2E_ARTIFACT_LIMIT)");
+    assertThat(output()).contains("E2E: WARNING artifact big.har");
   }
 
   @Test
   void exitsTwoWhenSelectionHasNoTests() throws IOException {
-    int code = run("dev.previewenv.e2eimage.empty");
+    int code = run("dev.previewenv.launcher.empty");
 
     assertThat(code).isEqualTo(2);
     JsonNode summary = summary();
     assertThat(summary.get("status").asString()).isEqualTo("NO_TESTS");
-    assertThat(summary.get("error").asString()).contains("dev.previewenv.e2eimage.empty");
+    assertThat(summary.get("error").asString()).contains("dev.previewenv.launcher.empty");
   }
 
   @Test
@@ -127,21 +184,21 @@ class E2eMainTest {
 
   @Test
   void selectsPackages() throws IOException {
-    int code = run("dev.previewenv.e2eimage.fixtures");
+    int code = run("dev.previewenv.launcher.fixtures");
 
     assertThat(code).isEqualTo(1);
-    assertThat(summary().get("tests").get("found").asInt()).isEqualTo(4);
+    assertThat(summary().get("tests").get("found").asInt()).isEqualTo(5);
   }
 
   @Test
   void exitsTwoNamingAnUnknownClass() throws IOException {
-    int code = run("dev.previewenv.e2eimage.fixtures.NoSuchE2E");
+    int code = run("dev.previewenv.launcher.fixtures.NoSuchE2E");
 
     assertThat(code).isEqualTo(2);
     JsonNode summary = summary();
     assertThat(summary.get("status").asString()).isEqualTo("ERROR");
     assertThat(summary.get("error").asString())
-        .contains("'dev.previewenv.e2eimage.fixtures.NoSuchE2E'")
+        .contains("'dev.previewenv.launcher.fixtures.NoSuchE2E'")
         .contains("PREVIEWENV_E2E_SELECT");
   }
 

@@ -1,20 +1,25 @@
-package dev.previewenv.e2eimage;
+package dev.previewenv.launcher;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
-import dev.previewenv.core.E2eResults;
+import dev.previewenv.protocol.HandOff;
+import dev.previewenv.protocol.RunSummary;
+import dev.previewenv.protocol.TerminationMessage;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -26,12 +31,16 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener;
 
 /**
- * Entry point of the E2E image: runs the selected E2E classes through the JUnit Platform Launcher
- * (see {@link E2eSettings} for the environment variables), writes JUnit XML to the results folder,
- * prints a summary, writes a JSON summary of at most 4 KiB to the termination-message path ({@link
- * TerminationMessage}), prints the XML reports at the end of its output for the Job runner ({@link
- * E2eResults#print}) and exits 0 when all tests passed, 1 when some failed, 2 when no test ran to a
- * verdict (none found, or all skipped) or the launcher could not run.
+ * Entry point of an E2E suite image: runs the selected test classes through the JUnit Platform
+ * Launcher (see {@link E2eSettings} for the environment variables) and hands the results back to
+ * the host through its standard output while it runs ({@link HandOff}): the plan of every test at
+ * the start, one JUnit XML report per class as soon as the class finished, the files of the
+ * artifacts folder, and an end record. It also writes the whole run's JUnit XML to the results
+ * folder, prints a summary, writes a JSON summary of at most 4 KiB to the termination-message path
+ * ({@link TerminationMessage}) and exits 0 when all tests passed, 1 when some failed, 2 when no
+ * test ran to a verdict (none found, or all skipped) or the launcher could not run. When the JVM is
+ * stopped mid-run (SIGTERM at the Job's deadline, an eviction), a shutdown hook hands back the
+ * tests finished in the running classes and an end record saying so.
  */
 public final class E2eMain {
 
@@ -59,9 +68,21 @@ public final class E2eMain {
   /** Runs the suite with {@code settings}, printing to {@code out}; returns the exit code. */
   public static int run(E2eSettings settings, PrintStream out) {
     long start = System.nanoTime();
+    HandOff.Writer writer =
+        new HandOff.Writer(
+            HandOff.newRunId(),
+            line -> {
+              out.println(line);
+              out.flush();
+            });
+    ResultStream stream =
+        new ResultStream(
+            writer, new Artifacts(settings.artifactsDir(), settings.artifactLimit(), writer, out));
+    Thread hook = new Thread(stream::interrupted, "previewenv-e2e-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     RunSummary summary;
     try {
-      summary = execute(settings, out, start);
+      summary = execute(settings, out, start, stream);
     } catch (RuntimeException | IOException | LinkageError e) {
       summary =
           RunSummary.error(
@@ -83,29 +104,29 @@ public final class E2eMain {
         summary.containersFailed(),
         summary.durationMillis());
     writeTerminationMessage(settings.terminationLog(), summary, out);
-    printReports(settings.resultsDir(), out);
+    stream.end(summary.status(), summary.exitCode(), summary.error());
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook sees that the run has ended
+    }
     out.flush();
     return summary.exitCode();
   }
 
-  /**
-   * Prints the JUnit XML reports at the very end of the output, gzip + Base64 between marker lines
-   * ({@link E2eResults}): the Job runner reads them back from the pod's log.
-   */
-  private static void printReports(Path resultsDir, PrintStream out) {
-    if (!Files.isDirectory(resultsDir)) {
-      return;
-    }
-    try {
-      E2eResults.print(resultsDir, out);
-    } catch (UncheckedIOException e) {
-      out.println("E2E: WARNING could not print the JUnit XML reports for the runner: " + e);
-    }
-  }
-
-  private static RunSummary execute(E2eSettings settings, PrintStream out, long start)
-      throws IOException {
+  private static RunSummary execute(
+      E2eSettings settings, PrintStream out, long start, ResultStream stream) throws IOException {
     List<DiscoverySelector> selectors = new ArrayList<>();
+    if (settings.select().isEmpty()) {
+      Set<Path> roots = classPathDirectories();
+      if (roots.isEmpty()) {
+        return RunSummary.error(
+            "PREVIEWENV_E2E_SELECT is not set and the class path has no directory of classes to"
+                + " scan; set it to packages or fully qualified class names, comma separated",
+            (System.nanoTime() - start) / 1_000_000);
+      }
+      selectors.addAll(selectClasspathRoots(roots));
+    }
     for (String name : settings.select()) {
       if (isClass(name)) {
         selectors.add(selectClass(name));
@@ -115,10 +136,9 @@ public final class E2eMain {
         return RunSummary.error(
             "PREVIEWENV_E2E_SELECT names '"
                 + name
-                + "', which is neither a class on the classpath nor a package name; give a"
-                + " package (e.g. "
-                + E2eSettings.DEFAULT_PACKAGE
-                + ") or fully qualified class names, comma separated",
+                + "', which is neither a class on the classpath nor a package name; give"
+                + " packages (e.g. com.example.e2e) or fully qualified class names, comma"
+                + " separated",
             (System.nanoTime() - start) / 1_000_000);
       }
     }
@@ -132,6 +152,17 @@ public final class E2eMain {
     LauncherDiscoveryRequest request = builder.build();
 
     Files.createDirectories(settings.resultsDir());
+    try {
+      Files.createDirectories(settings.artifactsDir());
+      System.setProperty(E2eSettings.ARTIFACTS_PROPERTY, settings.artifactsDir().toString());
+    } catch (IOException e) {
+      out.println(
+          "E2E: WARNING cannot create the artifacts folder "
+              + settings.artifactsDir()
+              + " ("
+              + e
+              + "); set PREVIEWENV_E2E_ARTIFACTS to a writable folder");
+    }
     PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
     SummaryGeneratingListener counts = new SummaryGeneratingListener();
     FailureCollector failures = new FailureCollector(out);
@@ -140,6 +171,7 @@ public final class E2eMain {
             request,
             counts,
             failures,
+            stream,
             new LegacyXmlReportGeneratingListener(settings.resultsDir(), writer));
     TestExecutionSummary s = counts.getSummary();
     s.printTo(writer);
@@ -171,12 +203,25 @@ public final class E2eMain {
         failures.failures(),
         exitCode == 2
             ? "no test ran to a verdict: check PREVIEWENV_E2E_SELECT "
-                + settings.select()
+                + (settings.select().isEmpty()
+                    ? "(not set: the class path's directories)"
+                    : settings.select())
                 + " and the tag filters "
                 + settings.includeTags()
                 + " / "
                 + settings.excludeTags()
             : null);
+  }
+
+  /** The directories of the class path ({@code /app/classes}, {@code /app/test-classes}, ...). */
+  private static Set<Path> classPathDirectories() {
+    Set<Path> dirs = new LinkedHashSet<>();
+    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      if (!entry.isBlank() && Files.isDirectory(Path.of(entry))) {
+        dirs.add(Path.of(entry));
+      }
+    }
+    return dirs;
   }
 
   private static boolean isClass(String name) {
