@@ -31,13 +31,17 @@ import org.opentest4j.AssertionFailedError;
  *   <li>A failed test fails with an {@link AssertionFailedError} carrying the in-cluster message;
  *       the in-cluster stack trace is its cause's message.
  *   <li>A skipped test is aborted ({@link Assumptions#abort(String)}) with the in-cluster reason.
- *   <li>When the run ended abnormally ({@link E2eResult#cause()}), one more test, named after the
- *       Job, fails with the cause; when only the termination-message summary was available, one
- *       test stands for the passed tests that were not listed individually.
+ *   <li>A planned test that never ran ({@link E2eResult#notRun()}: the run died first, or its
+ *       report was lost) is aborted, saying why the run ended.
+ *   <li>When the run ended abnormally or its results are incomplete ({@link E2eResult#cause()}),
+ *       one more test, named after the Job, fails with the cause; when only the termination-message
+ *       summary was available, one test stands for the passed tests that were not listed
+ *       individually.
  * </ul>
  *
  * The raw XML reports are written to {@code target/previewenv-e2e/<job name>/} (or the given
- * directory), where CI test reporters can pick them up.
+ * directory), where CI test reporters can pick them up, and the suite's artifacts below it in
+ * {@code artifacts/}.
  *
  * <p>Needs {@code junit-jupiter-api} on the classpath (an optional dependency of core).
  */
@@ -63,12 +67,14 @@ public final class E2eDynamicTests {
   }
 
   /**
-   * Writes the raw reports of {@code result} to {@code reportDir/<job name>/}; returns the files.
-   * File names come from the pod log: anything but a plain file name is replaced.
+   * Writes the raw reports of {@code result} to {@code reportDir/<job name>/} and its artifacts to
+   * {@code reportDir/<job name>/artifacts/<path>}; returns the files. Names come from the pod log:
+   * a report name that is not a plain file name is replaced, an artifact path segment that is
+   * empty, {@code .} or {@code ..} or holds a backslash becomes {@code _}.
    */
   public static List<Path> writeReports(E2eResult result, Path reportDir) {
     List<Path> written = new ArrayList<>();
-    if (result.xmlReports().isEmpty()) {
+    if (result.xmlReports().isEmpty() && result.artifacts().isEmpty()) {
       return written;
     }
     Path dir = reportDir.resolve(result.jobName());
@@ -83,6 +89,22 @@ public final class E2eDynamicTests {
         }
         Path file = dir.resolve(name);
         Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+        written.add(file);
+      }
+      Path artifacts = dir.resolve("artifacts");
+      for (E2eResult.Artifact a : result.artifacts()) {
+        Path file = artifacts;
+        for (String segment : a.path().split("/", -1)) {
+          boolean bad =
+              segment.isEmpty()
+                  || segment.equals(".")
+                  || segment.equals("..")
+                  || segment.contains("\\")
+                  || segment.chars().anyMatch(c -> c < 0x20);
+          file = file.resolve(bad ? "_" : segment);
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, a.content());
         written.add(file);
       }
     } catch (IOException e) {
@@ -104,6 +126,16 @@ public final class E2eDynamicTests {
     List<DynamicTest> tests = new ArrayList<>();
     for (TestCase tc : result.testCases()) {
       tests.add(DynamicTest.dynamicTest(tc.id(), () -> replay(tc)));
+    }
+    String why =
+        result.cause().map(c -> c.kind() + ": " + c.message()).orElse("the run ended early");
+    for (String id : result.notRun()) {
+      tests.add(
+          DynamicTest.dynamicTest(
+              id + " (never ran)",
+              () ->
+                  Assumptions.abort(
+                      "Never ran in the cluster, or its report was lost: " + shorten(why, 600))));
     }
     int listedPassed =
         (int) result.testCases().stream().filter(t -> t.status() == Status.PASSED).count();
@@ -153,6 +185,10 @@ public final class E2eDynamicTests {
         throw error;
       }
     }
+  }
+
+  private static String shorten(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   private static String lastLines(String text, int n) {

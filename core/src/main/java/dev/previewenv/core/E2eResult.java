@@ -28,8 +28,14 @@ import java.util.Optional;
  * @param terminationMessage the suite container's termination message ({@code ""} when none)
  * @param logTail the last lines of the suite's log, without the report blocks
  * @param cause why the run did not produce (complete) results, if it did not
- * @param notes things the runner noticed that do not change the outcome (e.g. a corrupt report
- *     block, a pod evicted and replaced)
+ * @param notes things the runner noticed that do not change the outcome (e.g. a pod evicted and
+ *     replaced, a notice of the suite such as an artifact over its limit)
+ * @param notRun the tests the suite planned ({@code class#name}) that have no result: the run died
+ *     before they ran or their report was lost; empty when every planned test came back
+ * @param resultsComplete whether every result the suite produced came back: all planned tests,
+ *     every record intact, the suite's end record received. An incomplete run is never {@link
+ *     Outcome#PASSED}: its {@link #cause()} says what is missing
+ * @param artifacts the files the suite wrote into its artifacts folder, within its size limit
  */
 public record E2eResult(
     String namespace,
@@ -45,7 +51,10 @@ public record E2eResult(
     String terminationMessage,
     String logTail,
     Optional<Cause> cause,
-    List<String> notes) {
+    List<String> notes,
+    List<String> notRun,
+    boolean resultsComplete,
+    List<Artifact> artifacts) {
 
   public E2eResult {
     Objects.requireNonNull(namespace, "namespace");
@@ -61,8 +70,68 @@ public record E2eResult(
     logTail = logTail == null ? "" : logTail;
     Objects.requireNonNull(cause, "cause");
     notes = List.copyOf(notes);
-    if (outcome == Outcome.PASSED && (failed > 0 || cause.isPresent())) {
-      throw new IllegalArgumentException("a PASSED result has no failures and no cause");
+    notRun = List.copyOf(notRun);
+    artifacts = List.copyOf(artifacts);
+    if (outcome == Outcome.PASSED && (failed > 0 || cause.isPresent() || !resultsComplete)) {
+      throw new IllegalArgumentException(
+          "a PASSED result has no failures, no cause and complete results");
+    }
+  }
+
+  /**
+   * A result without plan or artifacts (complete, nothing missing): the form before {@link
+   * #notRun()}, {@link #resultsComplete()} and {@link #artifacts()} existed.
+   */
+  public E2eResult(
+      String namespace,
+      String jobName,
+      Outcome outcome,
+      int tests,
+      int passed,
+      int failed,
+      int skipped,
+      List<TestCase> testCases,
+      Duration duration,
+      Map<String, String> xmlReports,
+      String terminationMessage,
+      String logTail,
+      Optional<Cause> cause,
+      List<String> notes) {
+    this(
+        namespace,
+        jobName,
+        outcome,
+        tests,
+        passed,
+        failed,
+        skipped,
+        testCases,
+        duration,
+        xmlReports,
+        terminationMessage,
+        logTail,
+        cause,
+        notes,
+        List.of(),
+        true,
+        List.of());
+  }
+
+  /**
+   * A file the suite wrote into its artifacts folder (screenshot, HAR file, server log).
+   *
+   * @param path its path relative to the folder, {@code /}-separated, as the suite wrote it
+   * @param content its bytes (not copied: do not change)
+   */
+  public record Artifact(String path, byte[] content) {
+    public Artifact {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(content, "content");
+    }
+
+    @Override
+    public String toString() {
+      return "Artifact[" + path + ", " + content.length + " bytes]";
     }
   }
 
@@ -137,7 +206,12 @@ public record E2eResult(
       /** The suite ran but reported that no test ran or its launcher failed (exit code 2). */
       SUITE_ERROR,
       /** The suite's container ended without leaving reports or a summary. */
-      NO_RESULTS
+      NO_RESULTS,
+      /**
+       * The suite ended, but not all of its results came back: a report damaged or cut from the
+       * log, planned tests without result, no end record.
+       */
+      INCOMPLETE_RESULTS
     }
   }
 
@@ -163,6 +237,7 @@ public record E2eResult(
         + " failed, "
         + skipped
         + " skipped"
+        + (notRun.isEmpty() ? "" : ", " + notRun.size() + " never ran")
         + cause.map(c -> "; " + c.kind() + ": " + c.message()).orElse("")
         + ")";
   }

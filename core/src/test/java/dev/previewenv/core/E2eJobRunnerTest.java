@@ -134,9 +134,118 @@ class E2eJobRunnerTest {
             "all done",
             "[JUnit XML report TEST-junit-jupiter.xml handed over]",
             "suite finished");
-    assertThat(result.logTail()).endsWith("suite finished").doesNotContain(E2eResults.BEGIN);
+    assertThat(result.logTail()).endsWith("suite finished").doesNotContain(E2eResults.MARKER);
     assertThat(result.namespace()).isEqualTo(NS);
     assertThat(result.jobName()).startsWith("previewenv-e2e-");
+  }
+
+  /** What the launcher writes: plan, one report per class, optionally the end record. */
+  static String launcherLog(String run, boolean withEnd, String endStatus) {
+    dev.previewenv.protocol.HandOff.Writer w =
+        new dev.previewenv.protocol.HandOff.Writer(run, l -> {});
+    StringBuilder sb = new StringBuilder("suite starting\n");
+    dev.previewenv.protocol.HandOff.Writer out =
+        new dev.previewenv.protocol.HandOff.Writer(
+            run, l -> sb.append("2026-12-01T08:15:02.1Z ").append(l).append("\r\n"));
+    out.write(
+        dev.previewenv.protocol.HandOff.Kind.PLAN,
+        "plan",
+        "shop.HealthIT#catalogHealthy()\nshop.HealthIT#ordersHealthy()\nshop.OrderIT#placesOrder()\n");
+    sb.append("a side thread: still polling\n");
+    out.write(
+        dev.previewenv.protocol.HandOff.Kind.XML,
+        "TEST-shop.HealthIT.xml",
+        "<testsuite><testcase classname=\"shop.HealthIT\" name=\"catalogHealthy()\"/>"
+            + "<testcase classname=\"shop.HealthIT\" name=\"ordersHealthy()\"/></testsuite>");
+    out.write(dev.previewenv.protocol.HandOff.Kind.FILE, "screens/home.png", new byte[] {1, 2, 3});
+    if (withEnd) {
+      out.write(
+          dev.previewenv.protocol.HandOff.Kind.END,
+          "end",
+          new dev.previewenv.protocol.RunEnd(
+                  endStatus, -1, out.written(), "the suite's JVM was stopped while running OrderIT")
+              .render());
+    }
+    w.written();
+    return sb.toString();
+  }
+
+  @Test
+  void aRunStoppedAtItsDeadlineReturnsTheFinishedTestsAndNamesTheOnesThatNeverRan() {
+    String log = launcherLog("k3f9x2ab", true, dev.previewenv.protocol.RunEnd.INTERRUPTED);
+    start(
+        "20",
+        SimulatorOptions.builder()
+            .job(JobOutcome.of("shop-e2e:slow", 143, log, "").deadlineExceeded())
+            .build());
+    List<String> lines = new CopyOnWriteArrayList<>();
+
+    E2eResult result = job("shop-e2e:slow").run(client, NS, lines::add);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ERROR);
+    assertThat(result.resultsComplete()).isFalse();
+    assertThat(result.passed()).isEqualTo(2);
+    assertThat(result.testCases())
+        .extracting(TestCase::id)
+        .containsExactly("shop.HealthIT#catalogHealthy()", "shop.HealthIT#ordersHealthy()");
+    assertThat(result.notRun()).containsExactly("shop.OrderIT#placesOrder()");
+    assertThat(result.cause().orElseThrow().kind()).isEqualTo(Cause.Kind.DEADLINE_EXCEEDED);
+    assertThat(result.cause().orElseThrow().message())
+        .contains("2 test(s) came back")
+        .contains("the suite says: the suite's JVM was stopped while running OrderIT")
+        .contains("1 of 3 planned tests never ran")
+        .contains("shop.OrderIT#placesOrder()");
+    assertThat(result.artifacts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.path()).isEqualTo("screens/home.png");
+              assertThat(a.content()).containsExactly(1, 2, 3);
+            });
+    assertThat(lines)
+        .contains("suite starting", "a side thread: still polling")
+        .contains("[JUnit XML report TEST-shop.HealthIT.xml handed over]")
+        .noneMatch(l -> l.contains(E2eResults.MARKER));
+  }
+
+  @Test
+  void aRunWhoseEndRecordNeverCameIsIncompleteAndNotPassed() {
+    String log = launcherLog("k3f9x2ac", false, null);
+    start(
+        "20", SimulatorOptions.builder().job(JobOutcome.of("shop-e2e:crash", 0, log, "")).build());
+
+    E2eResult result = job("shop-e2e:crash").run(client, NS, l -> {});
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ERROR);
+    assertThat(result.cause().orElseThrow().kind()).isEqualTo(Cause.Kind.INCOMPLETE_RESULTS);
+    assertThat(result.cause().orElseThrow().message())
+        .contains("end record never arrived")
+        .contains("1 of 3 planned tests never ran");
+    assertThat(result.summary()).contains("1 never ran");
+  }
+
+  @Test
+  void aDamagedReportIsNamedAndTheRunIsNotPassed() {
+    String good = launcherLog("k3f9x2ad", true, "PASSED");
+    // the OrderIT report is missing from the plan's results too: make the plan match what came
+    String log =
+        good.replace("\\nshop.OrderIT#placesOrder()", "")
+            .lines()
+            .map(
+                l ->
+                    l.contains(" 1 ") && l.contains("k3f9x2ad.2 1 ")
+                        ? l.replace("H4sI", "H4sJ")
+                        : l)
+            .reduce("", (a, b) -> a + b + "\n");
+    start("20", SimulatorOptions.builder().job(JobOutcome.of("shop-e2e:dmg", 0, log, "")).build());
+
+    E2eResult result = job("shop-e2e:dmg").run(client, NS, l -> {});
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ERROR);
+    assertThat(result.resultsComplete()).isFalse();
+    assertThat(result.cause().orElseThrow().message())
+        .contains("xml TEST-shop.HealthIT.xml (record k3f9x2ad.2)")
+        .contains("damaged (checksum)");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.previewenv.core.E2eResult.TestCase;
 import dev.previewenv.core.E2eResults;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.internal.DaemonThreads;
+import dev.previewenv.protocol.RunEnd;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -315,13 +316,14 @@ public final class E2eJobRunner {
       PodStates.evicted(newest.get(i))
           .ifPresent(c -> notes.add(c.message() + " (replaced by a new pod)"));
     }
-    String fullLog = "";
-    if (pod != null && early.isEmpty()) {
-      fullLog =
-          drainLog(
-              pod,
-              streamsByPod.get(pod.getMetadata().getName()),
-              prefetchedLogs.get(pod.getMetadata().getName()));
+    if (early.isEmpty()) {
+      if (pod != null) {
+        drainLog(
+            pod,
+            streamsByPod.get(pod.getMetadata().getName()),
+            prefetchedLogs.get(pod.getMetadata().getName()));
+      }
+      awaitStreams(streamsByPod);
     }
     Duration duration = Duration.between(start, Instant.now());
     String message =
@@ -332,24 +334,27 @@ public final class E2eJobRunner {
                 .orElse("");
     message = message == null ? "" : message.strip();
 
-    E2eResults.Decoded decoded = E2eResults.decode(fullLog);
-    notes.addAll(decoded.problems());
+    HandOffResults handOff;
+    synchronized (lines) {
+      handOff = HandOffResults.of(lines.decoder());
+    }
+    handOff.notices().forEach(n -> notes.add("The suite says: " + n));
     List<TestCase> cases = new ArrayList<>();
+    List<String> xmlProblems = new ArrayList<>();
     boolean fromXml = false;
-    for (Map.Entry<String, String> e : decoded.files().entrySet()) {
+    for (Map.Entry<String, String> e : handOff.xmlReports().entrySet()) {
       try {
         cases.addAll(JUnitXml.parse(e.getValue()));
         fromXml = true;
       } catch (IllegalArgumentException ex) {
-        notes.add("JUnit XML report " + e.getKey() + " from the log: " + ex.getMessage());
+        xmlProblems.add("JUnit XML report " + e.getKey() + ": " + ex.getMessage());
       }
     }
     int tests;
     int passed;
     int failed;
     int skipped;
-    Optional<TerminationSummary> summary =
-        TerminationSummary.parse(message, client.getKubernetesSerialization());
+    Optional<TerminationSummary> summary = TerminationSummary.parse(message);
     if (fromXml) {
       tests = cases.size();
       failed = (int) cases.stream().filter(c -> c.status() == Status.FAILED).count();
@@ -370,7 +375,44 @@ public final class E2eJobRunner {
     }
     boolean haveResults = fromXml || summary.isPresent();
 
+    // What the suite planned and what came back
+    Set<String> reported = new HashSet<>();
+    cases.forEach(c -> reported.add(c.id()));
+    List<String> notRun =
+        handOff.plan().orElse(List.of()).stream().filter(id -> !reported.contains(id)).toList();
+    List<String> missing = new ArrayList<>(handOff.problems());
+    missing.addAll(xmlProblems);
+    if (handOff.plan().isPresent() && handOff.end().isEmpty()) {
+      missing.add(
+          "the suite's end record never arrived: the suite's JVM died (OOM kill, crash, SIGKILL)"
+              + " or the log was cut");
+    }
+    handOff
+        .end()
+        .filter(end -> RunEnd.INTERRUPTED.equals(end.status()))
+        .ifPresent(end -> missing.add("the suite says: " + end.reason()));
+    if (!notRun.isEmpty()) {
+      missing.add(
+          notRun.size()
+              + " of "
+              + handOff.plan().get().size()
+              + " planned tests never ran or their report was lost: "
+              + firstOf(notRun, 10));
+    }
+    boolean complete = missing.isEmpty();
+
     Optional<Cause> cause = early.or(() -> causeFromStatus(job, pod, haveResults, tests, failed));
+    if (!complete) {
+      String what =
+          (fromXml ? tests + " test(s) came back; " : "")
+              + "results are incomplete: "
+              + String.join("; ", missing);
+      cause =
+          Optional.of(
+              cause
+                  .map(c -> new Cause(c.kind(), c.message() + ". " + what))
+                  .orElseGet(() -> new Cause(Cause.Kind.INCOMPLETE_RESULTS, what)));
+    }
     Outcome outcome =
         cause.isPresent() ? Outcome.ERROR : failed > 0 ? Outcome.FAILED : Outcome.PASSED;
     E2eResult result =
@@ -384,11 +426,14 @@ public final class E2eJobRunner {
             skipped,
             cases,
             duration,
-            decoded.files(),
+            handOff.xmlReports(),
             message,
             lines.tail(),
             cause,
-            notes);
+            notes,
+            notRun,
+            complete,
+            handOff.artifacts());
     log.info("{}", result.summary());
     return result;
   }
@@ -444,11 +489,12 @@ public final class E2eJobRunner {
               Cause.Kind.NO_RESULTS,
               "The suite's container in "
                   + podState
-                  + " left neither JUnit XML blocks ("
-                  + E2eResults.BEGIN
-                  + ") in its log nor a JSON summary in its termination message"
+                  + " left neither result records ("
+                  + E2eResults.MARKER
+                  + " lines) in its log nor a JSON summary in its termination message"
                   + terminalText(terminal)
-                  + ". Check that the image's main prints its reports with"
+                  + ". Check that the image's main is PreviewEnv's launcher"
+                  + " (dev.previewenv.launcher.E2eMain) or prints its reports with"
                   + " E2eResults.print"));
     }
     if (tests == 0) {
@@ -465,6 +511,12 @@ public final class E2eJobRunner {
                   + podState));
     }
     return Optional.empty();
+  }
+
+  private static String firstOf(List<String> ids, int n) {
+    return ids.size() <= n
+        ? String.join(", ", ids)
+        : String.join(", ", ids.subList(0, n)) + " and " + (ids.size() - n) + " more";
   }
 
   private static String terminalText(Optional<JobCondition> terminal) {
@@ -503,6 +555,27 @@ public final class E2eJobRunner {
         throw r;
       }
       throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Waits (bounded by the drain time in all) for the log streams still running, e.g. of a pod the
+   * Job controller is stopping at its deadline, whose suite hands back what it finished as it goes
+   * down.
+   */
+  private void awaitStreams(Map<String, Future<Boolean>> streamsByPod) throws InterruptedException {
+    long until = System.nanoTime() + LOG_DRAIN.toNanos();
+    for (Map.Entry<String, Future<Boolean>> e : streamsByPod.entrySet()) {
+      if (e.getValue().isDone()) {
+        continue;
+      }
+      try {
+        e.getValue().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException ex) {
+        e.getValue().cancel(true);
+        log.debug(
+            "E2E Job {}/{}: log stream of {} did not end: {}", namespace, jobName, e.getKey(), ex);
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.previewenv.core.internal.job;
 
-import dev.previewenv.core.E2eResults;
+import dev.previewenv.protocol.HandOff;
+import dev.previewenv.protocol.HandOffDecoder;
+import dev.previewenv.protocol.HandOffRecord;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
@@ -8,16 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes a pod's log lines on to a consumer, leaving out the {@link E2eResults} report blocks (one
- * line says a report was handed over), and keeps the last lines for the result. Not thread-safe:
- * fed by one thread at a time.
+ * Passes a pod's log lines on to a consumer, decoding the hand-off records on the way ({@link
+ * HandOffDecoder}, fed while the run lives, so that a run that dies still has every record it
+ * wrote) and leaving their lines out (one line says a report arrived), and keeps the last lines for
+ * the result. Not thread-safe: fed by one thread at a time.
  */
 final class LogLines {
   private static final Logger log = LoggerFactory.getLogger(LogLines.class);
   private final Consumer<String> consumer;
   private final int tailSize;
   private final Deque<String> tail = new ArrayDeque<>();
-  private boolean inBlock;
+  private final HandOffDecoder decoder = new HandOffDecoder();
   private long seen;
   private String pod;
 
@@ -31,21 +34,29 @@ final class LogLines {
     return seen;
   }
 
+  /** The records decoded so far, across pods. */
+  HandOffDecoder decoder() {
+    return decoder;
+  }
+
   void accept(String rawLine) {
     seen++;
-    String s = rawLine.strip();
-    String out;
-    if (s.startsWith(E2eResults.BEGIN)) {
-      inBlock = true;
-      out = "[JUnit XML report " + s.substring(E2eResults.BEGIN.length()).strip() + " handed over]";
-    } else if (inBlock) {
-      if (s.equals(E2eResults.END)) {
-        inBlock = false;
-      }
+    int before = decoder.completed();
+    if (!decoder.accept(rawLine)) {
+      pass(rawLine);
       return;
-    } else {
-      out = rawLine;
     }
+    if (decoder.completed() > before) {
+      HandOffRecord r = decoder.records().get(decoder.completed() - 1);
+      if (r.kind() == HandOff.Kind.XML) {
+        pass("[JUnit XML report " + r.name() + " handed over]");
+      } else if (r.kind() == HandOff.Kind.NOTICE) {
+        pass("[suite notice] " + r.text());
+      }
+    }
+  }
+
+  private void pass(String out) {
     tail.addLast(out);
     if (tail.size() > tailSize) {
       tail.removeFirst();
@@ -63,10 +74,9 @@ final class LogLines {
    * unless it is the first pod, passes a line naming the pod.
    */
   void beginPod(String podName, boolean first) {
-    inBlock = false;
     pod = podName;
     if (!first) {
-      accept("[previewenv: log of replacement pod " + podName + "]");
+      pass("[previewenv: log of replacement pod " + podName + "]");
     }
     seen = 0;
   }

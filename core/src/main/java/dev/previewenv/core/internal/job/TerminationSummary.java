@@ -2,19 +2,16 @@ package dev.previewenv.core.internal.job;
 
 import dev.previewenv.core.E2eResult.Status;
 import dev.previewenv.core.E2eResult.TestCase;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import dev.previewenv.protocol.RunSummary;
+import dev.previewenv.protocol.TerminationMessage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON summary the E2E image writes to its termination message, in either of two forms: {@code
- * {"tests":..,"passed":..,"failed":..,"skipped":..,"failures":[{"id":..,"message":..}]}} or the
- * e2e-image's {@code {"tests":{"found":..,"succeeded":..,"failed":..,"aborted":..,"skipped":..},
- * "containersFailed":..,"failures":[{"test":..,"message":..}],..}}. Failure ids are {@code
- * Class#method} (anything after the first {@code #} is the name).
+ * The JSON summary an E2E image writes to its termination message, as counts and failed tests; the
+ * format is defined (written and read) by {@link TerminationMessage} of the E2E protocol. Failure
+ * ids are {@code Class#method} (anything after the first {@code #} is the name).
  *
  * @param failures the failed tests named in the summary (possibly fewer than {@code failed}, the
  *     message being limited to 4 KiB)
@@ -27,62 +24,34 @@ public record TerminationSummary(
   }
 
   /** The summary in {@code message}, or empty when it is not such a JSON object. */
-  public static Optional<TerminationSummary> parse(
-      String message, KubernetesSerialization serialization) {
-    if (message == null || !message.strip().startsWith("{")) {
-      return Optional.empty();
-    }
-    Map<?, ?> map;
-    try {
-      map = serialization.unmarshal(message.strip(), Map.class);
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-    if (map == null) {
-      return Optional.empty();
-    }
-    List<TestCase> failures = new ArrayList<>();
-    if (map.get("failures") instanceof List<?> list) {
-      for (Object o : list) {
-        if (o instanceof Map<?, ?> f && (f.get("id") != null || f.get("test") != null)) {
-          String id = String.valueOf(f.get("id") != null ? f.get("id") : f.get("test"));
-          Object msg = f.get("message");
-          int hash = id.indexOf('#');
-          failures.add(
-              new TestCase(
-                  hash < 0 ? "" : id.substring(0, hash),
-                  hash < 0 ? id : id.substring(hash + 1),
-                  Status.FAILED,
-                  msg == null ? "" : String.valueOf(msg),
-                  "",
-                  Duration.ZERO));
-        }
-      }
-    }
-    if (map.get("tests") instanceof Number) {
-      return Optional.of(
-          new TerminationSummary(
-              count(map, "tests"),
-              count(map, "passed"),
-              count(map, "failed"),
-              count(map, "skipped"),
-              failures));
-    }
-    if (map.get("tests") instanceof Map<?, ?> t) {
-      // The e2e-image's form: {"status":..,"exitCode":..,"tests":{"found","succeeded","failed",
-      // "aborted","skipped"},"containersFailed":..,"failures":[{"test","message"}],..}
-      return Optional.of(
-          new TerminationSummary(
-              count(t, "found"),
-              count(t, "succeeded"),
-              count(t, "failed") + count(map, "containersFailed"),
-              count(t, "aborted") + count(t, "skipped"),
-              failures));
-    }
-    return Optional.empty();
+  public static Optional<TerminationSummary> parse(String message) {
+    return TerminationMessage.parse(message).map(TerminationSummary::of);
   }
 
-  private static int count(Map<?, ?> map, String key) {
-    return map.get(key) instanceof Number n ? Math.max(0, n.intValue()) : 0;
+  private static TerminationSummary of(RunSummary s) {
+    List<TestCase> failures =
+        s.failures().stream()
+            .map(
+                f -> {
+                  int hash = f.test().indexOf('#');
+                  return new TestCase(
+                      hash < 0 ? "" : f.test().substring(0, hash),
+                      hash < 0 ? f.test() : f.test().substring(hash + 1),
+                      Status.FAILED,
+                      f.message(),
+                      "",
+                      Duration.ZERO);
+                })
+            .toList();
+    return new TerminationSummary(
+        clamp(s.found()),
+        clamp(s.succeeded()),
+        clamp(s.failed() + s.containersFailed()),
+        clamp(s.aborted() + s.skipped()),
+        failures);
+  }
+
+  private static int clamp(long n) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, n));
   }
 }

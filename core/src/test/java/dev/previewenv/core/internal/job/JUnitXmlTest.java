@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.previewenv.core.E2eResult.Status;
 import dev.previewenv.core.E2eResult.TestCase;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,8 +61,7 @@ class JUnitXmlTest {
         "{\"tests\":5,\"passed\":3,\"failed\":1,\"skipped\":1,"
             + "\"failures\":[{\"id\":\"shop.OrderIT#order()\",\"message\":\"500\"}]}\n";
 
-    TerminationSummary s =
-        TerminationSummary.parse(json, new KubernetesSerialization()).orElseThrow();
+    TerminationSummary s = TerminationSummary.parse(json).orElseThrow();
 
     assertThat(s.tests()).isEqualTo(5);
     assertThat(s.passed()).isEqualTo(3);
@@ -77,8 +75,8 @@ class JUnitXmlTest {
               assertThat(f.name()).isEqualTo("order()");
               assertThat(f.message()).isEqualTo("500");
             });
-    assertThat(TerminationSummary.parse("Error: boom", new KubernetesSerialization())).isEmpty();
-    assertThat(TerminationSummary.parse("{\"x\":1}", new KubernetesSerialization())).isEmpty();
+    assertThat(TerminationSummary.parse("Error: boom")).isEmpty();
+    assertThat(TerminationSummary.parse("{\"x\":1}")).isEmpty();
   }
 
   @Test
@@ -90,8 +88,7 @@ class JUnitXmlTest {
             + "\"message\":\"HTTP 500\"},{\"test\":\"shop.SetupIT\",\"message\":\"no db\"}],"
             + "\"failuresOmitted\":0}";
 
-    TerminationSummary s =
-        TerminationSummary.parse(json, new KubernetesSerialization()).orElseThrow();
+    TerminationSummary s = TerminationSummary.parse(json).orElseThrow();
 
     assertThat(List.of(s.tests(), s.passed(), s.failed(), s.skipped())).containsExactly(6, 3, 2, 2);
     assertThat(s.failures())
