@@ -169,4 +169,74 @@ class E2eDynamicTestsTest {
         .extracting(DynamicTest::getDisplayName)
         .containsExactly("a.B#c()", "3 more passed in-cluster tests (job1, summary only)");
   }
+
+  @Test
+  void abortsTheTestsThatNeverRanAndWritesTheArtifactsNextToTheXml(@TempDir Path dir)
+      throws Exception {
+    E2eResult stopped =
+        new E2eResult(
+            "ns1",
+            "job2",
+            Outcome.ERROR,
+            1,
+            1,
+            0,
+            0,
+            List.of(new TestCase("a.B", "c()", Status.PASSED, "", "", null)),
+            Duration.ZERO,
+            Map.of("TEST-a.B.xml", XML),
+            "",
+            "",
+            Optional.of(new Cause(Cause.Kind.DEADLINE_EXCEEDED, "Job ran longer than 25 s")),
+            List.of(),
+            List.of("a.B#d()"),
+            false,
+            List.of(
+                new E2eResult.Artifact("screens/home.png", new byte[] {1, 2}),
+                new E2eResult.Artifact("../../escape.txt", new byte[] {3})));
+
+    List<DynamicTest> tests = E2eDynamicTests.tests(stopped);
+    List<Path> written = E2eDynamicTests.writeReports(stopped, dir);
+
+    assertThat(tests)
+        .extracting(DynamicTest::getDisplayName)
+        .containsExactly("a.B#c()", "a.B#d() (never ran)", "E2E run job2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> tests.get(1).getExecutable().execute())
+        .isInstanceOf(TestAbortedException.class)
+        .hasMessageContaining("Never ran in the cluster")
+        .hasMessageContaining("DEADLINE_EXCEEDED: Job ran longer than 25 s");
+    Path job = dir.resolve("job2");
+    assertThat(written)
+        .containsExactly(
+            job.resolve("TEST-a.B.xml"),
+            job.resolve("artifacts/screens/home.png"),
+            job.resolve("artifacts/_/_/escape.txt"));
+    assertThat(Files.readAllBytes(job.resolve("artifacts/screens/home.png"))).containsExactly(1, 2);
+  }
+
+  @Test
+  void anIncompleteResultIsNeverPassed() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new E2eResult(
+                    "ns1",
+                    "job3",
+                    Outcome.PASSED,
+                    1,
+                    1,
+                    0,
+                    0,
+                    List.of(),
+                    Duration.ZERO,
+                    Map.of(),
+                    "",
+                    "",
+                    Optional.empty(),
+                    List.of(),
+                    List.of(),
+                    false,
+                    List.of()))
+        .withMessageContaining("complete results");
+  }
 }

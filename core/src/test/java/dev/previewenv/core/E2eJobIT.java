@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The E2E Job runner with the real Job controller and kubelet: logs, the termination message, the
  * JUnit XML handed over through the pod log, Complete, Failed, a deadline and a missing image. A
- * busybox script plays the E2E image (same stdout protocol as E2eMain).
+ * busybox script plays an image without PreviewEnv's launcher: it prints records made by {@link
+ * E2eResults#encode} (the launcher's own run: e2e-launcher's LauncherInClusterIT).
  */
 @RealCluster
 class E2eJobIT {
@@ -46,11 +47,12 @@ class E2eJobIT {
             + "\" errors=\"0\" skipped=\"0\">"
             + testcases
             + "</testsuite>";
+    // The report as records, printed by the shell as they are (a heredoc); stderr lines between
+    String records =
+        E2eResults.encode("TEST-it.xml", xml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .replace("\n", "\nNOTE stderr-like line between records\n");
     String script =
         "echo suite starting; echo \"PREVIEWENV_NAMESPACE=$PREVIEWENV_NAMESPACE\";"
-            + " printf '%s' '"
-            + xml
-            + "' > /tmp/TEST-it.xml;"
             + " printf '{\"tests\":"
             + tests
             + ",\"passed\":"
@@ -58,9 +60,9 @@ class E2eJobIT {
             + ",\"failed\":"
             + failures
             + ",\"skipped\":0,\"failures\":[]}' > /dev/termination-log;"
-            + " echo '##previewenv-junit-xml begin TEST-it.xml';"
-            + " gzip -c /tmp/TEST-it.xml | base64;"
-            + " echo '##previewenv-junit-xml end';"
+            + " cat <<'EOF'\n"
+            + records
+            + "EOF\n"
             + " exit "
             + exit;
     return E2eJob.of(ProvisionerIT.IMAGE)
@@ -89,7 +91,10 @@ class E2eJobIT {
     assertThat(result.xmlReports()).isNotEmpty();
     assertThat(result.terminationMessage()).contains("\"passed\":2");
     assertThat(lines).contains("suite starting", "PREVIEWENV_NAMESPACE=" + NS);
-    assertThat(String.join("\n", lines)).doesNotContain("##previewenv-junit-xml begin");
+    assertThat(String.join("\n", lines))
+        .doesNotContain(E2eResults.MARKER)
+        .contains("[JUnit XML report TEST-it.xml handed over]");
+    assertThat(result.notes()).isEmpty();
   }
 
   @Test

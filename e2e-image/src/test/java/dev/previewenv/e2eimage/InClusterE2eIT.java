@@ -84,6 +84,8 @@ class InClusterE2eIT {
       entries.put("skipped", Integer.toString(result.skipped()));
       entries.put("cause", result.cause().map(Object::toString).orElse("none"));
       entries.put("job", result.jobName());
+      entries.put("complete", Boolean.toString(result.resultsComplete()));
+      entries.put("notRun", String.join(",", result.notRun()));
       entries.put("reports", String.join(",", result.xmlReports().keySet()));
       entries.put(
           "ids",
@@ -217,11 +219,17 @@ class InClusterE2eIT {
     try (Stream<Path> files = Files.list(jobReports)) {
       xml = files.filter(f -> f.toString().endsWith(".xml")).toList();
     }
-    assertThat(xml).extracting(f -> f.getFileName().toString()).containsExactly(e.get("reports"));
-    assertThat(Files.readString(xml.get(0)))
-        .contains("tests=\"6\"")
+    assertThat(xml)
+        .as("one report per class, handed back as each class finished")
+        .extracting(f -> f.getFileName().toString())
+        .containsExactlyInAnyOrder(e.get("reports").split(","))
+        .contains("TEST-dev.previewenv.e2e.AdminProtectionE2E.xml")
+        .hasSize(3);
+    assertThat(
+            Files.readString(jobReports.resolve("TEST-dev.previewenv.e2e.AdminProtectionE2E.xml")))
         .contains("failures=\"0\"")
         .contains("classname=\"dev.previewenv.e2e.AdminProtectionE2E\"");
+    assertThat(e).containsEntry("complete", "true").containsEntry("notRun", "");
 
     assertThat(client.namespaces().withName(NAMESPACE).get())
         .as("namespace " + NAMESPACE + " after the run")
