@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * Runs every benchmark scenario and prints one {@code BENCH} line per figure, plus {@code COUNT}
  * lines with the requests behind each figure. Arguments: {@code --reps N} (default 5), {@code
- * --quiet} (no progress lines), {@code --only extension-overhead} (that scenario alone).
+ * --quiet} (no progress lines), {@code --only extension-overhead} or {@code --only e2e-handoff}
+ * (that scenario alone).
  */
 public final class Bench {
   private Bench() {}
@@ -53,9 +54,17 @@ public final class Bench {
           figures,
           counts);
       r = new Result(figures, counts);
+    } else if (only.equals("e2e-handoff")) {
+      Settings settings = Settings.full(reps);
+      r =
+          new Result(
+              HandOffBench.figures(settings.handOffTests(), settings.repetitions(), progress),
+              List.of());
     } else {
       throw new IllegalArgumentException(
-          "--only supports extension-overhead, not " + only + "; omit it to run every scenario");
+          "--only supports extension-overhead and e2e-handoff, not "
+              + only
+              + "; omit it to run every scenario");
     }
     System.out.println();
     r.lines().forEach(System.out::println);
@@ -188,6 +197,9 @@ public final class Bench {
               .withNote(rttNote(p.up().medianMillis(), p.rtt()) + stallNote(p.up())));
       counts.add(count(name, p.up(), p.baselineUp()));
     }
+
+    // 9 the in-cluster E2E hand-off of a large report
+    figures.addAll(HandOffBench.figures(s.handOffTests(), s.repetitions(), progress));
     return new Result(figures, counts);
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
  * @param concurrentEnvironments environments provisioned at once
  * @param transformSmall objects of the small load-transform run
  * @param transformLarge objects of the large load-transform run
+ * @param handOffTests test cases of the E2E hand-off report
  */
 record Settings(
     int warmup,
@@ -29,7 +30,8 @@ record Settings(
     int memoryServices,
     int concurrentEnvironments,
     int transformSmall,
-    int transformLarge) {
+    int transformLarge,
+    int handOffTests) {
 
   /** The sizes of the issue: 60-object stack at 20 ms, 2,000/200 namespaces, 1,000 objects. */
   static Settings full(int repetitions) {
@@ -44,12 +46,13 @@ record Settings(
         200,
         20,
         1000,
-        10000);
+        10000,
+        5000);
   }
 
   /** Tiny sizes for proving the harness works (1 ms RTT, a few objects, one run). */
   static Settings tiny() {
     return new Settings(
-        0, 1, Duration.ofMillis(1), List.of(Duration.ofMillis(1)), 2, 6, 2, 4, 2, 10, 50);
+        0, 1, Duration.ofMillis(1), List.of(Duration.ofMillis(1)), 2, 6, 2, 4, 2, 10, 50, 50);
   }
 }

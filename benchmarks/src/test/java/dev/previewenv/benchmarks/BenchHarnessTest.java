@@ -29,7 +29,9 @@ class BenchHarnessTest {
             "concurrent-2-heap",
             "load-transform-10",
             "load-transform-50",
-            "provision-10@1ms");
+            "provision-10@1ms",
+            "e2e-handoff-50",
+            "e2e-handoff-50-parse");
     for (Figure f : result.figures()) {
       assertThat(f.line()).startsWith("BENCH " + f.scenario() + " ");
       if (f.scenario().equals("extension-overhead")) {
