@@ -227,15 +227,10 @@ class E2eJobRunnerTest {
   @Test
   void aDamagedReportIsNamedAndTheRunIsNotPassed() {
     String good = launcherLog("k3f9x2ad", true, "PASSED");
-    // the OrderIT report is missing from the plan's results too: make the plan match what came
+    // one line of the class report damaged on the way (its checksum no longer matches)
     String log =
-        good.replace("\\nshop.OrderIT#placesOrder()", "")
-            .lines()
-            .map(
-                l ->
-                    l.contains(" 1 ") && l.contains("k3f9x2ad.2 1 ")
-                        ? l.replace("H4sI", "H4sJ")
-                        : l)
+        good.lines()
+            .map(l -> l.contains(" k3f9x2ad.2 1 ") ? l.replace("H4sI", "H4sJ") : l)
             .reduce("", (a, b) -> a + b + "\n");
     start("20", SimulatorOptions.builder().job(JobOutcome.of("shop-e2e:dmg", 0, log, "")).build());
 
