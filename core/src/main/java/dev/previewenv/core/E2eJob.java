@@ -39,9 +39,10 @@ import java.util.regex.Pattern;
  * <p>The container gets the environment variables {@value #ENV_NAMESPACE}, {@code
  * PREVIEWENV_SERVICE_URL_<SERVICE>} per service (upper case, {@code -} and {@code .} replaced by
  * {@code _}), and, when set, {@value #ENV_SELECT}, {@value #ENV_INCLUDE_TAGS} and {@value
- * #ENV_EXCLUDE_TAGS}. The suite is expected to print its JUnit XML reports at the end of its
- * standard output as described in {@link E2eResults}, and may write a JSON summary to its
- * termination message.
+ * #ENV_EXCLUDE_TAGS}. The image's main is expected to be PreviewEnv's launcher ({@code
+ * dev.previewenv.launcher.E2eMain} of {@code previewenv-e2e-launcher}), which hands back each
+ * class's JUnit XML through its standard output as the class finishes, or to print its reports as
+ * described in {@link E2eResults}; it may write a JSON summary to its termination message.
  */
 public final class E2eJob {
   /** The name of the ServiceAccount, Role and RoleBinding the suite runs with. */
