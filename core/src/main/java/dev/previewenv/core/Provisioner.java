@@ -228,7 +228,7 @@ public final class Provisioner {
             plan.namespace(),
             plan.objects(),
             settings.applyStrategy,
-            settings.secrets,
+            secretsOf(plan),
             settings.quota != null,
             settings.limitRange != null);
     AccessReviewer reviewer =
@@ -403,11 +403,12 @@ public final class Provisioner {
               return null;
             },
             () -> {
-              read[1] = secretInstaller.prepare(env, settings.secrets);
+              read[1] = secretInstaller.prepare(env, secretsOf(plan));
               return null;
             }));
     Namespace seen = (Namespace) read[0];
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
+    plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
     try {
@@ -550,6 +551,60 @@ public final class Provisioner {
         withDiagnostics.addSuppressed(s);
       }
       throw withDiagnostics;
+    }
+  }
+
+  /** The configured secrets plus the plan's pull secrets (copied), each secret once. */
+  private List<SecretSpec> secretsOf(Plan plan) {
+    if (plan.pullSecrets().isEmpty()) {
+      return settings.secrets;
+    }
+    PullSecrets pull = plan.pullSecrets().get();
+    List<String> extra = new ArrayList<>();
+    for (String name : pull.names()) {
+      boolean copiedAnyway =
+          settings.secrets.stream()
+              .anyMatch(
+                  s ->
+                      s.sourceNamespace().equals(pull.sourceNamespace())
+                          && s.names().contains(name));
+      if (!copiedAnyway) {
+        extra.add(name);
+      }
+    }
+    if (extra.isEmpty()) {
+      return settings.secrets;
+    }
+    List<SecretSpec> all = new ArrayList<>(settings.secrets);
+    all.add(SecretSpec.copy(pull.sourceNamespace(), extra.toArray(String[]::new)));
+    return all;
+  }
+
+  /** Refuses pull secrets that are no registry credentials; before anything was created. */
+  private static void checkPullSecrets(
+      String env, PullSecrets pull, SecretInstaller.Prepared prepared) {
+    List<String> wrong = new ArrayList<>();
+    for (SecretInstaller.Source source : prepared.sources()) {
+      var meta = source.secret().getMetadata();
+      String type = source.secret().getType();
+      if (meta.getNamespace().equals(pull.sourceNamespace())
+          && pull.names().contains(meta.getName())
+          && !"kubernetes.io/dockerconfigjson".equals(type)
+          && !"kubernetes.io/dockercfg".equals(type)) {
+        wrong.add(meta.getNamespace() + "/" + meta.getName() + " (type " + type + ")");
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + env
+              + ": pull secrets must be of type kubernetes.io/dockerconfigjson, but "
+              + String.join(", ", wrong)
+              + " is not. Nothing was created. Make it with kubectl create secret"
+              + " docker-registry, or name the right secret",
+          env,
+          null,
+          null);
     }
   }
 
