@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * secrets go out with the configuration wave, before the workloads); prune objects of the
  * environment that left the plan (an adopted namespace only); wait until ready. Independent
  * requests are sent at once: the namespace and the source secrets are read in one round trip.
- * Running {@code up} again with the same or a changed plan converges.
+ * Running {@code up} again with the same or a changed plan converges. The plan's {@linkplain
+ * Plan#pullSecrets() pull secrets} are copied like {@link SecretSpec#copy} secrets (and must be of
+ * type {@code kubernetes.io/dockerconfigjson}, checked before anything is created).
  *
  * <p>Reliability: idempotent requests are retried with backoff and jitter on 429 (honouring
  * Retry-After), 5xx and lost connections, at most 6 attempts within 30 seconds by default ({@link
