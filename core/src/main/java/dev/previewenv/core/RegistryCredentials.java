@@ -170,11 +170,7 @@ public final class RegistryCredentials {
     if (slash >= 0) {
       k = k.substring(0, slash);
     }
-    k = k.toLowerCase(java.util.Locale.ROOT);
-    if (k.equals("index.docker.io") || k.equals("registry-1.docker.io")) {
-      return "docker.io";
-    }
-    return k;
+    return k.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String text(Object node, String field) {

@@ -4,10 +4,11 @@ import java.util.Locale;
 
 /**
  * An image reference split the way registries read it: registry host (with port), repository path
- * and tag. A first component with a {@code .} or {@code :}, or {@code localhost}, is a registry;
- * otherwise the registry is Docker Hub and a one-component name is under {@code library/}.
+ * and tag. A first component with a {@code .} or {@code :}, or {@code localhost}, is a registry; a
+ * name without one names no registry ({@link #registry()} null): the container runtime's default
+ * registry, which PreviewEnv does not guess.
  *
- * @param registry e.g. {@code 127.0.0.1:5000}, {@code docker.io}
+ * @param registry e.g. {@code 127.0.0.1:5000}, or null
  * @param repository e.g. {@code team/api}
  * @param tag e.g. {@code sha-1f2e}
  */
@@ -25,17 +26,17 @@ public record ImageReference(String registry, String repository, String tag) {
     if (slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"))) {
       return new ImageReference(first.toLowerCase(Locale.ROOT), rest.substring(slash + 1), tag);
     }
-    return new ImageReference("docker.io", slash < 0 ? "library/" + rest : rest, tag);
+    return new ImageReference(null, rest, tag);
   }
 
-  /** The host the registry API answers on (Docker Hub's API is not on docker.io itself). */
+  /** The host the registry API answers on. */
   public String apiHost() {
-    return registry.equals("docker.io") ? "registry-1.docker.io" : registry;
+    return registry;
   }
 
   /** Whether the registry is on this machine (127.0.0.0/8, ::1, localhost). */
   public boolean loopback() {
-    String host = registry;
+    String host = registry == null ? "" : registry;
     if (host.startsWith("[")) {
       host = host.substring(1, Math.max(1, host.indexOf(']')));
     } else if (host.indexOf(':') == host.lastIndexOf(':') && host.contains(":")) {
@@ -46,6 +47,6 @@ public record ImageReference(String registry, String repository, String tag) {
 
   @Override
   public String toString() {
-    return registry + "/" + repository + ":" + tag;
+    return (registry == null ? "" : registry + "/") + repository + ":" + tag;
   }
 }

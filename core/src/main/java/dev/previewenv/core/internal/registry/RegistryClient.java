@@ -75,6 +75,16 @@ public final class RegistryClient {
    */
   public String digest(String image) throws ResolveException {
     ImageReference ref = ImageReference.parse(image);
+    if (ref.registry() == null) {
+      throw new ResolveException(
+          "image "
+              + image
+              + " names no registry host, so its registry API cannot be asked; name the registry"
+              + " in the override, e.g. <registry host>/"
+              + ref.repository()
+              + ":"
+              + ref.tag());
+    }
     if (ref.loopback() && speaksPlainHttp(ref)) {
       try {
         return digest(ref, "http");

@@ -170,11 +170,21 @@ class RegistryClientTest {
   }
 
   @Test
+  void anImageWithoutRegistryHostIsNotGuessed() {
+    RegistryClient anonymous =
+        new RegistryClient(RegistryCredentials.anonymous(), Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> anonymous.digest("team/api:pr-42"))
+        .hasMessageContaining("names no registry host")
+        .hasMessageContaining("<registry host>/team/api:pr-42");
+  }
+
+  @Test
   void referencesSplitIntoRegistryRepositoryAndTag() {
     assertThat(ImageReference.parse("127.0.0.1:5000/team/api:pr-42"))
         .isEqualTo(new ImageReference("127.0.0.1:5000", "team/api", "pr-42"));
-    assertThat(ImageReference.parse("nginx"))
-        .isEqualTo(new ImageReference("docker.io", "library/nginx", "latest"));
+    assertThat(ImageReference.parse("team/api"))
+        .isEqualTo(new ImageReference(null, "team/api", "latest"));
     assertThat(ImageReference.parse("localhost/x:1").loopback()).isTrue();
     assertThat(ImageReference.parse("registry.example.com/x:1").loopback()).isFalse();
   }
