@@ -87,6 +87,7 @@ public final class E2eJob {
     String includeTags;
     String excludeTags;
     String imagePullPolicy;
+    List<String> pullSecrets; // null: the plan's pull secrets, if any
     Duration activeDeadline = Duration.ofMinutes(30);
     Duration ttlAfterFinished = Duration.ofSeconds(600);
     boolean ttlOnOldServers;
@@ -204,6 +205,26 @@ public final class E2eJob {
               + policy);
     }
     return with(s -> s.imagePullPolicy = policy);
+  }
+
+  /**
+   * The {@code imagePullSecrets} of the Job's ServiceAccount (secrets already in the namespace).
+   * Default: with {@link #run(Preview)}, the pull secrets of the environment's plan ({@link
+   * Plan#pullSecrets()}); otherwise none.
+   */
+  public E2eJob withPullSecrets(String... names) {
+    List<String> list = List.of(names);
+    for (String n : list) {
+      if (n.isBlank()) {
+        throw new IllegalArgumentException("A pull secret name must not be blank");
+      }
+    }
+    return with(s -> s.pullSecrets = list);
+  }
+
+  /** The pull secrets set with {@link #withPullSecrets}, empty when none were set. */
+  public List<String> pullSecrets() {
+    return spec.pullSecrets == null ? List.of() : spec.pullSecrets;
   }
 
   /** The Job's {@code activeDeadlineSeconds} (whole seconds, at least 1). */
@@ -329,7 +350,11 @@ public final class E2eJob {
    */
   public E2eResult run(Preview preview, Consumer<String> logLines) {
     Objects.requireNonNull(preview, "preview");
-    return new E2eJobRunner(this, preview.client(), preview.namespace(), logLines, true).run();
+    E2eJob job = this;
+    if (spec.pullSecrets == null && preview.plan().pullSecrets().isPresent()) {
+      job = withPullSecrets(preview.plan().pullSecrets().get().names().toArray(String[]::new));
+    }
+    return new E2eJobRunner(job, preview.client(), preview.namespace(), logLines, true).run();
   }
 
   /** {@link #run(Preview, Consumer)} without a log consumer (the log tail is in the result). */

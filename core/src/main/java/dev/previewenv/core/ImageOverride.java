@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * regular expression (so {@code my.app} would also match {@code myXapp}); here it is compared
  * literally.
  *
+ * <p>An override may also set the {@linkplain #withPullPolicy pull policy} of every container whose
+ * image it matches (e.g. {@code Always} for a moving tag, {@code IfNotPresent} for a digest); that
+ * is not part of the {@code kustomize edit set image} form and so not of {@link #toString()}.
+ *
  * <p>Instances are immutable and validated: an instance always says something to change.
  */
 public final class ImageOverride {
@@ -49,12 +53,15 @@ public final class ImageOverride {
   private final String newName;
   private final String newTag;
   private final String digest;
+  private final PullPolicy pullPolicy;
 
-  private ImageOverride(String name, String newName, String newTag, String digest) {
+  private ImageOverride(
+      String name, String newName, String newTag, String digest, PullPolicy pullPolicy) {
     this.name = name;
     this.newName = newName;
     this.newTag = newTag;
     this.digest = digest;
+    this.pullPolicy = pullPolicy;
   }
 
   /**
@@ -99,22 +106,42 @@ public final class ImageOverride {
     if (newName == null && newTag == null && digest == null) {
       throw invalid(input, "it says nothing to change");
     }
-    return new ImageOverride(name, newName, newTag, digest);
+    return new ImageOverride(name, newName, newTag, digest, null);
   }
 
   /** A copy with this new name (registry and repository, without tag), e.g. {@code reg/api}. */
   public ImageOverride withNewName(String newName) {
-    return create(describe(), name, Objects.requireNonNull(newName, "newName"), newTag, digest);
+    return create(describe(), name, Objects.requireNonNull(newName, "newName"), newTag, digest)
+        .keeping(pullPolicy);
   }
 
   /** A copy with this new tag. */
   public ImageOverride withNewTag(String newTag) {
-    return create(describe(), name, newName, Objects.requireNonNull(newTag, "newTag"), digest);
+    return create(describe(), name, newName, Objects.requireNonNull(newTag, "newTag"), digest)
+        .keeping(pullPolicy);
   }
 
   /** A copy with this digest, e.g. {@code sha256:<64 hex digits>}. */
   public ImageOverride withDigest(String digest) {
-    return create(describe(), name, newName, newTag, Objects.requireNonNull(digest, "digest"));
+    return create(describe(), name, newName, newTag, Objects.requireNonNull(digest, "digest"))
+        .keeping(pullPolicy);
+  }
+
+  /**
+   * A copy that also sets {@code imagePullPolicy} of every container whose image it matches
+   * (whatever the manifest said, e.g. a local overlay's {@code Never}).
+   */
+  public ImageOverride withPullPolicy(PullPolicy pullPolicy) {
+    return keeping(Objects.requireNonNull(pullPolicy, "pullPolicy"));
+  }
+
+  private ImageOverride keeping(PullPolicy policy) {
+    return new ImageOverride(name, newName, newTag, digest, policy);
+  }
+
+  /** The pull policy set on the containers this override matches, if any. */
+  public Optional<PullPolicy> pullPolicy() {
+    return Optional.ofNullable(pullPolicy);
   }
 
   /** The image name matched, without tag or digest, e.g. {@code api}. */
@@ -198,12 +225,13 @@ public final class ImageOverride {
         && name.equals(other.name)
         && Objects.equals(newName, other.newName)
         && Objects.equals(newTag, other.newTag)
-        && Objects.equals(digest, other.digest);
+        && Objects.equals(digest, other.digest)
+        && pullPolicy == other.pullPolicy;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, newName, newTag, digest);
+    return Objects.hash(name, newName, newTag, digest, pullPolicy);
   }
 
   /**

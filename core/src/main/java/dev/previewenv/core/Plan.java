@@ -1,5 +1,6 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.registry.RegistryClient;
 import dev.previewenv.core.internal.transform.ImageTransform;
 import dev.previewenv.core.internal.transform.IngressHostTransform;
 import dev.previewenv.core.internal.transform.LabelTransform;
@@ -7,6 +8,7 @@ import dev.previewenv.core.internal.transform.NamespaceTransform;
 import dev.previewenv.core.internal.transform.Outcome;
 import dev.previewenv.core.internal.transform.Pipeline;
 import dev.previewenv.core.internal.transform.ProtectionTransform;
+import dev.previewenv.core.internal.transform.PullSecretTransform;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,16 +49,30 @@ public final class Plan {
   private final List<HasMetadata> objects;
   private final List<Route> routes;
   private final List<String> warnings;
+  private final PullSecrets pullSecrets;
+  private final Map<String, String> pinnedImages;
 
   Plan(
       EnvironmentName environment,
       List<HasMetadata> objects,
       List<Route> routes,
       List<String> warnings) {
+    this(environment, objects, routes, warnings, null, Map.of());
+  }
+
+  Plan(
+      EnvironmentName environment,
+      List<HasMetadata> objects,
+      List<Route> routes,
+      List<String> warnings,
+      PullSecrets pullSecrets,
+      Map<String, String> pinnedImages) {
     this.environment = Objects.requireNonNull(environment, "environment");
     this.objects = List.copyOf(objects);
     this.routes = List.copyOf(routes);
     this.warnings = List.copyOf(warnings);
+    this.pullSecrets = pullSecrets;
+    this.pinnedImages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pinnedImages));
   }
 
   /** The environment this plan is for. */
@@ -81,6 +98,23 @@ public final class Plan {
   /** Things worth knowing that did not stop the plan, e.g. an image override matching nothing. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /**
+   * The registry credentials {@code up} copies into the namespace and attaches to its pods (and to
+   * the E2E Job's ServiceAccount), if any.
+   */
+  public Optional<PullSecrets> pullSecrets() {
+    return Optional.ofNullable(pullSecrets);
+  }
+
+  /**
+   * With {@link Builder#pinDigests}: every overridden image as tagged ({@code registry/name:tag})
+   * and the digest it was resolved to ({@code sha256:...}), in override order; the objects run
+   * {@code registry/name:tag@sha256:...}. Empty when digests are not pinned.
+   */
+  public Map<String, String> pinnedImages() {
+    return pinnedImages;
   }
 
   /** The plan's objects as one multi-document YAML stream, for inspection. */
@@ -128,6 +162,10 @@ public final class Plan {
     private Set<String> clusterScopedKinds = Set.of();
     private boolean overrideNamespace;
     private boolean strictImages;
+    private PullPolicy pullPolicy;
+    private PullSecrets pullSecrets;
+    private RegistryCredentials pinCredentials; // null: digests not pinned
+    private Duration registryTimeout = Duration.ofSeconds(20);
 
     private Builder(EnvironmentName environment) {
       this.environment = environment;
@@ -146,6 +184,10 @@ public final class Plan {
       b.clusterScopedKinds = clusterScopedKinds;
       b.overrideNamespace = overrideNamespace;
       b.strictImages = strictImages;
+      b.pullPolicy = pullPolicy;
+      b.pullSecrets = pullSecrets;
+      b.pinCredentials = pinCredentials;
+      b.registryTimeout = registryTimeout;
       return b;
     }
 
@@ -311,6 +353,50 @@ public final class Plan {
     }
 
     /**
+     * The {@code imagePullPolicy} of every container whose image an override matches, unless the
+     * override sets its own ({@link ImageOverride#withPullPolicy}). Default: none, the manifests'
+     * policies stay. Containers no override matches are never changed.
+     */
+    public Builder pullPolicy(PullPolicy policy) {
+      Builder b = copy();
+      b.pullPolicy = Objects.requireNonNull(policy, "policy");
+      return b;
+    }
+
+    /** Registry credentials to copy into the namespace and attach; see {@link PullSecrets}. */
+    public Builder pullSecrets(PullSecrets pullSecrets) {
+      Builder b = copy();
+      b.pullSecrets = Objects.requireNonNull(pullSecrets, "pullSecrets");
+      return b;
+    }
+
+    /**
+     * Resolves the tag of each override that sets one to the digest it points to now, through the
+     * registry's HTTP API v2 with these credentials (e.g. {@link RegistryCredentials#fromSecrets}
+     * of the pull secrets), before anything is sent to the cluster: the environment then runs
+     * exactly the image CI built even if the tag moves. The containers get {@code
+     * name:tag@sha256:...} (the kubelet pulls by digest; the tag stays readable), {@link
+     * Plan#pinnedImages()} lists both. A tag that cannot be resolved is a problem of the plan, in
+     * the registry's own words. Off by default. Overrides without a new tag are not pinned (a
+     * warning).
+     */
+    public Builder pinDigests(RegistryCredentials credentials) {
+      Builder b = copy();
+      b.pinCredentials = Objects.requireNonNull(credentials, "credentials");
+      return b;
+    }
+
+    /** How long one registry request of {@link #pinDigests} may take (default 20 s). */
+    public Builder registryTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("registry timeout must be positive, was " + timeout);
+      }
+      Builder b = copy();
+      b.registryTimeout = timeout;
+      return b;
+    }
+
+    /**
      * Loads every source, transforms and validates.
      *
      * @throws InvalidPlanException listing every problem found in every source and stage
@@ -329,16 +415,23 @@ public final class Plan {
                   + "); keep one override per image name");
         }
       }
+      List<String> pinWarnings = new ArrayList<>();
+      Map<String, String> pinned = new LinkedHashMap<>();
+      List<ImageOverride> effective =
+          pinCredentials == null ? images : pin(problems, pinWarnings, pinned);
       Pipeline pipeline =
           new Pipeline(
               new NamespaceTransform(
                   env, clusterScopedKinds, allowClusterScoped, overrideNamespace),
-              new ImageTransform(images, strictImages),
+              new ImageTransform(effective, strictImages, pullPolicy),
               new IngressHostTransform(env, hostFormat, externalDnsTtl),
               new ProtectionTransform(protectedNames, protectedLabels, authHost),
-              new LabelTransform(env));
+              new LabelTransform(env),
+              new PullSecretTransform(env, pullSecrets));
       Outcome outcome = pipeline.run(sources);
       problems.addAll(outcome.problems());
+      List<String> warnings = new ArrayList<>(pinWarnings);
+      warnings.addAll(outcome.warnings());
       if (!problems.isEmpty()) {
         throw new InvalidPlanException(
             "The plan for environment "
@@ -354,8 +447,68 @@ public final class Plan {
           env,
           outcome.objects().size(),
           outcome.routes().size(),
-          outcome.warnings().size());
-      return new Plan(environment, outcome.objects(), outcome.routes(), outcome.warnings());
+          warnings.size());
+      pinned.forEach((image, digest) -> log.info("Pinned image {} to {}", image, digest));
+      return new Plan(
+          environment, outcome.objects(), outcome.routes(), warnings, pullSecrets, pinned);
+    }
+
+    /** The overrides with each new tag's digest added (all resolved at once). */
+    private List<ImageOverride> pin(
+        List<String> problems, List<String> warnings, Map<String, String> pinned) {
+      RegistryClient registry = new RegistryClient(pinCredentials, registryTimeout);
+      List<java.util.concurrent.Callable<Object>> lookups = new ArrayList<>();
+      for (ImageOverride o : images) {
+        if (o.newTag().isEmpty() || o.digest().isPresent()) {
+          lookups.add(() -> null);
+          continue;
+        }
+        String image = o.newName().orElse(o.name()) + ":" + o.newTag().get();
+        lookups.add(
+            () -> {
+              try {
+                return registry.digest(image);
+              } catch (RegistryClient.ResolveException e) {
+                return e;
+              }
+            });
+      }
+      // every tag is resolved at once: one round trip (plus auth) however many overrides
+      List<Object> answers =
+          dev.previewenv.core.internal.provision.Parallel.all(
+              "previewenv-digest", Math.max(1, Math.min(8, lookups.size())), lookups);
+      List<ImageOverride> result = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        ImageOverride o = images.get(i);
+        if (answers.get(i) == null) {
+          if (o.digest().isEmpty()) {
+            warnings.add(
+                "image override \""
+                    + o
+                    + "\" sets no tag, so its digest is not pinned; give the tag CI built, e.g. "
+                    + o.name()
+                    + "=<registry>/<name>:<tag>");
+          }
+          result.add(o);
+          continue;
+        }
+        String image = o.newName().orElse(o.name()) + ":" + o.newTag().orElseThrow();
+        Object answer = answers.get(i);
+        if (answer instanceof String digest) {
+          pinned.put(image, digest);
+          result.add(o.withDigest(digest));
+        } else {
+          problems.add(
+              "image override \""
+                  + o
+                  + "\": the digest of "
+                  + image
+                  + " could not be resolved: "
+                  + ((Exception) answer).getMessage());
+          result.add(o);
+        }
+      }
+      return result;
     }
   }
 }

@@ -77,6 +77,11 @@ public final class Preview implements AutoCloseable {
     this.teardown = Objects.requireNonNull(teardown, "teardown");
   }
 
+  /** The plan this environment was made from (package-private: the E2E Job reads it). */
+  Plan plan() {
+    return plan;
+  }
+
   /** The environment's name. */
   public EnvironmentName environment() {
     return plan.environment();

@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * secrets go out with the configuration wave, before the workloads); prune objects of the
  * environment that left the plan (an adopted namespace only); wait until ready. Independent
  * requests are sent at once: the namespace and the source secrets are read in one round trip.
- * Running {@code up} again with the same or a changed plan converges.
+ * Running {@code up} again with the same or a changed plan converges. The plan's {@linkplain
+ * Plan#pullSecrets() pull secrets} are copied like {@link SecretSpec#copy} secrets (and must be of
+ * type {@code kubernetes.io/dockerconfigjson}, checked before anything is created).
  *
  * <p>Reliability: idempotent requests are retried with backoff and jitter on 429 (honouring
  * Retry-After), 5xx and lost connections, at most 6 attempts within 30 seconds by default ({@link
@@ -228,7 +230,7 @@ public final class Provisioner {
             plan.namespace(),
             plan.objects(),
             settings.applyStrategy,
-            settings.secrets,
+            secretsOf(plan),
             settings.quota != null,
             settings.limitRange != null);
     AccessReviewer reviewer =
@@ -403,11 +405,12 @@ public final class Provisioner {
               return null;
             },
             () -> {
-              read[1] = secretInstaller.prepare(env, settings.secrets);
+              read[1] = secretInstaller.prepare(env, secretsOf(plan));
               return null;
             }));
     Namespace seen = (Namespace) read[0];
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
+    plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
     try {
@@ -550,6 +553,60 @@ public final class Provisioner {
         withDiagnostics.addSuppressed(s);
       }
       throw withDiagnostics;
+    }
+  }
+
+  /** The configured secrets plus the plan's pull secrets (copied), each secret once. */
+  private List<SecretSpec> secretsOf(Plan plan) {
+    if (plan.pullSecrets().isEmpty()) {
+      return settings.secrets;
+    }
+    PullSecrets pull = plan.pullSecrets().get();
+    List<String> extra = new ArrayList<>();
+    for (String name : pull.names()) {
+      boolean copiedAnyway =
+          settings.secrets.stream()
+              .anyMatch(
+                  s ->
+                      s.sourceNamespace().equals(pull.sourceNamespace())
+                          && s.names().contains(name));
+      if (!copiedAnyway) {
+        extra.add(name);
+      }
+    }
+    if (extra.isEmpty()) {
+      return settings.secrets;
+    }
+    List<SecretSpec> all = new ArrayList<>(settings.secrets);
+    all.add(SecretSpec.copy(pull.sourceNamespace(), extra.toArray(String[]::new)));
+    return all;
+  }
+
+  /** Refuses pull secrets that are no registry credentials; before anything was created. */
+  private static void checkPullSecrets(
+      String env, PullSecrets pull, SecretInstaller.Prepared prepared) {
+    List<String> wrong = new ArrayList<>();
+    for (SecretInstaller.Source source : prepared.sources()) {
+      var meta = source.secret().getMetadata();
+      String type = source.secret().getType();
+      if (meta.getNamespace().equals(pull.sourceNamespace())
+          && pull.names().contains(meta.getName())
+          && !"kubernetes.io/dockerconfigjson".equals(type)
+          && !"kubernetes.io/dockercfg".equals(type)) {
+        wrong.add(meta.getNamespace() + "/" + meta.getName() + " (type " + type + ")");
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + env
+              + ": pull secrets must be of type kubernetes.io/dockerconfigjson, but "
+              + String.join(", ", wrong)
+              + " is not. Nothing was created. Make it with kubectl create secret"
+              + " docker-registry, or name the right secret",
+          env,
+          null,
+          null);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.testing.RealCluster;
+import dev.previewenv.core.testing.TestRegistry;
 import dev.previewenv.e2e.ExampleStack;
 import dev.previewenv.junit.PreviewEnvironment;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -45,17 +46,30 @@ import org.junit.platform.testkit.engine.Event;
  * IPs: the cluster has no DNS), and the in-cluster results come back as one dynamic test each, with
  * the JUnit XML written on the host. The fixture runs through EngineTestKit, as a user's test class
  * would run in CI.
+ *
+ * <p>Where the build has an image registry ({@code PREVIEWENV_REGISTRY}, CI: {@code
+ * .ci/registry.sh}), everything comes from it as on a registry-backed cluster: the example images
+ * and the E2E image pushed there by Jib, pulled ({@code Always}) with a pull secret copied from a
+ * source namespace and attached to the default ServiceAccount and to the E2E Job's ServiceAccount.
+ * Without one, the local images of the node's Docker engine are used ({@code Never}).
  */
 @RealCluster
 class InClusterE2eIT {
-  private static final String E2E_IMAGE =
-      System.getProperty("previewenv.e2e.image", "previewenv-e2e-image:local");
   private static final String TAG = System.getProperty("previewenv.examples.image.tag", "local");
-  private static final String PREFIX = System.getProperty("previewenv.image.prefix", "");
+  private static final java.util.Optional<TestRegistry> REGISTRY = TestRegistry.fromEnvironment();
+  private static final String PREFIX =
+      REGISTRY.map(r -> r.host() + "/").orElse(System.getProperty("previewenv.image.prefix", ""));
+  private static final String E2E_IMAGE =
+      REGISTRY
+          .map(r -> r.host() + "/previewenv-e2e-image:" + TAG)
+          .orElse(System.getProperty("previewenv.e2e.image", "previewenv-e2e-image:local"));
+  private static final String PULL_POLICY = REGISTRY.isPresent() ? "Always" : "Never";
   private static final List<String> SERVICES = List.of("catalog", "orders", "admin");
   private static final String BRANCH =
       "it/in-cluster-" + UUID.randomUUID().toString().substring(0, 6);
   private static final String NAMESPACE = EnvironmentName.forBranch(BRANCH).value();
+  private static final String SOURCE_NS =
+      "previewenv-it-pull-" + UUID.randomUUID().toString().substring(0, 6);
   private static final Path REPORTS = Path.of("target", "previewenv-e2e-it");
 
   /** What a team writes: the suite in the cluster, its results re-emitted here. */
@@ -65,7 +79,7 @@ class InClusterE2eIT {
     Stream<DynamicTest> e2eInCluster(Preview preview, TestReporter reporter) {
       E2eResult result =
           E2eJob.of(E2E_IMAGE)
-              .withImagePullPolicy("Never")
+              .withImagePullPolicy(PULL_POLICY)
               .withActiveDeadline(Duration.ofMinutes(5))
               .run(preview, line -> System.out.println("[e2e pod] " + line));
       Job job =
@@ -105,13 +119,40 @@ class InClusterE2eIT {
             "clusterUrl." + service,
             "http://" + s.getSpec().getClusterIP() + ":" + s.getSpec().getPorts().get(0).getPort());
       }
+      entries.put(
+          "images",
+          preview.client().pods().inNamespace(preview.namespace()).list().getItems().stream()
+              .flatMap(p -> p.getSpec().getContainers().stream())
+              .map(c -> c.getImage() + " " + c.getImagePullPolicy())
+              .sorted()
+              .distinct()
+              .collect(Collectors.joining(",")));
+      entries.put(
+          "jobPullSecrets",
+          preview
+              .client()
+              .serviceAccounts()
+              .inNamespace(preview.namespace())
+              .withName(E2eJob.SERVICE_ACCOUNT)
+              .get()
+              .getImagePullSecrets()
+              .stream()
+              .map(r -> r.getName())
+              .collect(Collectors.joining(",")));
       reporter.publishEntry(entries);
       return E2eDynamicTests.of(result, REPORTS);
     }
   }
 
   @BeforeAll
-  static void imagesArePresent() throws Exception {
+  static void imagesArePresent(KubernetesClient client) throws Exception {
+    if (REGISTRY.isPresent()) {
+      // pushed by Jib at package (registry-images profile); the cluster pulls them itself
+      REGISTRY
+          .get()
+          .createPullSecret(client, SOURCE_NS, "registry-credentials", REGISTRY.get().password());
+      return;
+    }
     List<String> images =
         Stream.concat(
                 SERVICES.stream().map(s -> PREFIX + "previewenv-examples/" + s + ":" + TAG),
@@ -139,6 +180,9 @@ class InClusterE2eIT {
     if (client.namespaces().withName(NAMESPACE).get() != null) {
       client.namespaces().withName(NAMESPACE).delete();
     }
+    if (client.namespaces().withName(SOURCE_NS).get() != null) {
+      client.namespaces().withName(SOURCE_NS).delete();
+    }
   }
 
   @Test
@@ -158,7 +202,7 @@ class InClusterE2eIT {
                         + TAG)
             .collect(Collectors.joining(","));
 
-    EngineExecutionResults results =
+    var request =
         EngineTestKit.engine("junit-jupiter")
             .selectors(selectClass(InClusterSuite.class))
             .configurationParameter(
@@ -170,8 +214,15 @@ class InClusterE2eIT {
             .configurationParameter(PreviewEnvironment.RETENTION, "always")
             .configurationParameter(PreviewEnvironment.TTL, "30m")
             .configurationParameter(
-                PreviewEnvironment.DIAGNOSTICS_DIR, "target/previewenv-it/in-cluster")
-            .execute();
+                PreviewEnvironment.DIAGNOSTICS_DIR, "target/previewenv-it/in-cluster");
+    if (REGISTRY.isPresent()) {
+      request =
+          request
+              .configurationParameter(
+                  PreviewEnvironment.PULL_SECRETS, SOURCE_NS + "/registry-credentials")
+              .configurationParameter(PreviewEnvironment.IMAGE_PULL_POLICY, "Always");
+    }
+    EngineExecutionResults results = request.execute();
 
     assertThat(results.allEvents().failed().stream())
         .as("failed events")
@@ -187,6 +238,14 @@ class InClusterE2eIT {
         .containsEntry("failed", "0")
         .containsEntry("skipped", "0")
         .containsEntry("cause", "none");
+    if (REGISTRY.isPresent()) {
+      assertThat(e.get("images").split(","))
+          .as("every pod of the stack and the E2E Job ran a registry image, pulled Always")
+          .isNotEmpty()
+          .allSatisfy(i -> assertThat(i).startsWith(PREFIX).endsWith(" Always"))
+          .anySatisfy(i -> assertThat(i).startsWith(E2E_IMAGE));
+      assertThat(e.get("jobPullSecrets")).isEqualTo("registry-credentials");
+    }
     int passed = Integer.parseInt(e.get("passed"));
     assertThat(passed).isEqualTo(6);
     for (String service : SERVICES) {

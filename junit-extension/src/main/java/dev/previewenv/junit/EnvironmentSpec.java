@@ -7,6 +7,9 @@ import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.PullPolicy;
+import dev.previewenv.core.PullSecrets;
+import dev.previewenv.core.RegistryCredentials;
 import dev.previewenv.core.SecretSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -35,6 +38,9 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * @param ttl {@code null} for the provisioner's default
  * @param owner {@code null} for the provisioner's default
  * @param access how injected URLs reach the services
+ * @param pullSecrets registry credentials to copy and attach, or {@code null}
+ * @param imagePullPolicy the pull policy of overridden containers, or {@code null}
+ * @param pinDigests whether overridden tags are resolved to digests
  */
 record EnvironmentSpec(
     List<String> manifests,
@@ -51,7 +57,10 @@ record EnvironmentSpec(
     boolean reuse,
     String owner,
     Path diagnosticsDir,
-    Access access) {
+    Access access,
+    PullSecrets pullSecrets,
+    PullPolicy imagePullPolicy,
+    boolean pinDigests) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
@@ -160,6 +169,50 @@ record EnvironmentSpec(
     Path diagnostics =
         wd.resolve(settings.get(PreviewEnvironment.DIAGNOSTICS_DIR).orElse("target/previewenv"))
             .normalize();
+    PullSecrets pullSecrets = null;
+    List<String> pullSecretList =
+        listSetting(settings, PreviewEnvironment.PULL_SECRETS, annotation.pullSecrets());
+    String attachText =
+        setting(settings, PreviewEnvironment.PULL_SECRETS_ATTACH, annotation.pullSecretsAttach());
+    PullSecrets.Attach attach = PullSecrets.Attach.SERVICE_ACCOUNT;
+    if (!attachText.isEmpty()) {
+      try {
+        attach = PullSecrets.Attach.parse(attachText);
+      } catch (IllegalArgumentException e) {
+        problems.add(PreviewEnvironment.PULL_SECRETS_ATTACH + ": " + e.getMessage());
+      }
+    }
+    if (!pullSecretList.isEmpty()) {
+      try {
+        pullSecrets = PullSecrets.parse(String.join(",", pullSecretList), attach);
+      } catch (IllegalArgumentException e) {
+        problems.add(PreviewEnvironment.PULL_SECRETS + ": " + e.getMessage());
+      }
+    }
+    PullPolicy pullPolicy = null;
+    String policyText =
+        setting(settings, PreviewEnvironment.IMAGE_PULL_POLICY, annotation.imagePullPolicy());
+    if (!policyText.isEmpty()) {
+      try {
+        pullPolicy = PullPolicy.parse(policyText);
+      } catch (IllegalArgumentException e) {
+        problems.add(PreviewEnvironment.IMAGE_PULL_POLICY + ": " + e.getMessage());
+      }
+    }
+    boolean pinDigests = annotation.pinDigests();
+    Optional<String> pinSetting = settings.get(PreviewEnvironment.PIN_DIGESTS);
+    if (pinSetting.isPresent()) {
+      String v = pinSetting.get().strip().toLowerCase(Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) {
+        pinDigests = Boolean.parseBoolean(v);
+      } else {
+        problems.add(
+            settings.origin(PreviewEnvironment.PIN_DIGESTS)
+                + " is \""
+                + pinSetting.get()
+                + "\": use true or false");
+      }
+    }
 
     if (!problems.isEmpty()) {
       throw new ExtensionConfigurationException(
@@ -188,7 +241,10 @@ record EnvironmentSpec(
         reuse,
         owner,
         diagnostics,
-        access);
+        access,
+        pullSecrets,
+        pullPolicy,
+        pinDigests);
   }
 
   /** The environment's name, from prefix and branch. */
@@ -196,9 +252,30 @@ record EnvironmentSpec(
     return EnvironmentName.forBranch(prefix, branch);
   }
 
-  /** The plan: loads the manifests and transforms them. */
+  /** The plan without digest pinning (no cluster needed). */
   Plan plan() {
+    return plan(null);
+  }
+
+  /**
+   * The plan: loads the manifests and transforms them; with {@link #pinDigests()}, the pull secrets
+   * are read through {@code client} for the registry credentials.
+   */
+  Plan plan(KubernetesClient client) {
     Plan.Builder builder = Plan.builder(environmentName()).images(images);
+    if (pullSecrets != null) {
+      builder = builder.pullSecrets(pullSecrets);
+    }
+    if (imagePullPolicy != null) {
+      builder = builder.pullPolicy(imagePullPolicy);
+    }
+    if (pinDigests && client != null) {
+      builder =
+          builder.pinDigests(
+              pullSecrets == null
+                  ? RegistryCredentials.anonymous()
+                  : RegistryCredentials.fromSecrets(client, pullSecrets));
+    }
     for (String m : manifests) {
       builder = builder.source(manifestSource(m));
     }

@@ -101,6 +101,28 @@ public @interface PreviewEnvironment {
   /** Setting: secrets to bring in, comma separated; replaces {@link #secrets()}. */
   String SECRETS = "previewenv.secrets";
 
+  /**
+   * Setting: registry credentials ({@code kubernetes.io/dockerconfigjson} secrets) to copy into the
+   * namespace and attach to its pods, {@code <source namespace>/<name>}, comma separated; replaces
+   * {@link #pullSecrets()}.
+   */
+  String PULL_SECRETS = "previewenv.pull.secrets";
+
+  /**
+   * Setting: where pull secrets are attached: {@code service-account} (default), {@code pod-spec}
+   * or {@code both}; see {@link #pullSecretsAttach()}.
+   */
+  String PULL_SECRETS_ATTACH = "previewenv.pull.secrets.attach";
+
+  /**
+   * Setting: the {@code imagePullPolicy} of the containers the image overrides change ({@code
+   * Always}, {@code IfNotPresent}, {@code Never}); see {@link #imagePullPolicy()}.
+   */
+  String IMAGE_PULL_POLICY = "previewenv.image.pull.policy";
+
+  /** Setting: {@code true} or {@code false}; see {@link #pinDigests()}. */
+  String PIN_DIGESTS = "previewenv.pin.digests";
+
   /** Setting: {@code ALWAYS}, {@code ON_SUCCESS} or {@code NEVER}; see {@link #retention()}. */
   String RETENTION = "previewenv.retention";
 
@@ -204,6 +226,35 @@ public @interface PreviewEnvironment {
    * replicator} (that controller copies it), e.g. {@code copy:shared/registry-credentials}.
    */
   String[] secrets() default {};
+
+  /**
+   * Registry credentials for the environment's pods, each {@code <source namespace>/<name>} of a
+   * {@code kubernetes.io/dockerconfigjson} secret (all from one namespace), e.g. {@code
+   * shared/registry-credentials}: copied into the namespace and attached as {@link
+   * #pullSecretsAttach()} says, and to the E2E Job's ServiceAccount.
+   */
+  String[] pullSecrets() default {};
+
+  /**
+   * Where {@link #pullSecrets()} are attached: {@code service-account} (the namespace's default
+   * ServiceAccount and the plan's ServiceAccounts; the default when empty), {@code pod-spec} (every
+   * pod spec of the plan) or {@code both}.
+   */
+  String pullSecretsAttach() default "";
+
+  /**
+   * The {@code imagePullPolicy} of the containers whose images the overrides change: {@code Always}
+   * for a moving tag, {@code IfNotPresent} for an immutable tag or digest, {@code Never} for nodes
+   * fed local images. Empty: the manifests' policies stay.
+   */
+  String imagePullPolicy() default "";
+
+  /**
+   * {@code true}: each overridden tag is resolved to its digest through the registry's API (with
+   * the {@link #pullSecrets()}' credentials) before anything is applied, so the environment runs
+   * exactly that image even if the tag moves. Default {@code false}.
+   */
+  boolean pinDigests() default false;
 
   /** When the environment is deleted at the end of the run. */
   Retention retention() default Retention.DEFAULT;

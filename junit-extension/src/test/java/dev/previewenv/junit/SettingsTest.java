@@ -193,4 +193,39 @@ class SettingsTest {
         .hasMessageContaining("GITHUB_HEAD_REF, GITHUB_REF_NAME, CI_COMMIT_REF_NAME, BRANCH_NAME")
         .hasMessageContaining("not inside a git repository");
   }
+
+  @Test
+  void registrySettingsReachThePlanPullSecretsPolicyAndPinning() {
+    parameters.put(PreviewEnvironment.PULL_SECRETS, "shared/registry-credentials");
+    parameters.put(PreviewEnvironment.PULL_SECRETS_ATTACH, "both");
+    variables.put("PREVIEWENV_IMAGE_PULL_POLICY", "Always");
+    properties.put(PreviewEnvironment.PIN_DIGESTS, "false");
+
+    EnvironmentSpec spec = resolve();
+
+    assertThat(spec.pullSecrets())
+        .isEqualTo(
+            new dev.previewenv.core.PullSecrets(
+                "shared",
+                java.util.List.of("registry-credentials"),
+                dev.previewenv.core.PullSecrets.Attach.BOTH));
+    assertThat(spec.imagePullPolicy()).isEqualTo(dev.previewenv.core.PullPolicy.ALWAYS);
+    assertThat(spec.pinDigests()).isFalse();
+  }
+
+  @Test
+  void badRegistrySettingsAreNamedTogether() {
+    parameters.put(PreviewEnvironment.PULL_SECRETS, "registry-credentials");
+    parameters.put(PreviewEnvironment.PULL_SECRETS_ATTACH, "node");
+    parameters.put(PreviewEnvironment.IMAGE_PULL_POLICY, "sometimes");
+    parameters.put(PreviewEnvironment.PIN_DIGESTS, "yes");
+
+    assertThatThrownBy(this::resolve)
+        .isInstanceOf(ExtensionConfigurationException.class)
+        .hasMessageContaining("4 problems")
+        .hasMessageContaining("\"registry-credentials\" must be namespace/name")
+        .hasMessageContaining("previewenv.pull.secrets.attach")
+        .hasMessageContaining("\"sometimes\"")
+        .hasMessageContaining("previewenv.pin.digests");
+  }
 }

@@ -76,6 +76,10 @@ public record JobObjects(
             .withNamespace(namespace)
             .withLabels(labels)
             .endMetadata()
+            .withImagePullSecrets(
+                spec.pullSecrets().stream()
+                    .map(n -> new io.fabric8.kubernetes.api.model.LocalObjectReference(n))
+                    .toList())
             .build();
     Role role =
         new RoleBuilder()

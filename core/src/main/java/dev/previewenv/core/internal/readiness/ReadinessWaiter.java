@@ -462,7 +462,7 @@ public final class ReadinessWaiter {
                     + (message == null || message.isBlank() ? "" : ": " + message)
                     + lastTermination(cs)
                     + ". "
-                    + hint(reason);
+                    + hint(reason, message);
             return Optional.of(new NotReadyException(text, environment, owner));
           }
         }
@@ -731,6 +731,29 @@ public final class ReadinessWaiter {
         + t.getExitCode()
         + (t.getReason() == null ? "" : ", " + t.getReason())
         + ")";
+  }
+
+  /**
+   * The hint for a waiting reason, made precise by the kubelet's message where the registry's words
+   * say which of the usual pull failures it is.
+   */
+  static String hint(String reason, String message) {
+    if (("ErrImagePull".equals(reason) || "ImagePullBackOff".equals(reason)) && message != null) {
+      String m = message.toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("manifest unknown") || m.contains("not found")) {
+        return "The registry has no such tag (or repository): check that CI pushed the image"
+            + " with this tag.";
+      }
+      if (m.contains("no basic auth credentials")
+          || m.contains("authentication required")
+          || m.contains("unauthorized")
+          || m.contains("denied")) {
+        return "The registry refused the pull: the namespace has no pull secret for this"
+            + " registry, or its credentials are wrong (check PullSecrets and the source"
+            + " secret's user and password).";
+      }
+    }
+    return hint(reason);
   }
 
   private static String hint(String reason) {

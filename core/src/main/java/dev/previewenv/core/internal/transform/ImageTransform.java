@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.transform;
 
 import dev.previewenv.core.ImageOverride;
+import dev.previewenv.core.PullPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +22,13 @@ import org.slf4j.LoggerFactory;
  * leaves {@code ephemeralContainers} alone; this transformation rewrites them too. An override that
  * matches no image anywhere is a warning (logged and returned), or a problem when {@code strict}:
  * kustomize silently ignores it, which hides typos.
+ *
+ * <p>Pull policy: a container whose image an override matches gets {@code imagePullPolicy} of the
+ * last matching override that sets one ({@link ImageOverride#withPullPolicy}), else {@code
+ * pullPolicy} when given; otherwise its policy is left as the manifest says. Containers no override
+ * matches are never touched.
  */
-public record ImageTransform(List<ImageOverride> overrides, boolean strict) {
+public record ImageTransform(List<ImageOverride> overrides, boolean strict, PullPolicy pullPolicy) {
   private static final Logger log = LoggerFactory.getLogger(ImageTransform.class);
   private static final Set<String> CONTAINER_LISTS =
       Set.of("containers", "initContainers", "ephemeralContainers");
@@ -31,12 +37,20 @@ public record ImageTransform(List<ImageOverride> overrides, boolean strict) {
     overrides = List.copyOf(overrides);
   }
 
+  /** Overrides that leave pull policies to the overrides themselves. */
+  public ImageTransform(List<ImageOverride> overrides, boolean strict) {
+    this(overrides, strict, null);
+  }
+
+  /** An image after the overrides, and the pull policy to set (null: leave it). */
+  private record Rewritten(String image, PullPolicy policy) {}
+
   public Outcome apply(List<HasMetadata> input) {
     if (overrides.isEmpty()) {
       return Outcome.of(input, List.of());
     }
     boolean[] used = new boolean[overrides.size()];
-    Map<String, String> rewritten = new HashMap<>();
+    Map<String, Rewritten> rewritten = new HashMap<>();
     List<HasMetadata> out = new ArrayList<>(input.size());
     for (HasMetadata o : input) {
       Map<String, Object> tree = Resources.toTree(o);
@@ -72,7 +86,7 @@ public record ImageTransform(List<ImageOverride> overrides, boolean strict) {
 
   /** Rewrites images in place in the tree; returns whether anything changed. */
   @SuppressWarnings("unchecked")
-  private boolean walk(Object node, boolean[] used, Map<String, String> cache) {
+  private boolean walk(Object node, boolean[] used, Map<String, Rewritten> cache) {
     boolean changed = false;
     if (node instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -81,9 +95,15 @@ public record ImageTransform(List<ImageOverride> overrides, boolean strict) {
           for (Object item : list) {
             if (item instanceof Map<?, ?> container
                 && container.get("image") instanceof String image) {
-              String next = rewrite(image, used, cache);
-              if (!next.equals(image)) {
-                ((Map<String, Object>) container).put("image", next);
+              Rewritten next = rewrite(image, used, cache);
+              Map<String, Object> c = (Map<String, Object>) container;
+              if (!next.image().equals(image)) {
+                c.put("image", next.image());
+                changed = true;
+              }
+              if (next.policy() != null
+                  && !next.policy().value().equals(c.get("imagePullPolicy"))) {
+                c.put("imagePullPolicy", next.policy().value());
                 changed = true;
               }
             }
@@ -99,20 +119,25 @@ public record ImageTransform(List<ImageOverride> overrides, boolean strict) {
     return changed;
   }
 
-  private String rewrite(String image, boolean[] used, Map<String, String> cache) {
-    String cached = cache.get(image);
+  private Rewritten rewrite(String image, boolean[] used, Map<String, Rewritten> cache) {
+    Rewritten cached = cache.get(image);
     if (cached != null) {
       return cached;
     }
     String current = image;
+    boolean matched = false;
+    PullPolicy policy = null;
     for (int i = 0; i < overrides.size(); i++) {
       Optional<String> next = overrides.get(i).rewrite(current);
       if (next.isPresent()) {
         used[i] = true;
+        matched = true;
         current = next.get();
+        policy = overrides.get(i).pullPolicy().orElse(policy);
       }
     }
-    cache.put(image, current);
-    return current;
+    Rewritten result = new Rewritten(current, matched && policy == null ? pullPolicy : policy);
+    cache.put(image, result);
+    return result;
   }
 }

@@ -11,18 +11,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the sources and runs the transformations in their fixed order (namespace, images, ingress
- * hosts and external-dns, protection, labels), then validates the result. Every stage runs even
- * when an earlier one found problems, so one run reports every problem it can find. The object
- * order is the order of the sources, then each source's own order.
+ * Loads the sources and runs the transformations in their fixed order (namespace, images, pull
+ * secrets, ingress hosts and external-dns, protection, labels), then validates the result. Every
+ * stage runs even when an earlier one found problems, so one run reports every problem it can find.
+ * The object order is the order of the sources, then each source's own order.
  */
 public record Pipeline(
     NamespaceTransform namespace,
     ImageTransform images,
     IngressHostTransform hosts,
     ProtectionTransform protection,
-    LabelTransform labels) {
+    LabelTransform labels,
+    PullSecretTransform pullSecrets) {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  /** A pipeline that attaches no pull secrets. */
+  public Pipeline(
+      NamespaceTransform namespace,
+      ImageTransform images,
+      IngressHostTransform hosts,
+      ProtectionTransform protection,
+      LabelTransform labels) {
+    this(namespace, images, hosts, protection, labels, new PullSecretTransform(null, null));
+  }
 
   /** The transformed, validated objects, with all problems, warnings and routes found. */
   public Outcome run(List<ManifestSource> sources) {
@@ -51,7 +62,13 @@ public record Pipeline(
     List<Route> routes = new ArrayList<>();
     List<HasMetadata> current = objects;
     List<Function<List<HasMetadata>, Outcome>> stages =
-        List.of(namespace::apply, images::apply, hosts::apply, protection::apply, labels::apply);
+        List.of(
+            namespace::apply,
+            images::apply,
+            pullSecrets::apply,
+            hosts::apply,
+            protection::apply,
+            labels::apply);
     for (Function<List<HasMetadata>, Outcome> stage : stages) {
       Outcome outcome = stage.apply(current);
       current = outcome.objects();
