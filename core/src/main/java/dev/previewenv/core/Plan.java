@@ -128,6 +128,7 @@ public final class Plan {
     private Set<String> clusterScopedKinds = Set.of();
     private boolean overrideNamespace;
     private boolean strictImages;
+    private String kubeVersion;
 
     private Builder(EnvironmentName environment) {
       this.environment = environment;
@@ -146,6 +147,7 @@ public final class Plan {
       b.clusterScopedKinds = clusterScopedKinds;
       b.overrideNamespace = overrideNamespace;
       b.strictImages = strictImages;
+      b.kubeVersion = kubeVersion;
       return b;
     }
 
@@ -311,6 +313,18 @@ public final class Plan {
     }
 
     /**
+     * The Kubernetes version of the target server, e.g. {@code v1.20.2}: Helm charts are rendered
+     * for it ({@code --kube-version}), unless a chart names its own. Unset: Helm's default.
+     *
+     * @throws IllegalArgumentException when it is not a version
+     */
+    public Builder kubeVersion(String version) {
+      Builder b = copy();
+      b.kubeVersion = HelmChart.checkKubeVersion(version);
+      return b;
+    }
+
+    /**
      * Loads every source, transforms and validates.
      *
      * @throws InvalidPlanException listing every problem found in every source and stage
@@ -337,7 +351,7 @@ public final class Plan {
               new IngressHostTransform(env, hostFormat, externalDnsTtl),
               new ProtectionTransform(protectedNames, protectedLabels, authHost),
               new LabelTransform(env));
-      Outcome outcome = pipeline.run(sources);
+      Outcome outcome = pipeline.run(sources, kubeVersion);
       problems.addAll(outcome.problems());
       if (!problems.isEmpty()) {
         throw new InvalidPlanException(
