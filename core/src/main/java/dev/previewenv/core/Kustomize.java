@@ -24,6 +24,9 @@ import java.util.Optional;
  * #withHelm(Helm)}: then the render adds {@code --enable-helm --helm-command <helm>} (and {@code
  * --helm-kube-version} when the target server's version is known). Helm hooks that kustomize
  * renders are left out of the plan and named in its warnings, as for {@link HelmChart.Hooks#OMIT}.
+ * Kustomize has no flag for the chart's namespace: {@code .Release.Namespace} is the {@code
+ * helmCharts} entry's {@code namespace} (else {@code default}), so templates that write it need the
+ * kustomization's {@code namespace:} or {@link Plan.Builder#overrideNamespace(boolean)}.
  *
  * <p>The process is started without a shell, its output is read concurrently, and it is killed when
  * it runs longer than {@link #timeout()} (default {@link #DEFAULT_TIMEOUT}).

@@ -191,18 +191,15 @@ class HelmSourceTest {
   @Test
   void kustomizeHelmChartsRunOnlyWhenAllowed(@TempDir Path tmp) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("overlay"));
+    copyTree(chart, dir.resolve("charts/shop")); // kustomize reads files only below the overlay
     Files.writeString(
         dir.resolve("kustomization.yaml"),
         "helmCharts:\n"
             + "- name: shop\n"
             + "  releaseName: shop\n"
-            + "  valuesFile: "
-            + chart.resolve("values-preview.yaml")
-            + "\n"
+            + "  valuesFile: charts/shop/values-preview.yaml\n"
             + "helmGlobals:\n"
-            + "  chartHome: "
-            + chart.getParent()
-            + "\n");
+            + "  chartHome: charts\n");
     assertThatThrownBy(() -> ManifestSource.kustomize(dir).load())
         .isInstanceOf(InvalidPlanException.class)
         .satisfies(
@@ -228,8 +225,11 @@ class HelmSourceTest {
             + helm
             + "' \"$@\"\n");
     Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // kustomize has no flag for the chart's namespace: .Release.Namespace is the helmCharts entry's
+    // (here unset, so "default"), which the plan moves only when allowed to.
     Plan plan =
         Plan.builder(ENV)
+            .overrideNamespace(true)
             .source(ManifestSource.kustomize(dir, Kustomize.auto().withHelm(Helm.binary(shim))))
             .build();
     assertThat(plan.objects())
@@ -240,6 +240,19 @@ class HelmSourceTest {
             find(plan.objects(), Ingress.class, "shop-api").getSpec().getRules().get(0).getHost())
         .isEqualTo("pr-7.api.shop.example.com");
     assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("Job/shop-api-migrate"));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
   }
 
   private static <T extends HasMetadata> T find(
