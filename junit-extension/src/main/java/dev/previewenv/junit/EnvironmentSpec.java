@@ -76,8 +76,9 @@ record EnvironmentSpec(
     Path wd = workingDirectory.toAbsolutePath().normalize();
 
     List<String> manifests = new ArrayList<>();
+    String helmOptions = helmOptions(settings);
     for (String m : listSetting(settings, PreviewEnvironment.MANIFESTS, annotation.manifests())) {
-      String normalized = normalizeManifest(m, wd, problems);
+      String normalized = normalizeManifest(m, wd, helmOptions, problems);
       if (normalized != null) {
         manifests.add(normalized);
       }
@@ -196,9 +197,28 @@ record EnvironmentSpec(
     return EnvironmentName.forBranch(prefix, branch);
   }
 
+  /**
+   * The plan for the cluster of {@code client}: Helm charts are rendered for its server version
+   * (asked only when a {@code helm:} source is there).
+   */
+  Plan plan(KubernetesClient client) {
+    String kubeVersion = null;
+    if (manifests.stream().anyMatch(m -> m.startsWith("helm:"))) {
+      kubeVersion = client.getKubernetesVersion().getGitVersion();
+    }
+    return plan(kubeVersion);
+  }
+
   /** The plan: loads the manifests and transforms them. */
   Plan plan() {
+    return plan((String) null);
+  }
+
+  private Plan plan(String kubeVersion) {
     Plan.Builder builder = Plan.builder(environmentName()).images(images);
+    if (kubeVersion != null) {
+      builder = builder.kubeVersion(kubeVersion);
+    }
     for (String m : manifests) {
       builder = builder.source(manifestSource(m));
     }
@@ -284,8 +304,12 @@ record EnvironmentSpec(
     String kind = normalized.substring(0, colon);
     String value = normalized.substring(colon + 1);
     return switch (kind) {
+      case "helm" -> ManifestSource.parse(normalized, Path.of("").toAbsolutePath());
+      case "kustomize" ->
+          value.contains(";")
+              ? ManifestSource.parse(normalized, Path.of("").toAbsolutePath())
+              : ManifestSource.kustomize(Path.of(value));
       case "classpath" -> ManifestSource.classpath(value);
-      case "kustomize" -> ManifestSource.kustomize(Path.of(value));
       default ->
           Files.isDirectory(Path.of(value))
               ? ManifestSource.directory(Path.of(value))
@@ -293,13 +317,39 @@ record EnvironmentSpec(
     };
   }
 
-  private static String normalizeManifest(String entry, Path wd, List<String> problems) {
+  /**
+   * The {@code ;values=...;set=...} options that {@link PreviewEnvironment#HELM_VALUES} and {@link
+   * PreviewEnvironment#HELM_SET} add to every {@code helm:} source.
+   */
+  private static String helmOptions(Settings settings) {
+    StringBuilder sb = new StringBuilder();
+    settings
+        .get(PreviewEnvironment.HELM_VALUES)
+        .ifPresent(v -> Settings.list(v).forEach(f -> sb.append(";values=").append(f)));
+    settings
+        .get(PreviewEnvironment.HELM_SET)
+        .ifPresent(v -> Settings.list(v).forEach(kv -> sb.append(";set=").append(kv)));
+    return sb.toString();
+  }
+
+  private static String normalizeManifest(
+      String entry, Path wd, String helmOptions, List<String> problems) {
     Matcher m = PREFIXED.matcher(entry);
     String kind = "file";
     String value = entry;
     if (m.matches()) {
       kind = m.group(1);
       value = m.group(2).strip();
+    }
+    if (kind.equals("helm") || (kind.equals("kustomize") && value.contains(";"))) {
+      String spec = kind + ":" + value + (kind.equals("helm") ? helmOptions : "");
+      try {
+        ManifestSource.parse(spec, wd);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+      return absolutePaths(kind, spec.substring(kind.length() + 1), wd);
     }
     switch (kind) {
       case "classpath":
@@ -315,9 +365,26 @@ record EnvironmentSpec(
                 + entry
                 + "\" has the unknown prefix \""
                 + kind
-                + ":\": use classpath:, file: or kustomize:");
+                + ":\": use classpath:, file:, kustomize: or helm:");
         return null;
     }
+  }
+
+  /** The spec with its path and {@code values=} files made absolute, so equal specs are equal. */
+  private static String absolutePaths(String kind, String value, Path wd) {
+    String[] parts = value.split(";", -1);
+    StringBuilder sb = new StringBuilder(kind).append(':');
+    sb.append(wd.resolve(parts[0].strip()).normalize());
+    for (int i = 1; i < parts.length; i++) {
+      String o = parts[i].strip();
+      if (o.startsWith("values=")) {
+        o = "values=" + wd.resolve(o.substring("values=".length()).strip()).normalize();
+      }
+      if (!o.isEmpty()) {
+        sb.append(';').append(o);
+      }
+    }
+    return sb.toString();
   }
 
   private static String missing(String entry, List<String> problems) {

@@ -61,7 +61,7 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
       KubernetesClient client = cluster.client();
       cluster.loadImages(imageReferences());
       provisioner = spec.provisioner(client);
-      var plan = spec.plan();
+      var plan = spec.plan(client);
       touched = true;
       if (!spec.reuse() && client.namespaces().withName(name.value()).get() != null) {
         log.info(
