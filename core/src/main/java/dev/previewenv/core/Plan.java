@@ -129,6 +129,8 @@ public final class Plan {
     private boolean overrideNamespace;
     private boolean strictImages;
     private String kubeVersion;
+    private Protection protection = Protection.INGRESS_NGINX;
+    private String oauth2ProxyService;
 
     private Builder(EnvironmentName environment) {
       this.environment = environment;
@@ -148,6 +150,8 @@ public final class Plan {
       b.overrideNamespace = overrideNamespace;
       b.strictImages = strictImages;
       b.kubeVersion = kubeVersion;
+      b.protection = protection;
+      b.oauth2ProxyService = oauth2ProxyService;
       return b;
     }
 
@@ -313,6 +317,31 @@ public final class Plan {
     }
 
     /**
+     * Which proxy protects the chosen objects (default {@link Protection#INGRESS_NGINX}); {@link
+     * #build()} refuses settings it cannot honour, e.g. an HTTPRoute to be protected by
+     * ingress-nginx, or Envoy Gateway without {@link #oauth2ProxyService(String)}.
+     */
+    public Builder protection(Protection protection) {
+      Builder b = copy();
+      b.protection = Objects.requireNonNull(protection, "protection");
+      return b;
+    }
+
+    /**
+     * The central OAuth2 Proxy's Service as {@code <namespace>/<name>:<port>}, e.g. {@code
+     * auth/oauth2-proxy:4180}: what {@link Protection#ENVOY_GATEWAY}'s external authorization
+     * calls.
+     *
+     * @throws IllegalArgumentException when it is not of that form
+     */
+    public Builder oauth2ProxyService(String service) {
+      ProtectionTransform.serviceRef(service);
+      Builder b = copy();
+      b.oauth2ProxyService = service.strip();
+      return b;
+    }
+
+    /**
      * The Kubernetes version of the target server, e.g. {@code v1.20.2}: Helm charts are rendered
      * for it ({@code --kube-version}), unless a chart names its own. Unset: Helm's default.
      *
@@ -349,7 +378,8 @@ public final class Plan {
                   env, clusterScopedKinds, allowClusterScoped, overrideNamespace),
               new ImageTransform(images, strictImages),
               new IngressHostTransform(env, hostFormat, externalDnsTtl),
-              new ProtectionTransform(protectedNames, protectedLabels, authHost),
+              new ProtectionTransform(
+                  protectedNames, protectedLabels, authHost, protection, oauth2ProxyService, env),
               new LabelTransform(env));
       Outcome outcome = pipeline.run(sources, kubeVersion);
       problems.addAll(outcome.problems());
