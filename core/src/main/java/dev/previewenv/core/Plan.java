@@ -1,5 +1,6 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.transform.HostChecks;
 import dev.previewenv.core.internal.transform.ImageTransform;
 import dev.previewenv.core.internal.transform.IngressHostTransform;
 import dev.previewenv.core.internal.transform.LabelTransform;
@@ -46,16 +47,32 @@ public final class Plan {
   private final List<HasMetadata> objects;
   private final List<Route> routes;
   private final List<String> warnings;
+  private final boolean strictHosts;
 
   Plan(
       EnvironmentName environment,
       List<HasMetadata> objects,
       List<Route> routes,
       List<String> warnings) {
+    this(environment, objects, routes, warnings, false);
+  }
+
+  Plan(
+      EnvironmentName environment,
+      List<HasMetadata> objects,
+      List<Route> routes,
+      List<String> warnings,
+      boolean strictHosts) {
     this.environment = Objects.requireNonNull(environment, "environment");
     this.objects = List.copyOf(objects);
     this.routes = List.copyOf(routes);
     this.warnings = List.copyOf(warnings);
+    this.strictHosts = strictHosts;
+  }
+
+  /** Whether host check findings (TLS, login) are errors rather than warnings. */
+  boolean strictHosts() {
+    return strictHosts;
   }
 
   /** The environment this plan is for. */
@@ -131,6 +148,8 @@ public final class Plan {
     private String kubeVersion;
     private Protection protection = Protection.INGRESS_NGINX;
     private String oauth2ProxyService;
+    private OAuth2ProxyDomains oauth2ProxyDomains;
+    private boolean strictHosts;
 
     private Builder(EnvironmentName environment) {
       this.environment = environment;
@@ -152,6 +171,8 @@ public final class Plan {
       b.kubeVersion = kubeVersion;
       b.protection = protection;
       b.oauth2ProxyService = oauth2ProxyService;
+      b.oauth2ProxyDomains = oauth2ProxyDomains;
+      b.strictHosts = strictHosts;
       return b;
     }
 
@@ -342,6 +363,27 @@ public final class Plan {
     }
 
     /**
+     * OAuth2 Proxy's cookie and whitelist domains: {@link #build()} then checks that every
+     * protected host is covered by both (else sign-in loops), see {@link OAuth2ProxyDomains}.
+     */
+    public Builder oauth2ProxyDomains(OAuth2ProxyDomains domains) {
+      Builder b = copy();
+      b.oauth2ProxyDomains = Objects.requireNonNull(domains, "domains");
+      return b;
+    }
+
+    /**
+     * Whether a rewritten host that its TLS certificate or OAuth2 Proxy's domains do not cover is
+     * an error (the plan, or {@link Provisioner#up(Plan)} for copied certificates, fails before
+     * anything is applied) rather than a warning (the default).
+     */
+    public Builder strictHosts(boolean strict) {
+      Builder b = copy();
+      b.strictHosts = strict;
+      return b;
+    }
+
+    /**
      * The Kubernetes version of the target server, e.g. {@code v1.20.2}: Helm charts are rendered
      * for it ({@code --kube-version}), unless a chart names its own. Unset: Helm's default.
      *
@@ -383,6 +425,20 @@ public final class Plan {
               new LabelTransform(env));
       Outcome outcome = pipeline.run(sources, kubeVersion);
       problems.addAll(outcome.problems());
+      List<String> hostFindings =
+          new ArrayList<>(
+              HostChecks.tls(
+                  outcome.objects(), HostChecks.certificates(outcome.objects()), "in the plan"));
+      if (oauth2ProxyDomains != null) {
+        hostFindings.addAll(HostChecks.login(outcome.objects(), oauth2ProxyDomains));
+      }
+      List<String> warnings = new ArrayList<>(outcome.warnings());
+      if (strictHosts) {
+        problems.addAll(hostFindings);
+      } else {
+        warnings.addAll(hostFindings);
+        hostFindings.forEach(f -> log.warn("Environment {}: {}", env, f));
+      }
       if (!problems.isEmpty()) {
         throw new InvalidPlanException(
             "The plan for environment "
@@ -398,8 +454,8 @@ public final class Plan {
           env,
           outcome.objects().size(),
           outcome.routes().size(),
-          outcome.warnings().size());
-      return new Plan(environment, outcome.objects(), outcome.routes(), outcome.warnings());
+          warnings.size());
+      return new Plan(environment, outcome.objects(), outcome.routes(), warnings, strictHosts);
     }
   }
 }
