@@ -259,8 +259,10 @@ public final class Plan {
     }
 
     /**
-     * Protects the ingresses of these names with OAuth2 Proxy; each name must match an ingress of
-     * the plan, or {@link #build()} fails.
+     * Protects the ingresses of these names with OAuth2 Proxy (HTTPRoutes and GRPCRoutes with
+     * {@link Protection#ENVOY_GATEWAY}); each name must match such an object of the plan, and every
+     * object of that name must be one the {@link #protection(Protection) provider} can protect, or
+     * {@link #build()} fails.
      */
     public Builder protect(String... ingressNames) {
       Builder b = copy();

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Rewrites every rule host and TLS host of every Ingress ({@code networking.k8s.io/v1}, {@code
  * networking.k8s.io/v1beta1} and {@code extensions/v1beta1}) with a host format, sets external-dns'
  * hostname annotation to the rewritten hosts (and the TTL annotation when a TTL is given), and
- * collects the {@link Route}s.
+ * collects the {@link Route}s. Gateway API {@code HTTPRoute}s and {@code GRPCRoute}s get the same
+ * treatment for their {@code spec.hostnames} (same format, same checks, same annotations).
  *
  * <p>The host format has two placeholders, both required: {@code {env}} (the environment name) and
  * {@code {host}} (the original host). {@value #DEFAULT_FORMAT} turns {@code api.example.com} into
