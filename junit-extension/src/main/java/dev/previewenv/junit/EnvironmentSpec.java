@@ -5,7 +5,9 @@ import dev.previewenv.core.Cleanup;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.OAuth2ProxyDomains;
 import dev.previewenv.core.Plan;
+import dev.previewenv.core.Protection;
 import dev.previewenv.core.Provisioner;
 import dev.previewenv.core.SecretSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,7 +53,24 @@ record EnvironmentSpec(
     boolean reuse,
     String owner,
     Path diagnosticsDir,
-    Access access) {
+    Access access,
+    HostSettings hostSettings) {
+
+  /**
+   * The protection provider and host checks: {@link PreviewEnvironment#PROTECTION}, {@link
+   * PreviewEnvironment#OAUTH2_PROXY_SERVICE}, {@link PreviewEnvironment#OAUTH2_PROXY_NAMESPACE},
+   * {@link PreviewEnvironment#STRICT_HOSTS}.
+   *
+   * @param protection {@code null} for the default (ingress-nginx)
+   * @param oauth2ProxyService {@code null} for none
+   * @param oauth2ProxyNamespace where OAuth2 Proxy's Deployment is read for its domains; {@code
+   *     null} for no login check
+   */
+  record HostSettings(
+      Protection protection,
+      String oauth2ProxyService,
+      String oauth2ProxyNamespace,
+      boolean strictHosts) {}
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
@@ -158,6 +177,7 @@ record EnvironmentSpec(
             problems);
     String owner = settings.get(PreviewEnvironment.OWNER).orElse(null);
     Access access = access(annotation, settings, problems);
+    HostSettings hostSettings = hostSettings(settings, problems);
     Path diagnostics =
         wd.resolve(settings.get(PreviewEnvironment.DIAGNOSTICS_DIR).orElse("target/previewenv"))
             .normalize();
@@ -189,7 +209,55 @@ record EnvironmentSpec(
         reuse,
         owner,
         diagnostics,
-        access);
+        access,
+        hostSettings);
+  }
+
+  private static HostSettings hostSettings(Settings settings, List<String> problems) {
+    Protection protection = null;
+    Optional<String> p = settings.get(PreviewEnvironment.PROTECTION);
+    if (p.isPresent()) {
+      String normalized = p.get().strip().toUpperCase(Locale.ROOT).replace('-', '_');
+      for (Protection candidate : Protection.values()) {
+        if (candidate.name().equals(normalized)) {
+          protection = candidate;
+        }
+      }
+      if (protection == null) {
+        problems.add(
+            settings.origin(PreviewEnvironment.PROTECTION)
+                + " is \""
+                + p.get()
+                + "\": use ingress-nginx, traefik or envoy-gateway");
+      }
+    }
+    String service = settings.get(PreviewEnvironment.OAUTH2_PROXY_SERVICE).orElse(null);
+    if (service != null) {
+      try {
+        Plan.builder(EnvironmentName.of("check")).oauth2ProxyService(service);
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            settings.origin(PreviewEnvironment.OAUTH2_PROXY_SERVICE) + ": " + e.getMessage());
+      }
+    }
+    boolean strict = false;
+    Optional<String> st = settings.get(PreviewEnvironment.STRICT_HOSTS);
+    if (st.isPresent()) {
+      if (st.get().equalsIgnoreCase("true") || st.get().equalsIgnoreCase("false")) {
+        strict = Boolean.parseBoolean(st.get());
+      } else {
+        problems.add(
+            settings.origin(PreviewEnvironment.STRICT_HOSTS)
+                + " is \""
+                + st.get()
+                + "\": use true or false");
+      }
+    }
+    return new HostSettings(
+        protection,
+        service,
+        settings.get(PreviewEnvironment.OAUTH2_PROXY_NAMESPACE).orElse(null),
+        strict);
   }
 
   /** The environment's name, from prefix and branch. */
@@ -206,16 +274,30 @@ record EnvironmentSpec(
     if (manifests.stream().anyMatch(m -> m.startsWith("helm:"))) {
       kubeVersion = client.getKubernetesVersion().getGitVersion();
     }
-    return plan(kubeVersion);
+    OAuth2ProxyDomains domains =
+        hostSettings.oauth2ProxyNamespace() == null
+            ? null
+            : OAuth2ProxyDomains.read(client, hostSettings.oauth2ProxyNamespace(), null);
+    return plan(kubeVersion, domains);
   }
 
   /** The plan: loads the manifests and transforms them. */
   Plan plan() {
-    return plan((String) null);
+    return plan(null, null);
   }
 
-  private Plan plan(String kubeVersion) {
+  private Plan plan(String kubeVersion, OAuth2ProxyDomains domains) {
     Plan.Builder builder = Plan.builder(environmentName()).images(images);
+    if (hostSettings.protection() != null) {
+      builder = builder.protection(hostSettings.protection());
+    }
+    if (hostSettings.oauth2ProxyService() != null) {
+      builder = builder.oauth2ProxyService(hostSettings.oauth2ProxyService());
+    }
+    if (domains != null) {
+      builder = builder.oauth2ProxyDomains(domains);
+    }
+    builder = builder.strictHosts(hostSettings.strictHosts());
     if (kubeVersion != null) {
       builder = builder.kubeVersion(kubeVersion);
     }

@@ -90,6 +90,25 @@ public @interface PreviewEnvironment {
   String HELM_SET = "previewenv.helm.set";
 
   /**
+   * Setting: which proxy protects {@link #protectedIngresses()}: {@code ingress-nginx} (default),
+   * {@code traefik} or {@code envoy-gateway} (then the names are HTTPRoutes/GRPCRoutes and {@link
+   * #OAUTH2_PROXY_SERVICE} is needed).
+   */
+  String PROTECTION = "previewenv.protection";
+
+  /** Setting: the OAuth2 Proxy Service for Envoy Gateway, {@code <namespace>/<name>:<port>}. */
+  String OAUTH2_PROXY_SERVICE = "previewenv.oauth2proxy.service";
+
+  /**
+   * Setting: the namespace of the central OAuth2 Proxy's Deployment; when set, its cookie and
+   * whitelist domains are read and every protected host is checked against them.
+   */
+  String OAUTH2_PROXY_NAMESPACE = "previewenv.oauth2proxy.namespace";
+
+  /** Setting: {@code true} makes uncovered hosts (TLS certificate, OAuth2 Proxy domains) errors. */
+  String STRICT_HOSTS = "previewenv.strict.hosts";
+
+  /**
    * Setting: image overrides {@code name=newName:tag}, comma separated; each adds to or replaces
    * the annotation's override of the same image name. CI passes {@code -Dpreviewenv.images=...}.
    */
