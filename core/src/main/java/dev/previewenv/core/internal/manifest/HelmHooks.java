@@ -54,6 +54,16 @@ public final class HelmHooks {
    */
   public static RenderingSource.Rendered separate(
       List<HasMetadata> objects, HelmChart.Hooks policy, String origin) {
+    return separate(objects, policy, origin, true);
+  }
+
+  /**
+   * Like {@link #separate(List, HelmChart.Hooks, String)}; {@code helmSource} says whether the
+   * objects come from {@code ManifestSource.helm} (whose hook policy can be changed) or from
+   * pre-rendered files or kustomize, for the hint in the warning.
+   */
+  public static RenderingSource.Rendered separate(
+      List<HasMetadata> objects, HelmChart.Hooks policy, String origin, boolean helmSource) {
     List<HasMetadata> kept = new ArrayList<>(objects.size());
     List<String> warnings = new ArrayList<>();
     List<String> refused = new ArrayList<>();
@@ -101,7 +111,12 @@ public final class HelmHooks {
                 + ": left out the Helm hook "
                 + what
                 + "; PreviewEnv does not run hooks. If the stack needs it (e.g. a database"
-                + " migration), use HelmChart.withHooks(HelmChart.Hooks.APPLY) or a seed step");
+                + " migration), "
+                + (helmSource
+                    ? "use HelmChart.withHooks(HelmChart.Hooks.APPLY) or a seed step"
+                    : "remove the helm.sh/hook annotation to apply it as an ordinary object,"
+                        + " render the chart with ManifestSource.helm(...) and"
+                        + " HelmChart.Hooks.APPLY, or use a seed step"));
       }
     }
     if (!refused.isEmpty()) {

@@ -120,7 +120,8 @@ public final class KustomizeSource implements RenderingSource {
     return HelmHooks.separate(
         ManifestFiles.finish(description(), out, problems),
         dev.previewenv.core.HelmChart.Hooks.OMIT,
-        description());
+        description(),
+        false);
   }
 
   private void checkDirectory() {

@@ -48,7 +48,8 @@ public record Pipeline(
         RenderingSource.Rendered rendered =
             source instanceof RenderingSource r
                 ? r.render(context)
-                : HelmHooks.separate(source.load(), HelmChart.Hooks.OMIT, source.description());
+                : HelmHooks.separate(
+                    source.load(), HelmChart.Hooks.OMIT, source.description(), false);
         log.debug("Loaded {} objects from {}", rendered.objects().size(), source.description());
         objects.addAll(rendered.objects());
         warnings.addAll(rendered.warnings());
