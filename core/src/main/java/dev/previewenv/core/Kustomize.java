@@ -20,6 +20,14 @@ import java.util.Optional;
  *   <li>{@link #kubectl(Path)} runs {@code <path> kustomize <dir>}.
  * </ul>
  *
+ * <p>Kustomize's {@code helmCharts:} generator runs Helm, so it is off unless allowed with {@link
+ * #withHelm(Helm)}: then the render adds {@code --enable-helm --helm-command <helm>} (and {@code
+ * --helm-kube-version} when the target server's version is known). Helm hooks that kustomize
+ * renders are left out of the plan and named in its warnings, as for {@link HelmChart.Hooks#OMIT}.
+ * Kustomize has no flag for the chart's namespace: {@code .Release.Namespace} is the {@code
+ * helmCharts} entry's {@code namespace} (else {@code default}), so templates that write it need the
+ * kustomization's {@code namespace:} or {@link Plan.Builder#overrideNamespace(boolean)}.
+ *
  * <p>The process is started without a shell, its output is read concurrently, and it is killed when
  * it runs longer than {@link #timeout()} (default {@link #DEFAULT_TIMEOUT}).
  */
@@ -47,11 +55,17 @@ public final class Kustomize {
   private final Tool tool;
   private final Path executable;
   private final Duration timeout;
+  private final Helm helm;
 
   private Kustomize(Tool tool, Path executable, Duration timeout) {
+    this(tool, executable, timeout, null);
+  }
+
+  private Kustomize(Tool tool, Path executable, Duration timeout, Helm helm) {
     this.tool = tool;
     this.executable = executable;
     this.timeout = timeout;
+    this.helm = helm;
   }
 
   /** Finds kustomize or kubectl at load time; see the class description for the order. */
@@ -83,7 +97,22 @@ public final class Kustomize {
               + timeout
               + "; e.g. Duration.ofSeconds(60)");
     }
-    return new Kustomize(tool, executable, timeout);
+    return new Kustomize(tool, executable, timeout, helm);
+  }
+
+  /**
+   * A copy that allows kustomize's {@code helmCharts:} generator, run with {@code helm} ({@code
+   * --enable-helm --helm-command}). Kustomize up to at least 5.5 (kubectl 1.32) checks Helm with
+   * {@code helm version -c}, which Helm 4 no longer has: use Helm 3 there, or render the chart with
+   * {@link ManifestSource#helm(HelmChart)}.
+   */
+  public Kustomize withHelm(Helm helm) {
+    return new Kustomize(tool, executable, timeout, Objects.requireNonNull(helm, "helm"));
+  }
+
+  /** The Helm that kustomize's {@code helmCharts:} may run; empty when that is not allowed. */
+  public Optional<Helm> helm() {
+    return Optional.ofNullable(helm);
   }
 
   /** Which program renders; {@link Tool#AUTO} until resolved at load time. */
@@ -106,12 +135,13 @@ public final class Kustomize {
     return o instanceof Kustomize k
         && tool == k.tool
         && Objects.equals(executable, k.executable)
-        && timeout.equals(k.timeout);
+        && timeout.equals(k.timeout)
+        && Objects.equals(helm, k.helm);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(tool, executable, timeout);
+    return Objects.hash(tool, executable, timeout, helm);
   }
 
   @Override
@@ -122,6 +152,7 @@ public final class Kustomize {
           case KUSTOMIZE -> "Kustomize.binary(" + executable + ")";
           case KUBECTL -> "Kustomize.kubectl(" + executable + ")";
         };
-    return timeout.equals(DEFAULT_TIMEOUT) ? base : base + ".withTimeout(" + timeout + ")";
+    String text = timeout.equals(DEFAULT_TIMEOUT) ? base : base + ".withTimeout(" + timeout + ")";
+    return helm == null ? text : text + ".withHelm(" + helm + ")";
   }
 }

@@ -3,7 +3,9 @@ package dev.previewenv.core;
 import dev.previewenv.core.internal.manifest.ClasspathSource;
 import dev.previewenv.core.internal.manifest.DirectorySource;
 import dev.previewenv.core.internal.manifest.FileSource;
+import dev.previewenv.core.internal.manifest.HelmSource;
 import dev.previewenv.core.internal.manifest.KustomizeSource;
+import dev.previewenv.core.internal.manifest.SourceSpecs;
 import dev.previewenv.core.internal.manifest.YamlTextSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
@@ -11,8 +13,8 @@ import java.util.List;
 
 /**
  * Where the objects of a stack come from: YAML/JSON files, directories, classpath resources,
- * in-memory objects or a rendered kustomize directory. Static factories on this interface create
- * every kind of source.
+ * in-memory objects, a rendered kustomize directory or a rendered Helm chart. Static factories on
+ * this interface create every kind of source.
  *
  * <p>{@link #load()} reads the source afresh each time and returns new objects that the caller may
  * change. Bad input is an {@link InvalidPlanException} naming the file, the document index and,
@@ -114,5 +116,59 @@ public interface ManifestSource {
    */
   static ManifestSource kustomize(Path dir, Kustomize renderer) {
     return KustomizeSource.of(dir, renderer);
+  }
+
+  /**
+   * A Helm chart (directory or {@code .tgz}) rendered with {@code helm template} as {@link
+   * HelmChart#of(Path)} describes: release name from the chart's name, no values, {@link
+   * Helm#auto()}.
+   */
+  static ManifestSource helm(Path chart) {
+    return HelmSource.of(HelmChart.of(chart));
+  }
+
+  /**
+   * A Helm chart rendered with {@code helm template <release> <chart> --namespace <env>} (plus
+   * {@code --kube-version}, values files and {@code --set} values as configured) at each build of a
+   * plan. A failed render is an {@link InvalidPlanException} whose problems are Helm's standard
+   * error; no helm to run, or a render that exceeds the timeout, is a {@link PreviewEnvException}
+   * that says how to install Helm or to pre-render the chart. {@code --set} values are never shown
+   * in messages or logs (they may be passwords).
+   *
+   * <p>Not supported: Helm hooks as hooks (see {@link HelmChart.Hooks}), charts' {@code crds/}
+   * directories (CRDs are cluster-wide: install them once, not per environment), fetching
+   * dependencies or remote charts (run {@code helm dependency build} or {@code helm pull} first),
+   * {@code lookup} (it sees no cluster under {@code helm template}, as with Helm itself), and
+   * releases' history ({@code helm rollback}/{@code upgrade}): PreviewEnv applies the rendered
+   * objects itself and prunes what left the plan.
+   */
+  static ManifestSource helm(HelmChart chart) {
+    return HelmSource.of(chart);
+  }
+
+  /**
+   * A source from a one-line specification, as the JUnit extension's {@code manifests} and the CLI
+   * take it. Relative paths resolve against {@code base}.
+   *
+   * <ul>
+   *   <li>{@code classpath:<resource>}: {@link #classpath(String)}
+   *   <li>{@code file:<path>} or just {@code <path>}: {@link #directory(Path)} for a directory,
+   *       else {@link #file(Path)}
+   *   <li>{@code kustomize:<dir>}: {@link #kustomize(Path)}; option {@code helm=true} allows {@code
+   *       helmCharts:} ({@link Kustomize#withHelm(Helm)})
+   *   <li>{@code helm:<chart dir or .tgz>}: {@link #helm(HelmChart)}; options, each repeatable
+   *       where it makes sense and applied in order: {@code release=<name>}, {@code values=<file>},
+   *       {@code set=<key>=<value>}, {@code set-string=<key>=<value>}, {@code
+   *       kube-version=<version>}, {@code hooks=omit|apply|refuse}
+   * </ul>
+   *
+   * <p>Options follow the path, each after a {@code ;}: {@code
+   * helm:charts/shop;release=shop;values=values-preview.yaml;set=api.replicas=2}. A value cannot
+   * contain {@code ;}.
+   *
+   * @throws IllegalArgumentException naming the specification and what is wrong with it
+   */
+  static ManifestSource parse(String spec, Path base) {
+    return SourceSpecs.parse(java.util.Objects.requireNonNull(spec, "spec"), base);
   }
 }

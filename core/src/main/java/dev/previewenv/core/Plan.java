@@ -1,6 +1,7 @@
 package dev.previewenv.core;
 
 import dev.previewenv.core.internal.registry.RegistryClient;
+import dev.previewenv.core.internal.transform.HostChecks;
 import dev.previewenv.core.internal.transform.ImageTransform;
 import dev.previewenv.core.internal.transform.IngressHostTransform;
 import dev.previewenv.core.internal.transform.LabelTransform;
@@ -51,13 +52,14 @@ public final class Plan {
   private final List<String> warnings;
   private final PullSecrets pullSecrets;
   private final Map<String, String> pinnedImages;
+  private final boolean strictHosts;
 
   Plan(
       EnvironmentName environment,
       List<HasMetadata> objects,
       List<Route> routes,
       List<String> warnings) {
-    this(environment, objects, routes, warnings, null, Map.of());
+    this(environment, objects, routes, warnings, null, Map.of(), false);
   }
 
   Plan(
@@ -66,13 +68,20 @@ public final class Plan {
       List<Route> routes,
       List<String> warnings,
       PullSecrets pullSecrets,
-      Map<String, String> pinnedImages) {
+      Map<String, String> pinnedImages,
+      boolean strictHosts) {
     this.environment = Objects.requireNonNull(environment, "environment");
     this.objects = List.copyOf(objects);
     this.routes = List.copyOf(routes);
     this.warnings = List.copyOf(warnings);
     this.pullSecrets = pullSecrets;
     this.pinnedImages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pinnedImages));
+    this.strictHosts = strictHosts;
+  }
+
+  /** Whether host check findings (TLS, login) are errors rather than warnings. */
+  boolean strictHosts() {
+    return strictHosts;
   }
 
   /** The environment this plan is for. */
@@ -166,6 +175,11 @@ public final class Plan {
     private PullSecrets pullSecrets;
     private RegistryCredentials pinCredentials; // null: digests not pinned
     private Duration registryTimeout = Duration.ofSeconds(20);
+    private String kubeVersion;
+    private Protection protection = Protection.INGRESS_NGINX;
+    private String oauth2ProxyService;
+    private OAuth2ProxyDomains oauth2ProxyDomains;
+    private boolean strictHosts;
 
     private Builder(EnvironmentName environment) {
       this.environment = environment;
@@ -188,6 +202,11 @@ public final class Plan {
       b.pullSecrets = pullSecrets;
       b.pinCredentials = pinCredentials;
       b.registryTimeout = registryTimeout;
+      b.kubeVersion = kubeVersion;
+      b.protection = protection;
+      b.oauth2ProxyService = oauth2ProxyService;
+      b.oauth2ProxyDomains = oauth2ProxyDomains;
+      b.strictHosts = strictHosts;
       return b;
     }
 
@@ -274,8 +293,10 @@ public final class Plan {
     }
 
     /**
-     * Protects the ingresses of these names with OAuth2 Proxy; each name must match an ingress of
-     * the plan, or {@link #build()} fails.
+     * Protects the ingresses of these names with OAuth2 Proxy (HTTPRoutes and GRPCRoutes with
+     * {@link Protection#ENVOY_GATEWAY}); each name must match such an object of the plan, and every
+     * object of that name must be one the {@link #protection(Protection) provider} can protect, or
+     * {@link #build()} fails.
      */
     public Builder protect(String... ingressNames) {
       Builder b = copy();
@@ -371,6 +392,17 @@ public final class Plan {
     }
 
     /**
+     * Which proxy protects the chosen objects (default {@link Protection#INGRESS_NGINX}); {@link
+     * #build()} refuses settings it cannot honour, e.g. an HTTPRoute to be protected by
+     * ingress-nginx, or Envoy Gateway without {@link #oauth2ProxyService(String)}.
+     */
+    public Builder protection(Protection protection) {
+      Builder b = copy();
+      b.protection = Objects.requireNonNull(protection, "protection");
+      return b;
+    }
+
+    /**
      * Resolves the tag of each override that sets one to the digest it points to now, through the
      * registry's HTTP API v2 with these credentials (e.g. {@link RegistryCredentials#fromSecrets}
      * of the pull secrets), before anything is sent to the cluster: the environment then runs
@@ -393,6 +425,53 @@ public final class Plan {
       }
       Builder b = copy();
       b.registryTimeout = timeout;
+      return b;
+    }
+
+    /**
+     * The central OAuth2 Proxy's Service as {@code <namespace>/<name>:<port>}, e.g. {@code
+     * auth/oauth2-proxy:4180}: what {@link Protection#ENVOY_GATEWAY}'s external authorization
+     * calls.
+     *
+     * @throws IllegalArgumentException when it is not of that form
+     */
+    public Builder oauth2ProxyService(String service) {
+      ProtectionTransform.serviceRef(service);
+      Builder b = copy();
+      b.oauth2ProxyService = service.strip();
+      return b;
+    }
+
+    /**
+     * OAuth2 Proxy's cookie and whitelist domains: {@link #build()} then checks that every
+     * protected host is covered by both (else sign-in loops), see {@link OAuth2ProxyDomains}.
+     */
+    public Builder oauth2ProxyDomains(OAuth2ProxyDomains domains) {
+      Builder b = copy();
+      b.oauth2ProxyDomains = Objects.requireNonNull(domains, "domains");
+      return b;
+    }
+
+    /**
+     * Whether a rewritten host that its TLS certificate or OAuth2 Proxy's domains do not cover is
+     * an error (the plan, or {@link Provisioner#up(Plan)} for copied certificates, fails before
+     * anything is applied) rather than a warning (the default).
+     */
+    public Builder strictHosts(boolean strict) {
+      Builder b = copy();
+      b.strictHosts = strict;
+      return b;
+    }
+
+    /**
+     * The Kubernetes version of the target server, e.g. {@code v1.20.2}: Helm charts are rendered
+     * for it ({@code --kube-version}), unless a chart names its own. Unset: Helm's default.
+     *
+     * @throws IllegalArgumentException when it is not a version
+     */
+    public Builder kubeVersion(String version) {
+      Builder b = copy();
+      b.kubeVersion = HelmChart.checkKubeVersion(version);
       return b;
     }
 
@@ -425,13 +504,27 @@ public final class Plan {
                   env, clusterScopedKinds, allowClusterScoped, overrideNamespace),
               new ImageTransform(effective, strictImages, pullPolicy),
               new IngressHostTransform(env, hostFormat, externalDnsTtl),
-              new ProtectionTransform(protectedNames, protectedLabels, authHost),
+              new ProtectionTransform(
+                  protectedNames, protectedLabels, authHost, protection, oauth2ProxyService, env),
               new LabelTransform(env),
               new PullSecretTransform(env, pullSecrets));
-      Outcome outcome = pipeline.run(sources);
+      Outcome outcome = pipeline.run(sources, kubeVersion);
       problems.addAll(outcome.problems());
+      List<String> hostFindings =
+          new ArrayList<>(
+              HostChecks.tls(
+                  outcome.objects(), HostChecks.certificates(outcome.objects()), "in the plan"));
+      if (oauth2ProxyDomains != null) {
+        hostFindings.addAll(HostChecks.login(outcome.objects(), oauth2ProxyDomains));
+      }
       List<String> warnings = new ArrayList<>(pinWarnings);
       warnings.addAll(outcome.warnings());
+      if (strictHosts) {
+        problems.addAll(hostFindings);
+      } else {
+        warnings.addAll(hostFindings);
+        hostFindings.forEach(f -> log.warn("Environment {}: {}", env, f));
+      }
       if (!problems.isEmpty()) {
         throw new InvalidPlanException(
             "The plan for environment "
@@ -450,7 +543,13 @@ public final class Plan {
           warnings.size());
       pinned.forEach((image, digest) -> log.info("Pinned image {} to {}", image, digest));
       return new Plan(
-          environment, outcome.objects(), outcome.routes(), warnings, pullSecrets, pinned);
+          environment,
+          outcome.objects(),
+          outcome.routes(),
+          warnings,
+          pullSecrets,
+          pinned,
+          strictHosts);
     }
 
     /** The overrides with each new tag's digest added (all resolved at once). */

@@ -13,6 +13,7 @@ import dev.previewenv.core.internal.rbac.SelfSubjectAccessReviewer;
 import dev.previewenv.core.internal.readiness.ReadinessWaiter;
 import dev.previewenv.core.internal.retry.Retry;
 import dev.previewenv.core.internal.retry.RetryPolicy;
+import dev.previewenv.core.internal.transform.HostChecks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.LimitRangeSpec;
@@ -411,6 +412,7 @@ public final class Provisioner {
     Namespace seen = (Namespace) read[0];
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
     plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
+    checkBroughtInCertificates(plan, prepared); // before anything is created
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
     try {
@@ -642,5 +644,44 @@ public final class Provisioner {
       throw new IllegalArgumentException(what + " must be positive, was " + d);
     }
     return d;
+  }
+
+  /**
+   * TLS hosts against the certificates of secrets PreviewEnv brings in (copies or hands to a sync
+   * controller): a warning each, or, for a plan with strict hosts, an error before anything is
+   * created. Certificates in the plan itself were checked when it was built.
+   */
+  private static void checkBroughtInCertificates(Plan plan, SecretInstaller.Prepared prepared) {
+    java.util.Map<String, io.fabric8.kubernetes.api.model.Secret> brought =
+        new java.util.LinkedHashMap<>();
+    Set<String> inPlan = HostChecks.certificates(plan.objects()).keySet();
+    for (SecretInstaller.Source source : prepared.sources()) {
+      brought.put(source.secret().getMetadata().getName(), source.secret());
+    }
+    brought.keySet().removeAll(inPlan);
+    java.util.Map<String, io.fabric8.kubernetes.api.model.Secret> certificates =
+        HostChecks.certificates(brought.values());
+    if (certificates.isEmpty()) {
+      return;
+    }
+    List<String> findings =
+        HostChecks.tls(plan.objects(), certificates, "brought in from its source namespace");
+    if (findings.isEmpty()) {
+      return;
+    }
+    if (plan.strictHosts()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + plan.namespace()
+              + ": TLS certificates do not cover the rewritten hosts; nothing was created."
+              + " Fix them and try again:"
+              + System.lineSeparator()
+              + "  - "
+              + String.join(System.lineSeparator() + "  - ", findings),
+          plan.namespace(),
+          null,
+          null);
+    }
+    findings.forEach(f -> log.warn("Environment {}: {}", plan.namespace(), f));
   }
 }

@@ -5,7 +5,9 @@ import dev.previewenv.core.Cleanup;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.OAuth2ProxyDomains;
 import dev.previewenv.core.Plan;
+import dev.previewenv.core.Protection;
 import dev.previewenv.core.Provisioner;
 import dev.previewenv.core.PullPolicy;
 import dev.previewenv.core.PullSecrets;
@@ -60,7 +62,24 @@ record EnvironmentSpec(
     Access access,
     PullSecrets pullSecrets,
     PullPolicy imagePullPolicy,
-    boolean pinDigests) {
+    boolean pinDigests,
+    HostSettings hostSettings) {
+
+  /**
+   * The protection provider and host checks: {@link PreviewEnvironment#PROTECTION}, {@link
+   * PreviewEnvironment#OAUTH2_PROXY_SERVICE}, {@link PreviewEnvironment#OAUTH2_PROXY_NAMESPACE},
+   * {@link PreviewEnvironment#STRICT_HOSTS}.
+   *
+   * @param protection {@code null} for the default (ingress-nginx)
+   * @param oauth2ProxyService {@code null} for none
+   * @param oauth2ProxyNamespace where OAuth2 Proxy's Deployment is read for its domains; {@code
+   *     null} for no login check
+   */
+  record HostSettings(
+      Protection protection,
+      String oauth2ProxyService,
+      String oauth2ProxyNamespace,
+      boolean strictHosts) {}
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
@@ -85,8 +104,9 @@ record EnvironmentSpec(
     Path wd = workingDirectory.toAbsolutePath().normalize();
 
     List<String> manifests = new ArrayList<>();
+    String helmOptions = helmOptions(settings);
     for (String m : listSetting(settings, PreviewEnvironment.MANIFESTS, annotation.manifests())) {
-      String normalized = normalizeManifest(m, wd, problems);
+      String normalized = normalizeManifest(m, wd, helmOptions, problems);
       if (normalized != null) {
         manifests.add(normalized);
       }
@@ -166,6 +186,7 @@ record EnvironmentSpec(
             problems);
     String owner = settings.get(PreviewEnvironment.OWNER).orElse(null);
     Access access = access(annotation, settings, problems);
+    HostSettings hostSettings = hostSettings(settings, problems);
     Path diagnostics =
         wd.resolve(settings.get(PreviewEnvironment.DIAGNOSTICS_DIR).orElse("target/previewenv"))
             .normalize();
@@ -244,7 +265,55 @@ record EnvironmentSpec(
         access,
         pullSecrets,
         pullPolicy,
-        pinDigests);
+        pinDigests,
+        hostSettings);
+  }
+
+  private static HostSettings hostSettings(Settings settings, List<String> problems) {
+    Protection protection = null;
+    Optional<String> p = settings.get(PreviewEnvironment.PROTECTION);
+    if (p.isPresent()) {
+      String normalized = p.get().strip().toUpperCase(Locale.ROOT).replace('-', '_');
+      for (Protection candidate : Protection.values()) {
+        if (candidate.name().equals(normalized)) {
+          protection = candidate;
+        }
+      }
+      if (protection == null) {
+        problems.add(
+            settings.origin(PreviewEnvironment.PROTECTION)
+                + " is \""
+                + p.get()
+                + "\": use ingress-nginx, traefik or envoy-gateway");
+      }
+    }
+    String service = settings.get(PreviewEnvironment.OAUTH2_PROXY_SERVICE).orElse(null);
+    if (service != null) {
+      try {
+        Plan.builder(EnvironmentName.of("check")).oauth2ProxyService(service);
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            settings.origin(PreviewEnvironment.OAUTH2_PROXY_SERVICE) + ": " + e.getMessage());
+      }
+    }
+    boolean strict = false;
+    Optional<String> st = settings.get(PreviewEnvironment.STRICT_HOSTS);
+    if (st.isPresent()) {
+      if (st.get().equalsIgnoreCase("true") || st.get().equalsIgnoreCase("false")) {
+        strict = Boolean.parseBoolean(st.get());
+      } else {
+        problems.add(
+            settings.origin(PreviewEnvironment.STRICT_HOSTS)
+                + " is \""
+                + st.get()
+                + "\": use true or false");
+      }
+    }
+    return new HostSettings(
+        protection,
+        service,
+        settings.get(PreviewEnvironment.OAUTH2_PROXY_NAMESPACE).orElse(null),
+        strict);
   }
 
   /** The environment's name, from prefix and branch. */
@@ -252,16 +321,29 @@ record EnvironmentSpec(
     return EnvironmentName.forBranch(prefix, branch);
   }
 
-  /** The plan without digest pinning (no cluster needed). */
-  Plan plan() {
-    return plan(null);
-  }
-
   /**
-   * The plan: loads the manifests and transforms them; with {@link #pinDigests()}, the pull secrets
+   * The plan for the cluster of {@code client}: Helm charts are rendered for its server version
+   * (asked only when a {@code helm:} source is there); with {@link #pinDigests()}, the pull secrets
    * are read through {@code client} for the registry credentials.
    */
   Plan plan(KubernetesClient client) {
+    String kubeVersion = null;
+    if (client != null && manifests.stream().anyMatch(m -> m.startsWith("helm:"))) {
+      kubeVersion = client.getKubernetesVersion().getGitVersion();
+    }
+    OAuth2ProxyDomains domains =
+        client == null || hostSettings.oauth2ProxyNamespace() == null
+            ? null
+            : OAuth2ProxyDomains.read(client, hostSettings.oauth2ProxyNamespace(), null);
+    return plan(client, kubeVersion, domains);
+  }
+
+  /** The plan without a cluster: no digest pinning, Helm's default kube version. */
+  Plan plan() {
+    return plan(null, null, null);
+  }
+
+  private Plan plan(KubernetesClient client, String kubeVersion, OAuth2ProxyDomains domains) {
     Plan.Builder builder = Plan.builder(environmentName()).images(images);
     if (pullSecrets != null) {
       builder = builder.pullSecrets(pullSecrets);
@@ -275,6 +357,19 @@ record EnvironmentSpec(
               pullSecrets == null
                   ? RegistryCredentials.anonymous()
                   : RegistryCredentials.fromSecrets(client, pullSecrets));
+    }
+    if (hostSettings.protection() != null) {
+      builder = builder.protection(hostSettings.protection());
+    }
+    if (hostSettings.oauth2ProxyService() != null) {
+      builder = builder.oauth2ProxyService(hostSettings.oauth2ProxyService());
+    }
+    if (domains != null) {
+      builder = builder.oauth2ProxyDomains(domains);
+    }
+    builder = builder.strictHosts(hostSettings.strictHosts());
+    if (kubeVersion != null) {
+      builder = builder.kubeVersion(kubeVersion);
     }
     for (String m : manifests) {
       builder = builder.source(manifestSource(m));
@@ -361,8 +456,12 @@ record EnvironmentSpec(
     String kind = normalized.substring(0, colon);
     String value = normalized.substring(colon + 1);
     return switch (kind) {
+      case "helm" -> ManifestSource.parse(normalized, Path.of("").toAbsolutePath());
+      case "kustomize" ->
+          value.contains(";")
+              ? ManifestSource.parse(normalized, Path.of("").toAbsolutePath())
+              : ManifestSource.kustomize(Path.of(value));
       case "classpath" -> ManifestSource.classpath(value);
-      case "kustomize" -> ManifestSource.kustomize(Path.of(value));
       default ->
           Files.isDirectory(Path.of(value))
               ? ManifestSource.directory(Path.of(value))
@@ -370,13 +469,39 @@ record EnvironmentSpec(
     };
   }
 
-  private static String normalizeManifest(String entry, Path wd, List<String> problems) {
+  /**
+   * The {@code ;values=...;set=...} options that {@link PreviewEnvironment#HELM_VALUES} and {@link
+   * PreviewEnvironment#HELM_SET} add to every {@code helm:} source.
+   */
+  private static String helmOptions(Settings settings) {
+    StringBuilder sb = new StringBuilder();
+    settings
+        .get(PreviewEnvironment.HELM_VALUES)
+        .ifPresent(v -> Settings.list(v).forEach(f -> sb.append(";values=").append(f)));
+    settings
+        .get(PreviewEnvironment.HELM_SET)
+        .ifPresent(v -> Settings.list(v).forEach(kv -> sb.append(";set=").append(kv)));
+    return sb.toString();
+  }
+
+  private static String normalizeManifest(
+      String entry, Path wd, String helmOptions, List<String> problems) {
     Matcher m = PREFIXED.matcher(entry);
     String kind = "file";
     String value = entry;
     if (m.matches()) {
       kind = m.group(1);
       value = m.group(2).strip();
+    }
+    if (kind.equals("helm") || (kind.equals("kustomize") && value.contains(";"))) {
+      String spec = kind + ":" + value + (kind.equals("helm") ? helmOptions : "");
+      try {
+        ManifestSource.parse(spec, wd);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+      return absolutePaths(kind, spec.substring(kind.length() + 1), wd);
     }
     switch (kind) {
       case "classpath":
@@ -392,9 +517,26 @@ record EnvironmentSpec(
                 + entry
                 + "\" has the unknown prefix \""
                 + kind
-                + ":\": use classpath:, file: or kustomize:");
+                + ":\": use classpath:, file:, kustomize: or helm:");
         return null;
     }
+  }
+
+  /** The spec with its path and {@code values=} files made absolute, so equal specs are equal. */
+  private static String absolutePaths(String kind, String value, Path wd) {
+    String[] parts = value.split(";", -1);
+    StringBuilder sb = new StringBuilder(kind).append(':');
+    sb.append(wd.resolve(parts[0].strip()).normalize());
+    for (int i = 1; i < parts.length; i++) {
+      String o = parts[i].strip();
+      if (o.startsWith("values=")) {
+        o = "values=" + wd.resolve(o.substring("values=".length()).strip()).normalize();
+      }
+      if (!o.isEmpty()) {
+        sb.append(';').append(o);
+      }
+    }
+    return sb.toString();
   }
 
   private static String missing(String entry, List<String> problems) {

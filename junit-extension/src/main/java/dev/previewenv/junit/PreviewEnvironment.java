@@ -78,6 +78,37 @@ public @interface PreviewEnvironment {
   String MANIFESTS = "previewenv.manifests";
 
   /**
+   * Setting: comma-separated values files added to every {@code helm:} source (after its own), e.g.
+   * {@code -Dpreviewenv.helm.values=ci-values.yaml}.
+   */
+  String HELM_VALUES = "previewenv.helm.values";
+
+  /**
+   * Setting: comma-separated {@code key=value} Helm values ({@code --set}) added to every {@code
+   * helm:} source, e.g. {@code -Dpreviewenv.helm.set=api.image.tag=sha-1f2e}.
+   */
+  String HELM_SET = "previewenv.helm.set";
+
+  /**
+   * Setting: which proxy protects {@link #protectedIngresses()}: {@code ingress-nginx} (default),
+   * {@code traefik} or {@code envoy-gateway} (then the names are HTTPRoutes/GRPCRoutes and {@link
+   * #OAUTH2_PROXY_SERVICE} is needed).
+   */
+  String PROTECTION = "previewenv.protection";
+
+  /** Setting: the OAuth2 Proxy Service for Envoy Gateway, {@code <namespace>/<name>:<port>}. */
+  String OAUTH2_PROXY_SERVICE = "previewenv.oauth2proxy.service";
+
+  /**
+   * Setting: the namespace of the central OAuth2 Proxy's Deployment; when set, its cookie and
+   * whitelist domains are read and every protected host is checked against them.
+   */
+  String OAUTH2_PROXY_NAMESPACE = "previewenv.oauth2proxy.namespace";
+
+  /** Setting: {@code true} makes uncovered hosts (TLS certificate, OAuth2 Proxy domains) errors. */
+  String STRICT_HOSTS = "previewenv.strict.hosts";
+
+  /**
    * Setting: image overrides {@code name=newName:tag}, comma separated; each adds to or replaces
    * the annotation's override of the same image name. CI passes {@code -Dpreviewenv.images=...}.
    */
@@ -186,9 +217,15 @@ public @interface PreviewEnvironment {
   String ATTACH_DNS = "previewenv.attach.dns";
 
   /**
-   * Manifest sources, each {@code classpath:<resource>}, {@code file:<file or directory>} or {@code
-   * kustomize:<kustomization directory>}; a path without prefix is a file or directory. Relative
-   * paths resolve against the working directory.
+   * Manifest sources, each {@code classpath:<resource>}, {@code file:<file or directory>}, {@code
+   * kustomize:<kustomization directory>} (option {@code ;helm=true} allows its {@code helmCharts:})
+   * or {@code helm:<chart directory or .tgz>} with options {@code ;release=<name>}, {@code
+   * ;values=<file>}, {@code ;set=<key>=<value>}, {@code ;set-string=<key>=<value>}, {@code
+   * ;hooks=omit|apply|refuse}, e.g. {@code
+   * helm:deploy/charts/shop;values=deploy/preview-values.yaml;set=api.replicas=1}; a path without
+   * prefix is a file or directory. Relative paths resolve against the working directory. Helm
+   * charts are rendered for the cluster's Kubernetes version; see {@code
+   * ManifestSource.parse(String, Path)}.
    */
   String[] manifests() default {};
 

@@ -2,7 +2,6 @@ package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.Kustomize;
 import dev.previewenv.core.PreviewEnvException;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -18,9 +17,6 @@ import java.util.function.UnaryOperator;
  * give their own.
  */
 final class KustomizeLocator {
-
-  private static final boolean WINDOWS =
-      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final UnaryOperator<String> properties;
   private final UnaryOperator<String> environment;
@@ -150,27 +146,7 @@ final class KustomizeLocator {
   }
 
   private Optional<Path> onPath(String name) {
-    String path = environment.apply("PATH");
-    if (path == null || path.isBlank()) {
-      return Optional.empty();
-    }
-    List<String> names = WINDOWS ? List.of(name + ".exe", name + ".cmd", name) : List.of(name);
-    for (String entry : path.split(File.pathSeparator)) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      for (String candidate : names) {
-        try {
-          Path p = Path.of(entry, candidate);
-          if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-            return Optional.of(p);
-          }
-        } catch (InvalidPathException e) {
-          // A malformed PATH entry cannot hold the program; look at the next one.
-        }
-      }
-    }
-    return Optional.empty();
+    return Executables.onPath(name, environment);
   }
 
   static String howToFix(Path dir) {

@@ -2,7 +2,6 @@ package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.InvalidPlanException;
 import dev.previewenv.core.Kustomize;
-import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.PreviewEnvException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * A kustomization directory rendered by {@code kustomize build} or {@code kubectl kustomize} at
  * each load; the rendered stream is parsed like a file named {@code kustomize build <dir>}.
  */
-public final class KustomizeSource implements ManifestSource {
+public final class KustomizeSource implements RenderingSource {
   private static final Logger log = LoggerFactory.getLogger(KustomizeSource.class);
 
   /** Lines of kustomize's standard error put into an error's problem list. */
@@ -43,8 +42,28 @@ public final class KustomizeSource implements ManifestSource {
 
   @Override
   public List<HasMetadata> load() {
+    return render(null).objects();
+  }
+
+  @Override
+  public Rendered render(Context context) {
     checkDirectory();
-    List<String> command = locator.command(kustomize, dir);
+    List<String> command = new ArrayList<>(locator.command(kustomize, dir));
+    if (kustomize.helm().isPresent()) {
+      Path helm =
+          HelmLocator.system()
+              .executable(
+                  kustomize.helm().get(),
+                  "the helmCharts of kustomization " + dir,
+                  "kustomize build --enable-helm " + dir);
+      List<String> flags =
+          new ArrayList<>(List.of("--enable-helm", "--helm-command", helm.toString()));
+      if (context != null && context.kubeVersion() != null) {
+        flags.add("--helm-kube-version");
+        flags.add(context.kubeVersion());
+      }
+      command.addAll(command.size() - 1, flags);
+    }
     String shown = String.join(" ", command);
     long start = System.nanoTime();
     ProcessRunner.Result result;
@@ -66,6 +85,20 @@ public final class KustomizeSource implements ManifestSource {
           e);
     }
     if (result.exitCode() != 0) {
+      List<String> lines = stderrLines(result.stderr());
+      if (result.stderr().contains("--enable-helm") && kustomize.helm().isEmpty()) {
+        lines.add(
+            "hint: the kustomization uses helmCharts:, which runs Helm; allow it with"
+                + " Kustomize.auto().withHelm(Helm.auto()) (JUnit/CLI: kustomize:<dir>;helm=true),"
+                + " or render the chart with ManifestSource.helm(...)");
+      }
+      if (result.stderr().contains("unknown shorthand flag: 'c'")
+          || result.stderr().contains("requires helm V3")) {
+        lines.add(
+            "hint: this kustomize's helmCharts: work only with Helm 3; use Helm 3 there"
+                + " (Kustomize.auto().withHelm(Helm.binary(helm3))), or render the chart with"
+                + " ManifestSource.helm(...)");
+      }
       throw new InvalidPlanException(
           "Cannot load manifests from "
               + description()
@@ -75,7 +108,7 @@ public final class KustomizeSource implements ManifestSource {
               + result.exitCode()
               + ". Fix the kustomization (kustomize's own message is below; it names the file)"
               + " and load again. Nothing was sent to a cluster.",
-          stderrLines(result.stderr()));
+          lines);
     }
     if (!result.stderr().isBlank()) {
       log.warn("'{}' warned: {}", shown, result.stderr().strip());
@@ -84,7 +117,11 @@ public final class KustomizeSource implements ManifestSource {
     Problems problems = new Problems();
     List<HasMetadata> out = new ArrayList<>();
     ManifestParser.parse(result.stdout(), description(), out, problems);
-    return ManifestFiles.finish(description(), out, problems);
+    return HelmHooks.separate(
+        ManifestFiles.finish(description(), out, problems),
+        dev.previewenv.core.HelmChart.Hooks.OMIT,
+        description(),
+        false);
   }
 
   private void checkDirectory() {

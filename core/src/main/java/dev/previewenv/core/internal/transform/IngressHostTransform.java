@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Rewrites every rule host and TLS host of every Ingress ({@code networking.k8s.io/v1}, {@code
  * networking.k8s.io/v1beta1} and {@code extensions/v1beta1}) with a host format, sets external-dns'
  * hostname annotation to the rewritten hosts (and the TTL annotation when a TTL is given), and
- * collects the {@link Route}s.
+ * collects the {@link Route}s. Gateway API {@code HTTPRoute}s and {@code GRPCRoute}s get the same
+ * treatment for their {@code spec.hostnames} (same format, same checks, same annotations).
  *
  * <p>The host format has two placeholders, both required: {@code {env}} (the environment name) and
  * {@code {host}} (the original host). {@value #DEFAULT_FORMAT} turns {@code api.example.com} into
@@ -101,16 +102,30 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
     return "Ingress".equals(o.getKind()) && INGRESS_API_VERSIONS.contains(o.getApiVersion());
   }
 
+  /** Gateway API routes whose {@code spec.hostnames} are rewritten: HTTPRoute and GRPCRoute. */
+  public static final Set<String> ROUTE_KINDS = Set.of("HTTPRoute", "GRPCRoute");
+
+  /** The Gateway API group, any version ({@code v1}, {@code v1beta1}, {@code v1alpha2}). */
+  public static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+  static boolean isGatewayRoute(HasMetadata o) {
+    return ROUTE_KINDS.contains(o.getKind())
+        && o.getApiVersion() != null
+        && o.getApiVersion().startsWith(GATEWAY_GROUP + "/");
+  }
+
   public Outcome apply(List<HasMetadata> input) {
     List<HasMetadata> out = new ArrayList<>(input.size());
     Set<String> problems = new LinkedHashSet<>(); // a host may appear in rules, TLS and annotation
     List<Route> routes = new ArrayList<>();
     for (HasMetadata o : input) {
-      if (!isIngress(o)) {
+      if (isIngress(o)) {
+        out.add(rewriteIngress(o, problems, routes));
+      } else if (isGatewayRoute(o)) {
+        out.add(rewriteGatewayRoute(o, problems, routes));
+      } else {
         out.add(o);
-        continue;
       }
-      out.add(rewriteIngress(o, problems, routes));
     }
     return new Outcome(out, List.copyOf(problems), List.of(), routes);
   }
@@ -126,7 +141,7 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
       if (t instanceof Map<?, ?> tls && tls.get("hosts") instanceof List<?> list) {
         List<Object> rewritten = new ArrayList<>(list.size());
         for (Object h : list) {
-          rewritten.add(h instanceof String s ? checked(name, s, problems) : h);
+          rewritten.add(h instanceof String s ? checked("Ingress/" + name, s, problems) : h);
           if (h instanceof String s) {
             tlsHosts.add(rewrite(s));
           }
@@ -143,7 +158,7 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
       if (host.isEmpty()) {
         continue;
       }
-      String newHost = checked(name, host, problems);
+      String newHost = checked("Ingress/" + name, host, problems);
       ((Map<String, Object>) rule).put("host", newHost);
       hosts.add(newHost);
       boolean tls = coveredByTls(newHost, tlsHosts);
@@ -163,6 +178,17 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
       }
     }
     hosts.addAll(tlsHosts);
+    annotate(tree, "Ingress/" + name, hosts, problems);
+    return Resources.fromTree(tree, o.getClass());
+  }
+
+  /**
+   * Sets external-dns' hostname annotation (and the TTL) to {@code hosts} plus the rewritten hosts
+   * an existing hostname annotation lists.
+   */
+  @SuppressWarnings("unchecked")
+  private void annotate(
+      Map<String, Object> tree, String object, Set<String> hosts, Set<String> problems) {
     if (!(tree.get("metadata") instanceof Map<?, ?>)) {
       tree.put("metadata", new LinkedHashMap<String, Object>());
     }
@@ -175,7 +201,7 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
       if (annotations.get(key) instanceof String listed) {
         for (String h : listed.split(",")) {
           if (!h.isBlank()) {
-            hosts.add(checked(name, h.strip(), problems));
+            hosts.add(checked(object, h.strip(), problems));
           }
         }
       }
@@ -191,6 +217,82 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
       }
       metadata.put("annotations", annotations);
     }
+  }
+
+  /**
+   * Rewrites {@code spec.hostnames} of an HTTPRoute or GRPCRoute and collects a {@link Route} per
+   * hostname and backend: the first path match of each rule ({@code /} for GRPCRoute and rules
+   * without one), the backend Services ({@code backendRefs} without kind or of kind Service). The
+   * URL is https when a {@code parentRefs} entry names port 443 or a section whose name contains
+   * {@code https}, else http: the listener (and its certificate) lives on the shared Gateway.
+   */
+  @SuppressWarnings("unchecked")
+  private HasMetadata rewriteGatewayRoute(HasMetadata o, Set<String> problems, List<Route> routes) {
+    String object = o.getKind() + "/" + Resources.name(o);
+    Map<String, Object> tree = Resources.toTree(o);
+    Map<String, Object> spec = map(tree.get("spec"));
+    Set<String> hosts = new LinkedHashSet<>();
+    if (spec.get("hostnames") instanceof List<?> list) {
+      List<Object> rewritten = new ArrayList<>(list.size());
+      for (Object h : list) {
+        if (h instanceof String s && !s.isEmpty()) {
+          String n = checked(object, s, problems);
+          rewritten.add(n);
+          hosts.add(n);
+        } else {
+          rewritten.add(h);
+        }
+      }
+      spec.put("hostnames", rewritten);
+    }
+    boolean tls = false;
+    for (Object p : list(spec.get("parentRefs"))) {
+      Map<String, Object> parent = map(p);
+      Object section = parent.get("sectionName");
+      Object port = parent.get("port");
+      if ((section instanceof String sn && sn.toLowerCase(java.util.Locale.ROOT).contains("https"))
+          || (port != null && String.valueOf(port).equals("443"))) {
+        tls = true;
+      }
+    }
+    boolean grpc = "GRPCRoute".equals(o.getKind());
+    for (String host : hosts) {
+      if (host.startsWith("*.")) {
+        continue;
+      }
+      for (Object r : list(spec.get("rules"))) {
+        Map<String, Object> rule = map(r);
+        String path = "/";
+        if (!grpc) {
+          for (Object m : list(rule.get("matches"))) {
+            if (map(map(m).get("path")).get("value") instanceof String v) {
+              path = v;
+              break;
+            }
+          }
+        }
+        for (Object b : list(rule.get("backendRefs"))) {
+          Map<String, Object> ref = map(b);
+          Object kind = ref.get("kind");
+          Object group = ref.get("group");
+          if ((kind != null && !"Service".equals(kind))
+              || (group != null && !"".equals(group))
+              || !(ref.get("name") instanceof String service)) {
+            continue;
+          }
+          Object port = ref.get("port");
+          routes.add(
+              new Route(
+                  Resources.name(o),
+                  service,
+                  port == null ? null : String.valueOf(port),
+                  host,
+                  path,
+                  tls));
+        }
+      }
+    }
+    annotate(tree, object, hosts, problems);
     return Resources.fromTree(tree, o.getClass());
   }
 
@@ -227,9 +329,9 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
     return dot > 0 && tlsHosts.contains("*" + host.substring(dot));
   }
 
-  private String checked(String ingress, String host, Set<String> problems) {
+  private String checked(String object, String host, Set<String> problems) {
     String rewritten = rewrite(host);
-    String where = "Ingress/" + ingress + ": host \"" + host + "\" becomes \"" + rewritten + "\"";
+    String where = object + ": host \"" + host + "\" becomes \"" + rewritten + "\"";
     String fix = "; use a shorter branch name or environment prefix, or a shorter host format";
     if (rewritten.length() > MAX_HOST) {
       problems.add(

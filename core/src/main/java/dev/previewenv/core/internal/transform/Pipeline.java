@@ -1,8 +1,11 @@
 package dev.previewenv.core.internal.transform;
 
+import dev.previewenv.core.HelmChart;
 import dev.previewenv.core.InvalidPlanException;
 import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Route;
+import dev.previewenv.core.internal.manifest.HelmHooks;
+import dev.previewenv.core.internal.manifest.RenderingSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +40,30 @@ public record Pipeline(
 
   /** The transformed, validated objects, with all problems, warnings and routes found. */
   public Outcome run(List<ManifestSource> sources) {
+    return run(sources, null);
+  }
+
+  /**
+   * Like {@link #run(List)}; sources rendered by Helm or kustomize are told the environment's
+   * namespace and {@code kubeVersion} ({@code null} when unknown). Helm hooks found in sources that
+   * do not handle them themselves are left out with a warning.
+   */
+  public Outcome run(List<ManifestSource> sources, String kubeVersion) {
     List<HasMetadata> objects = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    RenderingSource.Context context =
+        new RenderingSource.Context(namespace.namespace(), kubeVersion);
     for (ManifestSource source : sources) {
       try {
-        List<HasMetadata> loaded = source.load();
-        log.debug("Loaded {} objects from {}", loaded.size(), source.description());
-        objects.addAll(loaded);
+        RenderingSource.Rendered rendered =
+            source instanceof RenderingSource r
+                ? r.render(context)
+                : HelmHooks.separate(
+                    source.load(), HelmChart.Hooks.OMIT, source.description(), false);
+        log.debug("Loaded {} objects from {}", rendered.objects().size(), source.description());
+        objects.addAll(rendered.objects());
+        warnings.addAll(rendered.warnings());
       } catch (InvalidPlanException e) {
         if (e.problems().isEmpty()) {
           problems.add(source.description() + ": " + e.getMessage());
@@ -52,7 +72,9 @@ public record Pipeline(
         }
       }
     }
-    return transform(objects, problems);
+    Outcome outcome = transform(objects, problems);
+    warnings.addAll(outcome.warnings());
+    return new Outcome(outcome.objects(), outcome.problems(), warnings, outcome.routes());
   }
 
   /** Transforms and validates objects already loaded; {@code problems} are earlier problems. */

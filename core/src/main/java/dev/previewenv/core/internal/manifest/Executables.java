@@ -1,0 +1,44 @@
+package dev.previewenv.core.internal.manifest;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Finds external programs on a {@code PATH} given as a lookup, so tests can give their own. */
+final class Executables {
+
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+  private Executables() {}
+
+  /** The first executable file named {@code name} on {@code environment}'s {@code PATH}. */
+  static Optional<Path> onPath(String name, UnaryOperator<String> environment) {
+    String path = environment.apply("PATH");
+    if (path == null || path.isBlank()) {
+      return Optional.empty();
+    }
+    List<String> names = WINDOWS ? List.of(name + ".exe", name + ".cmd", name) : List.of(name);
+    for (String entry : path.split(File.pathSeparator)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      for (String candidate : names) {
+        try {
+          Path p = Path.of(entry, candidate);
+          if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+            return Optional.of(p);
+          }
+        } catch (InvalidPathException e) {
+          // A malformed PATH entry cannot hold the program; look at the next one.
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
