@@ -43,19 +43,29 @@ public final class SelfSubjectAccessReviewer implements AccessReviewer {
   public boolean allowed(Permission p) {
     SelfSubjectAccessReview review =
         new SelfSubjectAccessReviewBuilder()
-            // the API server ignores metadata here; fabric8's test server wants a name
-            .withNewMetadata()
-            .withGenerateName("previewenv-preflight-")
-            .endMetadata()
             .withNewSpec()
             .withNewResourceAttributes()
             .withVerb(p.verb())
             .withGroup(p.group())
-            .withResource(p.resource())
+            .withResource(
+                p.resource().contains("/")
+                    ? p.resource().substring(0, p.resource().indexOf('/'))
+                    : p.resource())
+            .withSubresource(
+                p.resource().contains("/")
+                    ? p.resource().substring(p.resource().indexOf('/') + 1)
+                    : null)
             .withNamespace(p.namespace())
             .endResourceAttributes()
             .endSpec()
             .build();
+    if (missingStatusMeansAllowed) {
+      // fabric8's test server wants a name; a real API server refuses any metadata here
+      review.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withGenerateName("previewenv-preflight-")
+              .build());
+    }
     SelfSubjectAccessReview answer =
         retry.call(
             new Retry.Op("create", "authorization.k8s.io", "selfsubjectaccessreviews", null, null),
