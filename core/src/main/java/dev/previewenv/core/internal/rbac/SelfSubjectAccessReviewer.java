@@ -66,10 +66,23 @@ public final class SelfSubjectAccessReviewer implements AccessReviewer {
               .withGenerateName("previewenv-preflight-")
               .build());
     }
-    SelfSubjectAccessReview answer =
-        retry.call(
-            new Retry.Op("create", "authorization.k8s.io", "selfsubjectaccessreviews", null, null),
-            () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+    SelfSubjectAccessReview answer;
+    try {
+      answer =
+          retry.call(
+              new Retry.Op(
+                  "create", "authorization.k8s.io", "selfsubjectaccessreviews", null, null),
+              () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw new PreviewEnvException(
+          "The API server refused the SelfSubjectAccessReview for "
+              + p
+              + " with HTTP "
+              + e.getCode()
+              + "; expected an answer allowed true or false. It may not be a real API server: run"
+              + " without preflight (Provisioner.withPreflight(false))",
+          e);
+    }
     if (answer == null || answer.getStatus() == null || answer.getStatus().getAllowed() == null) {
       if (missingStatusMeansAllowed) {
         return true;
