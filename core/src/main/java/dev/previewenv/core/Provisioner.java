@@ -564,7 +564,7 @@ public final class Provisioner {
               settings.ttl,
               prepared.namespaceLabels(),
               settings.waitTimeout,
-              OwnerLease.announcement(started, settings.leaseDuration),
+              withHandoffs(OwnerLease.announcement(started, settings.leaseDuration), prepared),
               kinds,
               holder,
               n -> Ownership.checkClaim(api, retry, n, env, holder, settings.onConflict));
@@ -683,6 +683,7 @@ public final class Provisioner {
                   && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
                 throw Ownership.conflict(ns, live, me, null);
               }
+              new SecretInstaller(api, retry).release(n);
             });
   }
 
@@ -719,6 +720,7 @@ public final class Provisioner {
                 if (other != null) {
                   throw Ownership.conflict(env, other, holder, null);
                 }
+                new SecretInstaller(api, retry).release(n);
               });
     } catch (OwnerConflictException lost) {
       log.warn(
@@ -729,6 +731,13 @@ public final class Provisioner {
           lost.holder().since(),
           holder);
     }
+  }
+
+  private static java.util.Map<String, String> withHandoffs(
+      java.util.Map<String, String> announcement, SecretInstaller.Prepared prepared) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(announcement);
+    all.putAll(SecretInstaller.handoffAnnotation(prepared));
+    return all;
   }
 
   /**
