@@ -254,6 +254,33 @@ class SecretStrategiesTest {
   }
 
   @Test
+  void janitorCollectingAKeptEnvironmentTakesItOffTheReflectorList() {
+    controller =
+        fakeController(
+            "reflector.v1.k8s.emberstack.com/reflection-auto-namespaces",
+            value -> Arrays.stream(value.split(",")).map(String::strip).toList());
+    Plan plan = plan("reflector-kept", configMap("settings", "k", "v"));
+    provisioner(SecretSpec.reflector("shared", "registry"))
+        .withCleanup(Cleanup.NEVER)
+        .up(plan)
+        .close();
+    assertThat(annotations("registry"))
+        .containsEntry(
+            "reflector.v1.k8s.emberstack.com/reflection-allowed-namespaces", "reflector-kept");
+
+    JanitorReport report =
+        provisioner().janitor().gc(java.time.Instant.now().plus(Duration.ofHours(5)));
+
+    assertThat(report.deleted())
+        .extracting(EnvironmentInfo::namespace)
+        .containsExactly("reflector-kept");
+    // the list PreviewEnv made is gone and reflection is off: an empty list would mean "all"
+    assertThat(annotations("registry"))
+        .doesNotContainKey("reflector.v1.k8s.emberstack.com/reflection-allowed-namespaces")
+        .containsEntry("reflector.v1.k8s.emberstack.com/reflection-allowed", "false");
+  }
+
+  @Test
   void reflectorPatternAlreadyMatchingIsLeftAlone() {
     client
         .secrets()
