@@ -354,7 +354,9 @@ public final class E2eJob {
     if (spec.pullSecrets == null && preview.plan().pullSecrets().isPresent()) {
       job = withPullSecrets(preview.plan().pullSecrets().get().names().toArray(String[]::new));
     }
-    return new E2eJobRunner(job, preview.client(), preview.namespace(), logLines, true).run();
+    return new E2eJobRunner(
+            job, preview.client(), preview.namespace(), logLines, true, preview.secretValues())
+        .run();
   }
 
   /** {@link #run(Preview, Consumer)} without a log consumer (the log tail is in the result). */

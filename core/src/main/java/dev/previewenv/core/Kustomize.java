@@ -56,16 +56,33 @@ public final class Kustomize {
   private final Path executable;
   private final Duration timeout;
   private final Helm helm;
+  private final boolean remoteAllowed;
 
   private Kustomize(Tool tool, Path executable, Duration timeout) {
-    this(tool, executable, timeout, null);
+    this(tool, executable, timeout, null, false);
   }
 
-  private Kustomize(Tool tool, Path executable, Duration timeout, Helm helm) {
+  private Kustomize(
+      Tool tool, Path executable, Duration timeout, Helm helm, boolean remoteAllowed) {
     this.tool = tool;
     this.executable = executable;
     this.timeout = timeout;
     this.helm = helm;
+    this.remoteAllowed = remoteAllowed;
+  }
+
+  /**
+   * A copy that lets the kustomization reach the network: remote bases, resources and components
+   * (URLs, {@code github.com/...}, {@code ?ref=}) and Helm chart repositories. Off by default: such
+   * a kustomization fails at once, before kustomize runs, naming each remote entry.
+   */
+  public Kustomize withRemoteBases(boolean allowed) {
+    return new Kustomize(tool, executable, timeout, helm, allowed);
+  }
+
+  /** Whether the kustomization may reach the network ({@link #withRemoteBases}). */
+  public boolean remoteAllowed() {
+    return remoteAllowed;
   }
 
   /** Finds kustomize or kubectl at load time; see the class description for the order. */
@@ -97,7 +114,7 @@ public final class Kustomize {
               + timeout
               + "; e.g. Duration.ofSeconds(60)");
     }
-    return new Kustomize(tool, executable, timeout, helm);
+    return new Kustomize(tool, executable, timeout, helm, remoteAllowed);
   }
 
   /**
@@ -107,7 +124,8 @@ public final class Kustomize {
    * {@link ManifestSource#helm(HelmChart)}.
    */
   public Kustomize withHelm(Helm helm) {
-    return new Kustomize(tool, executable, timeout, Objects.requireNonNull(helm, "helm"));
+    return new Kustomize(
+        tool, executable, timeout, Objects.requireNonNull(helm, "helm"), remoteAllowed);
   }
 
   /** The Helm that kustomize's {@code helmCharts:} may run; empty when that is not allowed. */
@@ -136,12 +154,13 @@ public final class Kustomize {
         && tool == k.tool
         && Objects.equals(executable, k.executable)
         && timeout.equals(k.timeout)
-        && Objects.equals(helm, k.helm);
+        && Objects.equals(helm, k.helm)
+        && remoteAllowed == k.remoteAllowed;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(tool, executable, timeout, helm);
+    return Objects.hash(tool, executable, timeout, helm, remoteAllowed);
   }
 
   @Override
@@ -153,6 +172,7 @@ public final class Kustomize {
           case KUBECTL -> "Kustomize.kubectl(" + executable + ")";
         };
     String text = timeout.equals(DEFAULT_TIMEOUT) ? base : base + ".withTimeout(" + timeout + ")";
-    return helm == null ? text : text + ".withHelm(" + helm + ")";
+    text = helm == null ? text : text + ".withHelm(" + helm + ")";
+    return remoteAllowed ? text + ".withRemoteBases(true)" : text;
   }
 }

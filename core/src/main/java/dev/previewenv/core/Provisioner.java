@@ -1,10 +1,13 @@
 package dev.previewenv.core;
 
 import dev.previewenv.core.internal.DaemonThreads;
+import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.provision.Applier;
+import dev.previewenv.core.internal.provision.EnvironmentRoleBinding;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
 import dev.previewenv.core.internal.provision.OwnerLease;
+import dev.previewenv.core.internal.provision.Ownership;
 import dev.previewenv.core.internal.provision.Parallel;
 import dev.previewenv.core.internal.provision.SecretInstaller;
 import dev.previewenv.core.internal.rbac.AccessReviewer;
@@ -64,9 +67,17 @@ import org.slf4j.LoggerFactory;
  * switched off ({@code requestRetryBackoffLimit} 0), so that retries are not multiplied; the
  * caller's client is unchanged. While a {@link Preview} is open, its owner renews a Lease {@code
  * previewenv-owner} in the namespace (every 10 s, valid 30 s, see {@link #withHeartbeat}); when the
- * owner dies, the {@link Janitor} collects the environment as orphaned. {@link #preflight(Plan)}
- * lists every missing permission before anything is created; {@link #withPreflight} makes {@code
- * up} run it first.
+ * owner dies, the {@link Janitor} collects the environment as orphaned.
+ *
+ * <p>One owner per environment: the lease and the namespace annotation {@code
+ * previewenv.dev/holder} name the holder ({@link #holderIdentity()}). {@code up} for an environment
+ * another live owner holds follows {@link #withOnConflict}: fail at once with an {@link
+ * OwnerConflictException} naming the holder and since when (default), wait a bounded time, or take
+ * it over. The holder is claimed and checked with the namespace's resourceVersion as a
+ * precondition, so teardown by an owner that was taken over meets a conflict, reads again and
+ * leaves the environment alone; {@link #down} refuses an environment a live owner holds. {@link
+ * #preflight(Plan)} lists every missing permission before anything is created; {@link
+ * #withPreflight} makes {@code up} run it first.
  *
  * <pre>{@code
  * Provisioner provisioner = Provisioner.forClient(client)
@@ -112,6 +123,9 @@ public final class Provisioner {
     Duration heartbeatInterval = Duration.ofSeconds(10);
     Duration leaseDuration = Duration.ofSeconds(30);
     boolean preflight;
+    OnConflict onConflict = OnConflict.fail();
+    Duration maxAge = Janitor.DEFAULT_MAX_AGE;
+    String[] environmentRole; // {clusterRole, serviceAccountNamespace, serviceAccountName}
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
 
     Settings copy() {
@@ -203,6 +217,78 @@ public final class Provisioner {
         });
   }
 
+  /** The ClusterRole the shipped RBAC grants inside each environment: {@value}. */
+  public static final String ENVIRONMENT_ROLE = "previewenv-environment";
+
+  /**
+   * Binds ClusterRole {@link #ENVIRONMENT_ROLE} to ServiceAccount {@code namespace/name} in every
+   * environment namespace, right after creating (or adopting) it and before anything else is sent
+   * into it (RoleBinding {@code previewenv-environment}); see {@code previewenv-rbac.yaml}. For an
+   * identity that has no rights inside namespaces by itself (least privilege).
+   */
+  public Provisioner withEnvironmentRole(String serviceAccountNamespace, String serviceAccount) {
+    return withEnvironmentRole(ENVIRONMENT_ROLE, serviceAccountNamespace, serviceAccount);
+  }
+
+  /** Like {@link #withEnvironmentRole(String, String)} with another ClusterRole name. */
+  public Provisioner withEnvironmentRole(
+      String clusterRole, String serviceAccountNamespace, String serviceAccount) {
+    for (String v : new String[] {clusterRole, serviceAccountNamespace, serviceAccount}) {
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(
+            "environment role, ServiceAccount namespace and name must not be blank, e.g."
+                + " withEnvironmentRole(\"ci\", \"previewenv\")");
+      }
+    }
+    return with(
+        s ->
+            s.environmentRole =
+                new String[] {clusterRole, serviceAccountNamespace, serviceAccount});
+  }
+
+  /**
+   * What {@code up} (and {@link #down}) do when another live owner holds the environment (default
+   * {@link OnConflict#fail()}): fail at once naming the holder and since when, wait a bounded time,
+   * or take it over. See {@link OnConflict}.
+   */
+  public Provisioner withOnConflict(OnConflict policy) {
+    return with(s -> s.onConflict = Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * The hard maximum age the {@link #janitor()} enforces even on environments whose owner lease is
+   * live, so that a hung owner cannot keep one forever (default 24 hours, counted from creation).
+   */
+  public Provisioner withMaxAge(Duration maxAge) {
+    return with(s -> s.maxAge = positive(maxAge, "max age"));
+  }
+
+  /**
+   * The identity this provisioner holds environments under, {@code <owner>@<host>:<pid>}: the
+   * holder of the Lease {@code previewenv-owner} and of the namespace annotation {@code
+   * previewenv.dev/holder}. Provisioners of one JVM with the same owner share it (they may re-run
+   * {@code up} on an environment they hold); other JVMs and other owners are other holders.
+   */
+  public String holderIdentity() {
+    return Ownership.holderIdentity(settings.owner);
+  }
+
+  /**
+   * The live owner of {@code environment}, when one holds it: an owner whose lease is being renewed
+   * (this provisioner's own identity included). Empty when the environment does not exist, was
+   * released (kept by its cleanup policy), or its owner stopped renewing.
+   */
+  public java.util.Optional<EnvironmentHolder> liveHolder(EnvironmentName environment) {
+    Retry retry = new Retry(settings.retry);
+    String ns = environment.value();
+    Namespace namespace = new Namespaces(api, retry).get(ns);
+    if (namespace == null
+        || !dev.previewenv.core.internal.provision.Meta.managedFor(namespace, ns)) {
+      return java.util.Optional.empty();
+    }
+    return Ownership.liveHolder(namespace, Ownership.lease(api, retry, ns), Instant.now());
+  }
+
   /**
    * Whether {@code up} first runs {@link #preflight(Plan)} and fails, changing nothing, when a
    * permission is missing. Default: off (one SelfSubjectAccessReview per permission).
@@ -225,22 +311,62 @@ public final class Provisioner {
    * @throws PreviewEnvException when the reviews themselves fail
    */
   public PreflightReport preflight(Plan plan) {
+    return preflight(plan, false);
+  }
+
+  /**
+   * Like {@link #preflight(Plan)}, also checking what running an {@link E2eJob} in the environment
+   * and the {@link #janitor()} need when {@code e2eJobAndJanitor} is set.
+   */
+  public PreflightReport preflight(Plan plan, boolean e2eJobAndJanitor) {
+    return preflight(plan, e2eJobAndJanitor, false);
+  }
+
+  /** {@code inNamespace}: only the permissions inside the environment namespace. */
+  private PreflightReport preflight(Plan plan, boolean e2eJobAndJanitor, boolean inNamespace) {
     Objects.requireNonNull(plan, "plan");
     List<PreflightReport.Permission> needed =
-        NeededPermissions.forPlan(
+        new ArrayList<>(
+            NeededPermissions.forPlan(
+                plan.namespace(),
+                plan.objects(),
+                settings.applyStrategy,
+                secretsOf(plan),
+                settings.quota != null,
+                settings.limitRange != null));
+    for (PreflightReport.Permission p :
+        NeededPermissions.forFeatures(
             plan.namespace(),
-            plan.objects(),
-            settings.applyStrategy,
-            secretsOf(plan),
-            settings.quota != null,
-            settings.limitRange != null);
+            settings.readinessTimeout != null,
+            settings.access != Access.INGRESS,
+            settings.environmentRole != null,
+            e2eJobAndJanitor,
+            e2eJobAndJanitor)) {
+      if (!needed.contains(p)) {
+        needed.add(p);
+      }
+    }
+    if (settings.environmentRole != null && !inNamespace) {
+      // inside a namespace not yet made, the rights come from the environment ClusterRole that
+      // up binds there first; up checks them right after binding it (withPreflight)
+      int before = needed.size();
+      needed.removeIf(p -> plan.namespace().equals(p.namespace()));
+      log.info(
+          "Preflight for environment {}: {} permission(s) inside the namespace come from ClusterRole"
+              + " {} bound when it is created; checked by up right after binding it",
+          plan.namespace(),
+          before - needed.size(),
+          settings.environmentRole[0]);
+    } else if (inNamespace) {
+      needed.removeIf(p -> !plan.namespace().equals(p.namespace()));
+    }
     AccessReviewer reviewer =
         settings.reviewer != null
             ? settings.reviewer
             : SelfSubjectAccessReviewer.of(api, new Retry(settings.retry));
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(settings.concurrency, needed.size()),
+            Math.max(1, Math.min(settings.concurrency, needed.size())),
             DaemonThreads.named("previewenv-preflight"));
     try {
       List<Future<Boolean>> answers = new ArrayList<>();
@@ -413,6 +539,20 @@ public final class Provisioner {
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
     plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
     checkBroughtInCertificates(plan, prepared); // before anything is created
+    // every value PreviewEnv knows is scrubbed from diagnostics, errors and E2E output
+    List<HasMetadata> copied = new ArrayList<>();
+    prepared.sources().forEach(src -> copied.add(src.secret()));
+    SecretValues known = SecretValues.of(plan.objects()).plus(SecretValues.of(copied));
+    String holder = holderIdentity();
+    if (seen != null
+        && !Namespaces.isTerminating(seen)
+        && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
+      // before anything is changed: fail naming the live holder, or wait for it to go
+      Ownership.checkClaim(api, retry, seen, env, holder, settings.onConflict);
+      if (settings.onConflict.mode() == OnConflict.Mode.WAIT) {
+        seen = namespaces.checkAdoptable(ns, env); // what the wait left: gone, or released
+      }
+    }
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
     try {
@@ -429,8 +569,27 @@ public final class Provisioner {
               settings.ttl,
               prepared.namespaceLabels(),
               settings.waitTimeout,
-              OwnerLease.announcement(started, settings.leaseDuration),
-              kinds);
+              withHandoffs(OwnerLease.announcement(started, settings.leaseDuration), prepared),
+              kinds,
+              holder,
+              n -> Ownership.checkClaim(api, retry, n, env, holder, settings.onConflict));
+      if (settings.environmentRole != null) {
+        EnvironmentRoleBinding.ensure(
+            api,
+            retry,
+            ns,
+            env,
+            settings.environmentRole[0],
+            settings.environmentRole[1],
+            settings.environmentRole[2],
+            settings.waitTimeout);
+        if (settings.preflight) {
+          PreflightReport inside = preflight(plan, false, true);
+          if (!inside.allowed()) {
+            throw new PreviewEnvException(inside.describe(), env, null, null);
+          }
+        }
+      }
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = guards(env, ns);
@@ -446,11 +605,7 @@ public final class Provisioner {
                   () -> {
                     heartbeat.set(
                         lease.start(
-                            ns,
-                            env,
-                            settings.owner,
-                            settings.heartbeatInterval,
-                            settings.leaseDuration));
+                            ns, env, holder, settings.heartbeatInterval, settings.leaseDuration));
                     return null;
                   },
                   () -> {
@@ -468,7 +623,7 @@ public final class Provisioner {
         namespaces.recordKinds(ns, kinds);
       }
       if (settings.readinessTimeout != null) {
-        awaitReady(env, ns, applied);
+        awaitReady(env, ns, applied, known);
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
@@ -479,22 +634,26 @@ public final class Provisioner {
           settings.cleanup,
           settings.access,
           diagnosticsDirectory(plan.environment()),
-          () -> teardown(ns, env),
+          () -> teardownAsHolder(ns, env, holder),
           beat::close,
-          () -> lease.release(ns));
-    } catch (RuntimeException e) {
+          () -> lease.release(ns, holder),
+          known);
+    } catch (OwnerConflictException e) {
+      throw e; // thrown before anything was changed: nothing of ours to clean up
+    } catch (RuntimeException raw) {
+      RuntimeException e = scrubbed(raw, known, env);
       if (heartbeat.get() != null) {
         heartbeat.get().close();
       }
       if (settings.cleanup == Cleanup.ALWAYS) {
         try {
-          namespaces.deleteAndWait(ns, env, settings.waitTimeout);
+          teardownAsHolder(ns, env, holder);
         } catch (RuntimeException teardownFailure) {
           e.addSuppressed(teardownFailure);
         }
       } else {
         try {
-          lease.release(ns);
+          lease.release(ns, holder);
         } catch (RuntimeException releaseFailure) {
           e.addSuppressed(releaseFailure);
         }
@@ -513,7 +672,24 @@ public final class Provisioner {
    *     finalizers that block)
    */
   public void down(EnvironmentName environment) {
-    teardown(environment.value(), environment.value());
+    String ns = environment.value();
+    String me = holderIdentity();
+    Retry retry = new Retry(settings.retry);
+    new Namespaces(api, retry)
+        .deleteAndWait(
+            ns,
+            ns,
+            settings.waitTimeout,
+            n -> {
+              EnvironmentHolder live =
+                  Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), null);
+              if (live != null
+                  && !live.identity().equals(me)
+                  && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
+                throw Ownership.conflict(ns, live, me, null);
+              }
+              new SecretInstaller(api, retry).release(n);
+            });
   }
 
   /**
@@ -521,7 +697,8 @@ public final class Provisioner {
    * concurrency and retries.
    */
   public Janitor janitor() {
-    return new Janitor(api, settings.concurrency, null, false, new Retry(settings.retry));
+    return new Janitor(
+        api, settings.concurrency, null, false, new Retry(settings.retry), settings.maxAge);
   }
 
   /** The folder diagnostics of {@code environment} are written to. */
@@ -529,11 +706,71 @@ public final class Provisioner {
     return settings.diagnosticsRoot.resolve(environment.value());
   }
 
-  private void teardown(String ns, String env) {
-    new Namespaces(api, new Retry(settings.retry)).deleteAndWait(ns, env, settings.waitTimeout);
+  /**
+   * Deletes the environment {@code holder} provisioned, unless it lost it: the holder recorded on
+   * the namespace is checked on the very copy whose resourceVersion the delete carries, so an owner
+   * that was taken over never deletes the environment under its new owner.
+   */
+  private void teardownAsHolder(String ns, String env, String holder) {
+    Retry retry = new Retry(settings.retry);
+    try {
+      new Namespaces(api, retry)
+          .deleteAndWait(
+              ns,
+              env,
+              settings.waitTimeout,
+              n -> {
+                EnvironmentHolder other =
+                    Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), holder);
+                if (other != null) {
+                  throw Ownership.conflict(env, other, holder, null);
+                }
+                new SecretInstaller(api, retry).release(n);
+              });
+    } catch (OwnerConflictException lost) {
+      log.warn(
+          "Not deleting environment {}: it was taken over by {} (since {}); this owner ({}) lost"
+              + " it and leaves it to its new owner",
+          env,
+          lost.holder().identity(),
+          lost.holder().since(),
+          holder);
+    }
   }
 
-  private void awaitReady(String env, String ns, List<HasMetadata> applied) {
+  private static java.util.Map<String, String> withHandoffs(
+      java.util.Map<String, String> announcement, SecretInstaller.Prepared prepared) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(announcement);
+    all.putAll(SecretInstaller.handoffAnnotation(prepared));
+    return all;
+  }
+
+  /**
+   * {@code e} unless its message (or a cause's) holds a known secret value; then an exception of
+   * the same message, scrubbed, without the cause chain.
+   */
+  private static RuntimeException scrubbed(RuntimeException e, SecretValues known, String env) {
+    boolean leaks = false;
+    for (Throwable t = e; t != null && !leaks; t = t.getCause() == t ? null : t.getCause()) {
+      leaks = known.appearsIn(t.getMessage()) || known.appearsIn(t.toString());
+    }
+    if (!leaks) {
+      return e;
+    }
+    PreviewEnvException clean =
+        e instanceof NotReadyException n
+            ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
+            : new PreviewEnvException(
+                known.scrub(String.valueOf(e.getMessage()))
+                    + " (cause left out: it held a secret value)",
+                env,
+                e instanceof PreviewEnvException p ? p.object().orElse(null) : null,
+                null);
+    clean.setStackTrace(e.getStackTrace());
+    return clean;
+  }
+
+  private void awaitReady(String env, String ns, List<HasMetadata> applied, SecretValues known) {
     try {
       new ReadinessWaiter(client)
           .await(env, ns, applied, settings.readinessChecks, settings.readinessTimeout);
@@ -541,7 +778,7 @@ public final class Provisioner {
       Path dir = settings.diagnosticsRoot.resolve(env);
       String where;
       try {
-        Path summary = Diagnostics.write(client, ns, dir);
+        Path summary = Diagnostics.write(client, ns, dir, known);
         where = "Diagnostics: " + (summary == null ? dir : summary).toAbsolutePath();
       } catch (RuntimeException | Error diagnosticsFailure) {
         e.addSuppressed(diagnosticsFailure);
@@ -549,7 +786,9 @@ public final class Provisioner {
       }
       NotReadyException withDiagnostics =
           new NotReadyException(
-              e.getMessage() + System.lineSeparator() + where, env, e.object().orElse(null));
+              known.scrub(e.getMessage()) + System.lineSeparator() + where,
+              env,
+              e.object().orElse(null));
       withDiagnostics.setStackTrace(e.getStackTrace());
       for (Throwable s : e.getSuppressed()) {
         withDiagnostics.addSuppressed(s);

@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.job;
 
+import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.protocol.HandOff;
 import dev.previewenv.protocol.HandOffDecoder;
 import dev.previewenv.protocol.HandOffRecord;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class LogLines {
   private static final Logger log = LoggerFactory.getLogger(LogLines.class);
   private final Consumer<String> consumer;
+  private final SecretValues secrets;
   private final int tailSize;
   private final Deque<String> tail = new ArrayDeque<>();
   private final HandOffDecoder decoder = new HandOffDecoder();
@@ -25,6 +27,12 @@ final class LogLines {
   private String pod;
 
   LogLines(Consumer<String> consumer, int tailSize) {
+    this(consumer, tailSize, SecretValues.none());
+  }
+
+  /** Lines passed on and kept are scrubbed of {@code secrets}. */
+  LogLines(Consumer<String> consumer, int tailSize, SecretValues secrets) {
+    this.secrets = secrets;
     this.consumer = consumer;
     this.tailSize = tailSize;
   }
@@ -43,7 +51,7 @@ final class LogLines {
     seen++;
     int before = decoder.completed();
     if (!decoder.accept(rawLine)) {
-      pass(rawLine);
+      pass(secrets.scrub(rawLine));
       return;
     }
     if (decoder.completed() > before) {
@@ -51,7 +59,7 @@ final class LogLines {
       if (r.kind() == HandOff.Kind.XML) {
         pass("[JUnit XML report " + r.name() + " handed over]");
       } else if (r.kind() == HandOff.Kind.NOTICE) {
-        pass("[suite notice] " + r.text());
+        pass("[suite notice] " + secrets.scrub(r.text()));
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.previewenv.core.internal.manifest;
 import dev.previewenv.core.InvalidPlanException;
 import dev.previewenv.core.Kustomize;
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.SecretValues;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,28 @@ public final class KustomizeSource implements RenderingSource {
   @Override
   public Rendered render(Context context) {
     checkDirectory();
+    KustomizationScan scan = KustomizationScan.of(dir);
+    if (!scan.remote.isEmpty() && !kustomize.remoteAllowed()) {
+      // fail fast: a remote base means network access, which hangs until the timeout where there
+      // is none (and brings in manifests nobody reviewed)
+      throw new InvalidPlanException(
+          "Cannot load manifests from "
+              + description()
+              + ": the kustomization reaches the network ("
+              + scan.remote.size()
+              + " remote entr"
+              + (scan.remote.size() == 1 ? "y" : "ies")
+              + "). Vendor them into the repository, or allow it with"
+              + " Kustomize.auto().withRemoteBases(true). Nothing was run or sent to a cluster.",
+          scan.remote.stream()
+              .map(
+                  r ->
+                      r
+                          + " reaches the network: vendor it into the repository, or allow it with"
+                          + " Kustomize.auto().withRemoteBases(true)")
+              .toList());
+    }
+    SecretValues secrets = scan.secretValues();
     List<String> command = new ArrayList<>(locator.command(kustomize, dir));
     if (kustomize.helm().isPresent()) {
       Path helm =
@@ -78,14 +101,14 @@ public final class KustomizeSource implements RenderingSource {
               + " s and was killed. Remote bases or Helm charts can be slow: raise the limit with"
               + " Kustomize.auto().withTimeout(...), or pre-render the manifests. Standard error so"
               + " far: "
-              + (e.stderr.isBlank() ? "(empty)" : e.stderr.strip()));
+              + (e.stderr.isBlank() ? "(empty)" : secrets.scrub(e.stderr.strip())));
     } catch (IOException e) {
       throw new PreviewEnvException(
           "Cannot run '" + shown + "': " + e.getMessage() + ". " + KustomizeLocator.howToFix(dir),
           e);
     }
     if (result.exitCode() != 0) {
-      List<String> lines = stderrLines(result.stderr());
+      List<String> lines = stderrLines(secrets.scrub(result.stderr()));
       if (result.stderr().contains("--enable-helm") && kustomize.helm().isEmpty()) {
         lines.add(
             "hint: the kustomization uses helmCharts:, which runs Helm; allow it with"
@@ -111,7 +134,7 @@ public final class KustomizeSource implements RenderingSource {
           lines);
     }
     if (!result.stderr().isBlank()) {
-      log.warn("'{}' warned: {}", shown, result.stderr().strip());
+      log.warn("'{}' warned: {}", shown, secrets.scrub(result.stderr().strip()));
     }
     log.info("Rendered {} with '{}' in {} ms", dir, shown, (System.nanoTime() - start) / 1_000_000);
     Problems problems = new Problems();

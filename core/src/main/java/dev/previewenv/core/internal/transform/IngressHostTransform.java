@@ -329,7 +329,20 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
     return dot > 0 && tlsHosts.contains("*" + host.substring(dot));
   }
 
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
   private String checked(String object, String host, Set<String> problems) {
+    if (IPV4.matcher(host).matches() || host.contains(":")) {
+      problems.add(
+          object
+              + ": host \""
+              + host
+              + "\" is an IP address; Kubernetes accepts only DNS names as hosts and"
+              + " no environment host can be derived from an address. Use a DNS name (e.g."
+              + " api.example.com)");
+      return host;
+    }
     String rewritten = rewrite(host);
     String where = object + ": host \"" + host + "\" becomes \"" + rewritten + "\"";
     String fix = "; use a shorter branch name or environment prefix, or a shorter host format";
