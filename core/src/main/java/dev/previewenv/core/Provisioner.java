@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -110,6 +111,8 @@ public final class Provisioner {
     Duration leaseDuration = Duration.ofSeconds(30);
     boolean preflight;
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
+    Teardown teardown = Teardown.WAIT;
+    boolean keptNotice = true;
 
     Settings copy() {
       try {
@@ -359,6 +362,49 @@ public final class Provisioner {
   }
 
   /**
+   * How teardown deletes the namespace: {@link Teardown#WAIT} (default) until it is gone, logging
+   * what still terminates every few seconds; {@link Teardown#REQUEST} requests the deletion and
+   * returns at once.
+   */
+  public Provisioner withTeardown(Teardown teardown) {
+    return with(s -> s.teardown = Objects.requireNonNull(teardown, "teardown"));
+  }
+
+  /**
+   * Whether {@code up} and {@link Preview#close()} log how to inspect and delete an environment
+   * they keep (default {@code true}); callers that report it themselves (the JUnit extension) turn
+   * it off so that the notice appears once.
+   */
+  public Provisioner withKeptNotice(boolean enabled) {
+    return with(s -> s.keptNotice = enabled);
+  }
+
+  /**
+   * The owner holding {@code environment} right now: the holder of its owner lease while the lease
+   * has not expired (a run using it, or one that died less than a lease duration ago). Empty when
+   * the environment does not exist, was kept (its lease is released) or its owner's lease lapsed.
+   */
+  public Optional<String> liveOwner(EnvironmentName environment) {
+    String ns = environment.value();
+    io.fabric8.kubernetes.api.model.coordination.v1.Lease lease =
+        new Retry(settings.retry)
+            .call(
+                new Retry.Op("get", "coordination.k8s.io", "leases", ns, OwnerLease.NAME),
+                () -> api.leases().inNamespace(ns).withName(OwnerLease.NAME).get());
+    if (lease == null || lease.getSpec() == null) {
+      return Optional.empty();
+    }
+    Optional<Instant> expiry = OwnerLease.expiry(lease);
+    if (expiry.isEmpty() || !expiry.get().isAfter(Instant.now())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        lease.getSpec().getHolderIdentity() == null
+            ? "(unnamed)"
+            : lease.getSpec().getHolderIdentity());
+  }
+
+  /**
    * The bound of the other waits: syncing controllers copying secrets, a Terminating namespace of
    * an earlier run going, the namespace going after teardown.
    */
@@ -468,15 +514,17 @@ public final class Provisioner {
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
       OwnerLease.Heartbeat beat = heartbeat.get();
-      return new Preview(
-          plan,
-          client,
-          settings.cleanup,
-          settings.access,
-          diagnosticsDirectory(plan.environment()),
-          () -> teardown(ns, env),
-          beat::close,
-          () -> lease.release(ns));
+      Preview preview =
+          new Preview(
+              plan,
+              client,
+              settings.cleanup,
+              settings.access,
+              diagnosticsDirectory(plan.environment()),
+              () -> teardown(ns, env),
+              beat::close,
+              () -> lease.release(ns));
+      return settings.keptNotice ? preview : preview.withoutKeptNotice();
     } catch (RuntimeException e) {
       if (heartbeat.get() != null) {
         heartbeat.get().close();
@@ -493,7 +541,9 @@ public final class Provisioner {
         } catch (RuntimeException releaseFailure) {
           e.addSuppressed(releaseFailure);
         }
-        Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
+        if (settings.keptNotice) {
+          Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
+        }
       }
       throw e;
     }
@@ -525,7 +575,19 @@ public final class Provisioner {
   }
 
   private void teardown(String ns, String env) {
-    new Namespaces(api, new Retry(settings.retry)).deleteAndWait(ns, env, settings.waitTimeout);
+    Namespaces namespaces = new Namespaces(api, new Retry(settings.retry));
+    if (settings.teardown == Teardown.REQUEST) {
+      if (namespaces.requestDeletion(ns, env)) {
+        log.info(
+            "Deletion of environment {} requested, not waiting (teardown REQUEST): the namespace"
+                + " controller removes namespace {}; if it is still there after its expiry, the"
+                + " janitor deletes it again",
+            env,
+            ns);
+      }
+      return;
+    }
+    namespaces.deleteAndWait(ns, env, settings.waitTimeout);
   }
 
   private void awaitReady(String env, String ns, List<HasMetadata> applied) {

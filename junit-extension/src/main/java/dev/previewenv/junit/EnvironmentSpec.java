@@ -8,6 +8,7 @@ import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Provisioner;
 import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * @param ttl {@code null} for the provisioner's default
  * @param owner {@code null} for the provisioner's default
  * @param access how injected URLs reach the services
+ * @param fresh delete an existing environment of the same name first
+ * @param failOnUnmatchedImages an image override matching no container fails the plan
+ * @param teardown whether teardown waits for the namespace to go
  */
 record EnvironmentSpec(
     List<String> manifests,
@@ -51,7 +55,10 @@ record EnvironmentSpec(
     boolean reuse,
     String owner,
     Path diagnosticsDir,
-    Access access) {
+    Access access,
+    boolean fresh,
+    boolean failOnUnmatchedImages,
+    Teardown teardown) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
@@ -146,6 +153,13 @@ record EnvironmentSpec(
                 + "\": use true or false");
       }
     }
+    boolean fresh = bool(settings, PreviewEnvironment.FRESH, false, problems);
+    boolean failOnUnmatched =
+        choice(settings, PreviewEnvironment.IMAGES_UNMATCHED, "fail", "warn", problems);
+    Teardown teardown =
+        choice(settings, PreviewEnvironment.TEARDOWN, "wait", "request", problems)
+            ? Teardown.WAIT
+            : Teardown.REQUEST;
     Cleanup retention = retention(annotation, settings, reuse, problems);
     Duration ttl = duration(settings, PreviewEnvironment.TTL, annotation.ttl(), false, problems);
     Duration readiness =
@@ -188,7 +202,43 @@ record EnvironmentSpec(
         reuse,
         owner,
         diagnostics,
-        access);
+        access,
+        fresh,
+        failOnUnmatched,
+        teardown);
+  }
+
+  private static boolean bool(Settings settings, String name, boolean dflt, List<String> problems) {
+    return choice(settings, name, "true", "false", problems, dflt);
+  }
+
+  /** Whether the setting is {@code first} (also when unset) rather than {@code second}. */
+  private static boolean choice(
+      Settings settings, String name, String first, String second, List<String> problems) {
+    return choice(settings, name, first, second, problems, true);
+  }
+
+  private static boolean choice(
+      Settings settings,
+      String name,
+      String first,
+      String second,
+      List<String> problems,
+      boolean dflt) {
+    Optional<String> value = settings.get(name);
+    if (value.isEmpty()) {
+      return dflt;
+    }
+    String v = value.get().strip().toLowerCase(Locale.ROOT);
+    if (v.equals(first)) {
+      return true;
+    }
+    if (v.equals(second)) {
+      return false;
+    }
+    problems.add(
+        settings.origin(name) + " is \"" + value.get() + "\": use " + first + " or " + second);
+    return dflt;
   }
 
   /** The environment's name, from prefix and branch. */
@@ -198,7 +248,8 @@ record EnvironmentSpec(
 
   /** The plan: loads the manifests and transforms them. */
   Plan plan() {
-    Plan.Builder builder = Plan.builder(environmentName()).images(images);
+    Plan.Builder builder =
+        Plan.builder(environmentName()).images(images).strictImages(failOnUnmatchedImages);
     for (String m : manifests) {
       builder = builder.source(manifestSource(m));
     }
@@ -221,6 +272,8 @@ record EnvironmentSpec(
             .withCleanup(retention)
             .withDiagnosticsRoot(diagnosticsDir)
             .withAccess(access)
+            .withTeardown(teardown)
+            .withKeptNotice(false)
             .withSecrets(
                 secrets.stream().map(EnvironmentSpec::secretSpec).toArray(SecretSpec[]::new));
     if (owner != null) {

@@ -7,6 +7,7 @@ import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedEnvironment implements TestEnvironment, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedEnvironment.class);
+  private static final String FRESH = PreviewEnvironment.FRESH;
 
   private final EnvironmentSpec spec;
   private final Cluster cluster;
@@ -70,11 +72,35 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
       provisioner = spec.provisioner(client);
       var plan = spec.plan();
       touched = true;
-      if (!spec.reuse() && client.namespaces().withName(name.value()).get() != null) {
-        log.info(
-            "Deleting the existing environment {} first (reuse is off, so every run starts fresh)",
-            name);
-        provisioner.down(name);
+      if (client.namespaces().withName(name.value()).get() != null) {
+        Optional<String> holder = provisioner.liveOwner(name);
+        if (holder.isPresent()) {
+          throw new PreviewEnvException(
+              "Environment "
+                  + name
+                  + " is in use: its owner lease is held by "
+                  + holder.get()
+                  + " and still valid, so another run is using it (or died moments ago). Wait for"
+                  + " that run to end (a dead owner's lease lapses within 30 s), or give this run"
+                  + " its own environment with -D"
+                  + PreviewEnvironment.PREFIX
+                  + "=<prefix> or -D"
+                  + PreviewEnvironment.BRANCH
+                  + "=<name>",
+              name.value(),
+              "Namespace/" + name.value(),
+              null);
+        }
+        if (spec.fresh()) {
+          log.info("Deleting the existing environment {} first ({}=true)", name, FRESH);
+          provisioner.withTeardown(Teardown.WAIT).down(name);
+        } else {
+          log.info(
+              "Environment {} exists and no live owner holds it: updating it in place (-D{}=true"
+                  + " starts fresh instead)",
+              name,
+              FRESH);
+        }
       }
       preview = provisioner.up(plan);
     } catch (RuntimeException e) {
@@ -226,9 +252,8 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
         .append(ns)
         .append(nl);
     sb.append("  Otherwise the PreviewEnv janitor deletes it when its TTL has passed.");
-    String report = sb.toString();
-    log.warn(report);
-    System.err.println(report);
+    // once, on standard error (where slf4j-simple also writes): not logged as well
+    System.err.println(sb);
   }
 
   private List<String> imageReferences() {
