@@ -2,6 +2,7 @@ package dev.previewenv.junit;
 
 import dev.previewenv.core.Access;
 import dev.previewenv.core.Cleanup;
+import dev.previewenv.core.EnvironmentHolder;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.Preview;
@@ -73,16 +74,20 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
       var plan = spec.plan();
       touched = true;
       if (client.namespaces().withName(name.value()).get() != null) {
-        Optional<String> holder = provisioner.liveOwner(name);
+        Optional<EnvironmentHolder> holder = provisioner.liveHolder(name);
         if (holder.isPresent()) {
           throw new PreviewEnvException(
               "Environment "
                   + name
-                  + " is in use: its owner lease is held by "
-                  + holder.get()
-                  + " and still valid, so another run is using it (or died moments ago). Wait for"
-                  + " that run to end (a dead owner's lease lapses within 30 s), or give this run"
-                  + " its own environment with -D"
+                  + " is in use: "
+                  + holder.get().identity()
+                  + " holds it (since "
+                  + holder.get().since()
+                  + ", lease valid until "
+                  + holder.get().validUntil()
+                  + "), so another run is using it or died moments ago. Nothing was changed."
+                  + " Wait for that run to end (a dead owner's lease lapses within 30 s), or give"
+                  + " this run its own environment with -D"
                   + PreviewEnvironment.PREFIX
                   + "=<prefix> or -D"
                   + PreviewEnvironment.BRANCH

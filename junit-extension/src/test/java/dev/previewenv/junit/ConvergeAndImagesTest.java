@@ -186,6 +186,15 @@ class ConvergeAndImagesTest {
                 .endSpec()
                 .build())
         .create();
+    cluster
+        .client()
+        .namespaces()
+        .withName("checkout")
+        .edit(
+            n -> {
+              n.getMetadata().getAnnotations().put("previewenv.dev/holder", "ci-run-42");
+              return n;
+            });
 
     EngineExecutionResults results =
         cluster
@@ -195,8 +204,7 @@ class ConvergeAndImagesTest {
 
     assertThat(ClusterPreflightTest.failures(results).get(0))
         .isInstanceOf(PreviewEnvException.class)
-        .hasMessageStartingWith(
-            "Environment checkout is in use: its owner lease is held by ci-run-42 and still valid");
+        .hasMessageStartingWith("Environment checkout is in use: ci-run-42 holds it (since ");
     Namespace ns = cluster.client().namespaces().withName("checkout").get();
     assertThat(ns.getMetadata().getUid()).isEqualTo(first.get("uid"));
     assertThat(ns.getMetadata().getDeletionTimestamp()).isNull();
