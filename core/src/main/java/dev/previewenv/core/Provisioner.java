@@ -433,6 +433,45 @@ public final class Provisioner {
   }
 
   /**
+   * One paragraph saying exactly what is left of {@code environment} on the cluster and how it will
+   * be collected, for a run that stops early (interrupt, failure): nothing; a namespace still
+   * terminating and what it still holds; or a namespace that stays, until when, and who removes it.
+   * For front doors that must tell the user what they leave behind.
+   */
+  public String leftBehind(EnvironmentName environment) {
+    String ns = environment.value();
+    Namespace n = new Namespaces(api, new Retry(settings.retry)).get(ns);
+    if (n == null) {
+      return "Nothing is left of environment " + environment.value() + ".";
+    }
+    String expires =
+        n.getMetadata().getAnnotations() == null
+            ? null
+            : n.getMetadata()
+                .getAnnotations()
+                .get(dev.previewenv.core.internal.provision.Meta.EXPIRES_AT);
+    String byHand = " By hand: kubectl delete namespace " + ns + ".";
+    if (Namespaces.isTerminating(n)) {
+      return "Left: namespace "
+          + ns
+          + ", Terminating ("
+          + Namespaces.remaining(n)
+          + "). The namespace controller finishes the deletion; if it is stuck, the janitor deletes"
+          + " it again after its expiry"
+          + (expires == null ? "" : " (" + expires + ")")
+          + "."
+          + byHand;
+    }
+    return "Left: namespace "
+        + ns
+        + ", Active, with everything in it. The janitor deletes it once its owner lease has lapsed"
+        + " (this owner no longer renews it) or at the latest at its expiry"
+        + (expires == null ? "" : " (" + expires + ")")
+        + "."
+        + byHand;
+  }
+
+  /**
    * The bound of the other waits: syncing controllers copying secrets, a Terminating namespace of
    * an earlier run going, the namespace going after teardown.
    */

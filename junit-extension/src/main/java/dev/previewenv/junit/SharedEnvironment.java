@@ -12,6 +12,7 @@ import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,15 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
   private final String kubectlFlags;
   private final AtomicBoolean failed = new AtomicBoolean();
 
-  // guarded by this
-  private boolean touched; // the cluster may hold something of this environment
-  private Provisioner provisioner;
-  private Preview preview;
+  /** How long teardown may take after SIGINT/SIGTERM before the JVM goes. */
+  static final Duration INTERRUPT_BOUND = Duration.ofSeconds(10);
+
+  // guarded by this; volatile: the interrupt hook reads them without the lock
+  private volatile boolean touched; // the cluster may hold something of this environment
+  private volatile Provisioner provisioner;
+  private volatile Preview preview;
+  private volatile boolean closing;
+  private Thread interruptHook;
   private RuntimeException failure;
   private String failedFor;
 
@@ -73,6 +79,8 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
       provisioner = spec.provisioner(client);
       var plan = spec.plan();
       touched = true;
+      interruptHook = new Thread(this::onInterrupt, "previewenv-interrupt-" + name.value());
+      Runtime.getRuntime().addShutdownHook(interruptHook);
       if (client.namespaces().withName(name.value()).get() != null) {
         Optional<EnvironmentHolder> holder = provisioner.liveHolder(name);
         if (holder.isPresent()) {
@@ -173,6 +181,12 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
     if (!touched) {
       return; // nothing was sent to the cluster
     }
+    closing = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(interruptHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is going: the hook runs (or ran) and reports
+    }
     Cleanup retention = spec.retention();
     boolean delete =
         retention == Cleanup.ALWAYS || (retention == Cleanup.ON_SUCCESS && !failed.get());
@@ -199,6 +213,81 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
     } else {
       reportKept(spec.diagnosticsDir().resolve(namespace()));
     }
+  }
+
+  /**
+   * The JVM is shutting down (SIGINT, SIGTERM) while provisioning or the tests run: say so, tear
+   * down per retention within {@link #INTERRUPT_BOUND}, and print what is left and who collects it.
+   * Runs on the shutdown hook's thread, without this object's lock (the main thread may hold it).
+   */
+  void onInterrupt() {
+    Provisioner p = provisioner;
+    if (p == null) {
+      return;
+    }
+    String ns = namespace();
+    Preview handle = preview;
+    Cleanup retention = spec.retention();
+    boolean delete =
+        retention == Cleanup.ALWAYS || (retention == Cleanup.ON_SUCCESS && !failed.get());
+    String phase =
+        closing ? "tearing down" : handle == null ? "provisioning" : "running the tests of";
+    System.err.println(
+        "PreviewEnv: interrupted (SIGINT/SIGTERM) while "
+            + phase
+            + " environment "
+            + ns
+            + "; "
+            + (delete
+                ? "deleting it (retention "
+                    + retention
+                    + "), waiting at most "
+                    + INTERRUPT_BOUND.toSeconds()
+                    + " s"
+                : "keeping it (retention "
+                    + retention
+                    + (failed.get() ? ", a test failed" : "")
+                    + ")")
+            + ".");
+    String left;
+    try {
+      if (delete) {
+        p.withTeardown(Teardown.WAIT).withWaitTimeout(INTERRUPT_BOUND).down(spec.environmentName());
+      } else if (handle != null) {
+        handle.close(); // stops the heartbeat, releases the lease: kept until its expiry
+      }
+    } catch (RuntimeException e) {
+      log.debug("Teardown after the interrupt of {} did not finish", ns, e);
+    }
+    try {
+      left = p.leftBehind(spec.environmentName());
+      if (!delete && handle != null) {
+        left =
+            "Kept: namespace "
+                + ns
+                + " (retention "
+                + retention
+                + "); the janitor deletes it at its expiry. By hand: kubectl"
+                + kubectlFlags
+                + " delete namespace "
+                + ns
+                + ".";
+      }
+    } catch (RuntimeException e) {
+      left =
+          "Could not read what is left of namespace "
+              + ns
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); the janitor deletes it once its owner lease lapses or at its expiry. By hand:"
+              + " kubectl"
+              + kubectlFlags
+              + " delete namespace "
+              + ns
+              + ".";
+    }
+    System.err.println("PreviewEnv: " + left);
+    System.err.flush();
   }
 
   private Path writeDiagnostics(Preview p) {
