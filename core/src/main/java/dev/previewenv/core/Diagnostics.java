@@ -1,5 +1,6 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.diagnostics.DiagnosticsWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -49,5 +50,10 @@ public final class Diagnostics {
       throw new IllegalArgumentException("logTailLines must be >= 1, was " + logTailLines);
     }
     return new DiagnosticsWriter(client, namespace, dir, logTailLines).write();
+  }
+
+  /** Like {@link #write(KubernetesClient, String, Path)}, also scrubbing {@code known} values. */
+  static Path write(KubernetesClient client, String namespace, Path dir, SecretValues known) {
+    return new DiagnosticsWriter(client, namespace, dir, DEFAULT_LOG_TAIL_LINES, known).write();
   }
 }

@@ -328,7 +328,9 @@ public final class E2eJob {
    */
   public E2eResult run(Preview preview, Consumer<String> logLines) {
     Objects.requireNonNull(preview, "preview");
-    return new E2eJobRunner(this, preview.client(), preview.namespace(), logLines, true).run();
+    return new E2eJobRunner(
+            this, preview.client(), preview.namespace(), logLines, true, preview.secretValues())
+        .run();
   }
 
   /** {@link #run(Preview, Consumer)} without a log consumer (the log tail is in the result). */

@@ -47,11 +47,31 @@ public final class Kustomize {
   private final Tool tool;
   private final Path executable;
   private final Duration timeout;
+  private final boolean remoteAllowed;
 
   private Kustomize(Tool tool, Path executable, Duration timeout) {
+    this(tool, executable, timeout, false);
+  }
+
+  private Kustomize(Tool tool, Path executable, Duration timeout, boolean remoteAllowed) {
     this.tool = tool;
     this.executable = executable;
     this.timeout = timeout;
+    this.remoteAllowed = remoteAllowed;
+  }
+
+  /**
+   * A copy that lets the kustomization reach the network: remote bases, resources and components
+   * (URLs, {@code github.com/...}, {@code ?ref=}) and Helm chart repositories. Off by default: such
+   * a kustomization fails at once, before kustomize runs, naming each remote entry.
+   */
+  public Kustomize withRemoteBases(boolean allowed) {
+    return new Kustomize(tool, executable, timeout, allowed);
+  }
+
+  /** Whether the kustomization may reach the network ({@link #withRemoteBases}). */
+  public boolean remoteAllowed() {
+    return remoteAllowed;
   }
 
   /** Finds kustomize or kubectl at load time; see the class description for the order. */
@@ -83,7 +103,7 @@ public final class Kustomize {
               + timeout
               + "; e.g. Duration.ofSeconds(60)");
     }
-    return new Kustomize(tool, executable, timeout);
+    return new Kustomize(tool, executable, timeout, remoteAllowed);
   }
 
   /** Which program renders; {@link Tool#AUTO} until resolved at load time. */
@@ -106,12 +126,13 @@ public final class Kustomize {
     return o instanceof Kustomize k
         && tool == k.tool
         && Objects.equals(executable, k.executable)
-        && timeout.equals(k.timeout);
+        && timeout.equals(k.timeout)
+        && remoteAllowed == k.remoteAllowed;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(tool, executable, timeout);
+    return Objects.hash(tool, executable, timeout, remoteAllowed);
   }
 
   @Override
@@ -122,6 +143,7 @@ public final class Kustomize {
           case KUSTOMIZE -> "Kustomize.binary(" + executable + ")";
           case KUBECTL -> "Kustomize.kubectl(" + executable + ")";
         };
-    return timeout.equals(DEFAULT_TIMEOUT) ? base : base + ".withTimeout(" + timeout + ")";
+    String s = timeout.equals(DEFAULT_TIMEOUT) ? base : base + ".withTimeout(" + timeout + ")";
+    return remoteAllowed ? s + ".withRemoteBases(true)" : s;
   }
 }

@@ -83,11 +83,14 @@ public final class Plan {
     return warnings;
   }
 
-  /** The plan's objects as one multi-document YAML stream, for inspection. */
+  /**
+   * The plan's objects as one multi-document YAML stream, for inspection, with every Secret {@code
+   * data}/{@code stringData} value replaced by {@code <redacted>} (the keys stay).
+   */
   public String toYaml() {
     StringBuilder sb = new StringBuilder();
     for (HasMetadata o : objects) {
-      String doc = SERIALIZATION.asYaml(o);
+      String doc = SERIALIZATION.asYaml(redacted(o));
       if (!doc.startsWith("---")) {
         sb.append("---\n");
       }
@@ -97,6 +100,46 @@ public final class Plan {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * A Secret with every {@code data}/{@code stringData} value replaced; other objects as they are.
+   */
+  private static HasMetadata redacted(HasMetadata o) {
+    if (o instanceof io.fabric8.kubernetes.api.model.Secret s) {
+      io.fabric8.kubernetes.api.model.Secret copy =
+          new io.fabric8.kubernetes.api.model.SecretBuilder(s).build();
+      if (copy.getData() != null) {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>(copy.getData());
+        d.replaceAll((k, v) -> dev.previewenv.core.internal.SecretValues.REDACTED);
+        copy.setData(d);
+      }
+      if (copy.getStringData() != null) {
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>(copy.getStringData());
+        d.replaceAll((k, v) -> dev.previewenv.core.internal.SecretValues.REDACTED);
+        copy.setStringData(d);
+      }
+      return copy;
+    }
+    if (o instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource g
+        && "Secret".equals(g.getKind())) {
+      io.fabric8.kubernetes.api.model.GenericKubernetesResource copy =
+          SERIALIZATION.unmarshal(
+              SERIALIZATION.asJson(g),
+              io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+      for (String field : new String[] {"data", "stringData"}) {
+        if (copy.getAdditionalProperties().get(field) instanceof java.util.Map<?, ?> m) {
+          java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+          m.keySet()
+              .forEach(
+                  k ->
+                      d.put(String.valueOf(k), dev.previewenv.core.internal.SecretValues.REDACTED));
+          copy.getAdditionalProperties().put(field, d);
+        }
+      }
+      return copy;
+    }
+    return o;
   }
 
   /** A builder of a plan for this environment, with no sources and default settings. */

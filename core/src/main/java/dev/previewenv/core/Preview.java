@@ -1,5 +1,6 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.SecretValues;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
@@ -39,6 +40,7 @@ public final class Preview implements AutoCloseable {
   private final Runnable teardown;
   private final Runnable stopHeartbeat;
   private final Runnable releaseOwnership;
+  private final SecretValues secretValues;
   private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean keptNotice = true;
@@ -50,7 +52,16 @@ public final class Preview implements AutoCloseable {
       Access access,
       Path diagnosticsDirectory,
       Runnable teardown) {
-    this(plan, client, cleanup, access, diagnosticsDirectory, teardown, () -> {}, () -> {});
+    this(
+        plan,
+        client,
+        cleanup,
+        access,
+        diagnosticsDirectory,
+        teardown,
+        () -> {},
+        () -> {},
+        SecretValues.of(plan.objects()));
   }
 
   /**
@@ -66,7 +77,9 @@ public final class Preview implements AutoCloseable {
       Path diagnosticsDirectory,
       Runnable teardown,
       Runnable stopHeartbeat,
-      Runnable releaseOwnership) {
+      Runnable releaseOwnership,
+      SecretValues secretValues) {
+    this.secretValues = Objects.requireNonNull(secretValues, "secretValues");
     this.stopHeartbeat = Objects.requireNonNull(stopHeartbeat, "stopHeartbeat");
     this.releaseOwnership = Objects.requireNonNull(releaseOwnership, "releaseOwnership");
     this.plan = Objects.requireNonNull(plan, "plan");
@@ -76,6 +89,11 @@ public final class Preview implements AutoCloseable {
     this.diagnosticsDirectory =
         Objects.requireNonNull(diagnosticsDirectory, "diagnosticsDirectory");
     this.teardown = Objects.requireNonNull(teardown, "teardown");
+  }
+
+  /** The secret values PreviewEnv knows of this environment (plan Secrets, copied secrets). */
+  SecretValues secretValues() {
+    return secretValues;
   }
 
   /** The environment's name. */

@@ -1,6 +1,7 @@
 package dev.previewenv.core;
 
 import dev.previewenv.core.internal.DaemonThreads;
+import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.provision.Applier;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
@@ -521,6 +522,10 @@ public final class Provisioner {
             }));
     Namespace seen = (Namespace) read[0];
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
+    // every value PreviewEnv knows is scrubbed from diagnostics, errors and E2E output
+    List<HasMetadata> copied = new ArrayList<>();
+    prepared.sources().forEach(src -> copied.add(src.secret()));
+    SecretValues known = SecretValues.of(plan.objects()).plus(SecretValues.of(copied));
     String holder = holderIdentity();
     if (seen != null
         && !Namespaces.isTerminating(seen)
@@ -584,7 +589,7 @@ public final class Provisioner {
         namespaces.recordKinds(ns, kinds);
       }
       if (settings.readinessTimeout != null) {
-        awaitReady(env, ns, applied);
+        awaitReady(env, ns, applied, known);
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
@@ -598,11 +603,13 @@ public final class Provisioner {
               diagnosticsDirectory(plan.environment()),
               () -> teardownAsHolder(ns, env, holder),
               beat::close,
-              () -> lease.release(ns, holder));
+              () -> lease.release(ns, holder),
+              known);
       return settings.keptNotice ? preview : preview.withoutKeptNotice();
     } catch (OwnerConflictException e) {
       throw e; // thrown before anything was changed: nothing of ours to clean up
-    } catch (RuntimeException e) {
+    } catch (RuntimeException raw) {
+      RuntimeException e = scrubbed(raw, known, env);
       if (heartbeat.get() != null) {
         heartbeat.get().close();
       }
@@ -709,7 +716,32 @@ public final class Provisioner {
     }
   }
 
-  private void awaitReady(String env, String ns, List<HasMetadata> applied) {
+  /**
+   * {@code e} unless its message (or a cause's) holds a known secret value; then an exception of
+   * the same message, scrubbed, without the cause chain.
+   */
+  private static RuntimeException scrubbed(RuntimeException e, SecretValues known, String env) {
+    boolean leaks = false;
+    for (Throwable t = e; t != null && !leaks; t = t.getCause() == t ? null : t.getCause()) {
+      leaks = known.appearsIn(t.getMessage()) || known.appearsIn(t.toString());
+    }
+    if (!leaks) {
+      return e;
+    }
+    PreviewEnvException clean =
+        e instanceof NotReadyException n
+            ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
+            : new PreviewEnvException(
+                known.scrub(String.valueOf(e.getMessage()))
+                    + " (cause left out: it held a secret value)",
+                env,
+                e instanceof PreviewEnvException p ? p.object().orElse(null) : null,
+                null);
+    clean.setStackTrace(e.getStackTrace());
+    return clean;
+  }
+
+  private void awaitReady(String env, String ns, List<HasMetadata> applied, SecretValues known) {
     try {
       new ReadinessWaiter(client)
           .await(env, ns, applied, settings.readinessChecks, settings.readinessTimeout);
@@ -717,7 +749,7 @@ public final class Provisioner {
       Path dir = settings.diagnosticsRoot.resolve(env);
       String where;
       try {
-        Path summary = Diagnostics.write(client, ns, dir);
+        Path summary = Diagnostics.write(client, ns, dir, known);
         where = "Diagnostics: " + (summary == null ? dir : summary).toAbsolutePath();
       } catch (RuntimeException | Error diagnosticsFailure) {
         e.addSuppressed(diagnosticsFailure);
@@ -725,7 +757,9 @@ public final class Provisioner {
       }
       NotReadyException withDiagnostics =
           new NotReadyException(
-              e.getMessage() + System.lineSeparator() + where, env, e.object().orElse(null));
+              known.scrub(e.getMessage()) + System.lineSeparator() + where,
+              env,
+              e.object().orElse(null));
       withDiagnostics.setStackTrace(e.getStackTrace());
       for (Throwable s : e.getSuppressed()) {
         withDiagnostics.addSuppressed(s);

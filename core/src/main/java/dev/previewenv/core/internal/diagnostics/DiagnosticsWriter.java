@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.diagnostics;
 
 import dev.previewenv.core.internal.Pods;
+import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.readiness.WorkloadStates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -36,21 +37,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes the diagnostics folder described by {@link dev.previewenv.core.Diagnostics}. */
 public final class DiagnosticsWriter {
-  static final String REDACTED = "<redacted>";
+  static final String REDACTED = SecretValues.REDACTED;
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private static final List<Class<? extends HasMetadata>> KINDS =
@@ -76,7 +74,6 @@ public final class DiagnosticsWriter {
 
   private static final Pattern SENSITIVE_ENV =
       Pattern.compile("(?i).*(pass|secret|token|key|credential|auth).*");
-  private static final int MIN_SCRUB_LENGTH = 4;
   private static final int SUMMARY_WARNINGS = 10;
 
   private static final Logger log = LoggerFactory.getLogger(DiagnosticsWriter.class);
@@ -87,12 +84,20 @@ public final class DiagnosticsWriter {
   private final int logTailLines;
   private final KubernetesSerialization serialization;
   private final List<String> errors = new ArrayList<>();
-  private final Set<String> secretValues =
-      new TreeSet<>(
-          Comparator.comparing(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+  private SecretValues secretValues;
   private final List<String> written = new ArrayList<>();
 
   public DiagnosticsWriter(KubernetesClient client, String namespace, Path dir, int logTailLines) {
+    this(client, namespace, dir, logTailLines, SecretValues.none());
+  }
+
+  /**
+   * @param known the secret values PreviewEnv knows (the plan's Secrets, copied secrets): scrubbed
+   *     even when the namespace's Secrets cannot be listed
+   */
+  public DiagnosticsWriter(
+      KubernetesClient client, String namespace, Path dir, int logTailLines, SecretValues known) {
+    this.secretValues = Objects.requireNonNull(known, "known");
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.dir = Objects.requireNonNull(dir, "dir");
@@ -174,63 +179,15 @@ public final class DiagnosticsWriter {
   private void collectSecretValues() {
     List<Secret> secrets =
         attempt(
-            "list Secrets (for scrubbing)",
+            "list Secrets (for scrubbing; the values PreviewEnv knows are scrubbed anyway)",
             () -> client.secrets().inNamespace(namespace).list().getItems());
-    if (secrets == null) {
-      return;
-    }
-    for (Secret s : secrets) {
-      if (s.getData() != null) {
-        for (String encoded : s.getData().values()) {
-          addSecretValue(encoded);
-          if (encoded != null) {
-            try {
-              addSecretValue(
-                  new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException notBase64) {
-              // kept as given
-            }
-          }
-        }
-      }
-      if (s.getStringData() != null) {
-        for (String plain : s.getStringData().values()) {
-          addSecretValue(plain);
-          if (plain != null) {
-            addSecretValue(
-                Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)));
-          }
-        }
-      }
-    }
-  }
-
-  private void addSecretValue(String value) {
-    if (value == null) {
-      return;
-    }
-    String trimmed = value.strip();
-    if (trimmed.length() >= MIN_SCRUB_LENGTH) {
-      secretValues.add(trimmed);
-      // Base64 without padding, as it may appear embedded in longer strings.
-      String unpadded = trimmed.replaceAll("=+$", "");
-      if (unpadded.length() >= MIN_SCRUB_LENGTH) {
-        secretValues.add(unpadded);
-      }
+    if (secrets != null) {
+      secretValues = secretValues.plus(SecretValues.of(secrets));
     }
   }
 
   String scrub(String text) {
-    if (text == null || secretValues.isEmpty()) {
-      return text;
-    }
-    String out = text;
-    for (String value : secretValues) {
-      if (out.contains(value)) {
-        out = out.replace(value, REDACTED);
-      }
-    }
-    return out;
+    return secretValues.scrub(text);
   }
 
   // ---------------------------------------------------------------- objects

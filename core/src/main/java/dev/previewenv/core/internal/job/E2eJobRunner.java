@@ -9,6 +9,7 @@ import dev.previewenv.core.E2eResult.TestCase;
 import dev.previewenv.core.E2eResults;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.internal.DaemonThreads;
+import dev.previewenv.core.internal.SecretValues;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -64,6 +65,7 @@ public final class E2eJobRunner {
   private final KubernetesClient client;
   private final String namespace;
   private final LogLines lines;
+  private final SecretValues secrets;
   private final boolean deriveServiceUrls;
   private final String jobName;
   private final List<String> notes = new ArrayList<>();
@@ -75,10 +77,25 @@ public final class E2eJobRunner {
       String namespace,
       Consumer<String> logLines,
       boolean deriveServiceUrls) {
+    this(spec, client, namespace, logLines, deriveServiceUrls, null);
+  }
+
+  /**
+   * @param secrets the secret values to scrub from the log stream, the reports and the result;
+   *     {@code null}: those of the namespace's Secrets, where this client may list them
+   */
+  public E2eJobRunner(
+      E2eJob spec,
+      KubernetesClient client,
+      String namespace,
+      Consumer<String> logLines,
+      boolean deriveServiceUrls,
+      SecretValues secrets) {
     this.spec = spec;
     this.client = client;
     this.namespace = namespace;
-    this.lines = new LogLines(logLines == null ? l -> {} : logLines, TAIL_LINES);
+    this.secrets = secrets != null ? secrets : namespaceSecrets(client, namespace);
+    this.lines = new LogLines(logLines == null ? l -> {} : logLines, TAIL_LINES, this.secrets);
     this.deriveServiceUrls = deriveServiceUrls;
     StringBuilder suffix = new StringBuilder();
     for (int i = 0; i < 5; i++) {
@@ -89,6 +106,18 @@ public final class E2eJobRunner {
   }
 
   /** The environment variables of the suite's container, in order. */
+  private static SecretValues namespaceSecrets(KubernetesClient client, String namespace) {
+    try {
+      return SecretValues.of(client.secrets().inNamespace(namespace).list().getItems());
+    } catch (RuntimeException e) {
+      log.debug(
+          "E2E runner may not list Secrets in {} ({}); only known values are scrubbed",
+          namespace,
+          e.getMessage());
+      return SecretValues.none();
+    }
+  }
+
   public static Map<String, String> environment(
       E2eJob spec, String namespace, Map<String, String> derivedUrls) {
     Map<String, String> env = new LinkedHashMap<>();
@@ -333,10 +362,14 @@ public final class E2eJobRunner {
     message = message == null ? "" : message.strip();
 
     E2eResults.Decoded decoded = E2eResults.decode(fullLog);
-    notes.addAll(decoded.problems());
+    decoded.problems().forEach(p -> notes.add(secrets.scrub(p)));
+    message = secrets.scrub(message);
+    // the reports are written to files and re-emitted as tests: scrubbed once, here
+    Map<String, String> reports = new java.util.LinkedHashMap<>();
+    decoded.files().forEach((name, xml) -> reports.put(secrets.scrub(name), secrets.scrubXml(xml)));
     List<TestCase> cases = new ArrayList<>();
     boolean fromXml = false;
-    for (Map.Entry<String, String> e : decoded.files().entrySet()) {
+    for (Map.Entry<String, String> e : reports.entrySet()) {
       try {
         cases.addAll(JUnitXml.parse(e.getValue()));
         fromXml = true;
@@ -384,11 +417,11 @@ public final class E2eJobRunner {
             skipped,
             cases,
             duration,
-            decoded.files(),
+            reports,
             message,
             lines.tail(),
-            cause,
-            notes);
+            cause.map(c -> new Cause(c.kind(), secrets.scrub(c.message()))),
+            notes.stream().map(secrets::scrub).toList());
     log.info("{}", result.summary());
     return result;
   }

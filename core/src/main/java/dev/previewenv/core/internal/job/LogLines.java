@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.job;
 
 import dev.previewenv.core.E2eResults;
+import dev.previewenv.core.internal.SecretValues;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 final class LogLines {
   private static final Logger log = LoggerFactory.getLogger(LogLines.class);
   private final Consumer<String> consumer;
+  private final SecretValues secrets;
   private final int tailSize;
   private final Deque<String> tail = new ArrayDeque<>();
   private boolean inBlock;
@@ -22,6 +24,12 @@ final class LogLines {
   private String pod;
 
   LogLines(Consumer<String> consumer, int tailSize) {
+    this(consumer, tailSize, SecretValues.none());
+  }
+
+  /** Lines passed on and kept are scrubbed of {@code secrets}. */
+  LogLines(Consumer<String> consumer, int tailSize, SecretValues secrets) {
+    this.secrets = secrets;
     this.consumer = consumer;
     this.tailSize = tailSize;
   }
@@ -44,7 +52,7 @@ final class LogLines {
       }
       return;
     } else {
-      out = rawLine;
+      out = secrets.scrub(rawLine);
     }
     tail.addLast(out);
     if (tail.size() > tailSize) {

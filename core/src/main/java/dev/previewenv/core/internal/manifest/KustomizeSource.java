@@ -4,6 +4,7 @@ import dev.previewenv.core.InvalidPlanException;
 import dev.previewenv.core.Kustomize;
 import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.SecretValues;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +45,22 @@ public final class KustomizeSource implements ManifestSource {
   @Override
   public List<HasMetadata> load() {
     checkDirectory();
+    KustomizationScan scan = KustomizationScan.of(dir);
+    if (!scan.remote.isEmpty() && !kustomize.remoteAllowed()) {
+      // fail fast: a remote base means network access, which hangs until the timeout where there
+      // is none (and brings in manifests nobody reviewed)
+      throw new InvalidPlanException(
+          "Cannot load manifests from "
+              + description()
+              + ": the kustomization reaches the network ("
+              + scan.remote.size()
+              + " remote entr"
+              + (scan.remote.size() == 1 ? "y" : "ies")
+              + "). Vendor them into the repository, or allow it with"
+              + " Kustomize.auto().withRemoteBases(true). Nothing was run or sent to a cluster.",
+          scan.remote);
+    }
+    SecretValues secrets = scan.secretValues();
     List<String> command = locator.command(kustomize, dir);
     String shown = String.join(" ", command);
     long start = System.nanoTime();
@@ -59,7 +76,7 @@ public final class KustomizeSource implements ManifestSource {
               + " s and was killed. Remote bases or Helm charts can be slow: raise the limit with"
               + " Kustomize.auto().withTimeout(...), or pre-render the manifests. Standard error so"
               + " far: "
-              + (e.stderr.isBlank() ? "(empty)" : e.stderr.strip()));
+              + (e.stderr.isBlank() ? "(empty)" : secrets.scrub(e.stderr.strip())));
     } catch (IOException e) {
       throw new PreviewEnvException(
           "Cannot run '" + shown + "': " + e.getMessage() + ". " + KustomizeLocator.howToFix(dir),
@@ -75,10 +92,10 @@ public final class KustomizeSource implements ManifestSource {
               + result.exitCode()
               + ". Fix the kustomization (kustomize's own message is below; it names the file)"
               + " and load again. Nothing was sent to a cluster.",
-          stderrLines(result.stderr()));
+          stderrLines(secrets.scrub(result.stderr())));
     }
     if (!result.stderr().isBlank()) {
-      log.warn("'{}' warned: {}", shown, result.stderr().strip());
+      log.warn("'{}' warned: {}", shown, secrets.scrub(result.stderr().strip()));
     }
     log.info("Rendered {} with '{}' in {} ms", dir, shown, (System.nanoTime() - start) / 1_000_000);
     Problems problems = new Problems();
