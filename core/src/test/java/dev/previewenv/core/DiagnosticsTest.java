@@ -214,6 +214,48 @@ class DiagnosticsTest {
   }
 
   @Test
+  void theNamespaceNameOfAServiceAccountTokenIsNotScrubbedButItsTokenIs() throws IOException {
+    String token = "eyJhbGciOi-token-7c3d";
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(NS)
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("default-token-x1")
+                .withNamespace(NS)
+                .endMetadata()
+                .withType("kubernetes.io/service-account-token")
+                .addToData("namespace", b64(NS))
+                .addToData("token", b64(token))
+                .build())
+        .create();
+
+    Path summary = Diagnostics.write(client, NS, tmp.resolve("d"));
+
+    String text = Files.readString(summary);
+    assertThat(text).contains(NS).doesNotContain("<redacted>");
+    try (var files = Files.walk(tmp.resolve("d"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).as("%s", f).doesNotContain(token);
+      }
+    }
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void recordsErrorsInTheSummaryInsteadOfThrowing() throws IOException {
     Path dir = tmp.resolve("diag");
     kube.close(); // the API server is gone: every call fails

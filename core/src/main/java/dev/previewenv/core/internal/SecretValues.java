@@ -25,6 +25,8 @@ public final class SecretValues {
   /** Shorter values are not scrubbed (they would blank out ordinary words). */
   public static final int MIN_LENGTH = 4;
 
+  private static final String SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+
   private static final SecretValues NONE = new SecretValues(List.of());
 
   private final List<String> values; // longest first
@@ -144,8 +146,13 @@ public final class SecretValues {
 
   private static void addSecret(Set<String> found, Secret s) {
     if (s.getData() != null) {
-      for (String encoded : s.getData().values()) {
-        addEncoded(found, encoded);
+      boolean serviceAccountToken = SERVICE_ACCOUNT_TOKEN.equals(s.getType());
+      for (Map.Entry<String, String> e : s.getData().entrySet()) {
+        // a token secret's "namespace" is the namespace's own name, which is no secret: scrubbing
+        // it made every mention of the environment read <redacted> (summary.md's title)
+        if (!(serviceAccountToken && "namespace".equals(e.getKey()))) {
+          addEncoded(found, e.getValue());
+        }
       }
     }
     if (s.getStringData() != null) {
