@@ -319,9 +319,7 @@ public final class ClusterConnection {
       throw new ClusterUnavailableException(
           what
               + " did not answer within "
-              + (probeTimeout.toMillis() % 1000 == 0
-                  ? probeTimeout.toSeconds() + " s"
-                  : probeTimeout.toMillis() + " ms")
+              + describe(probeTimeout)
               + " ("
               + rootCause(e)
               + "). Start the cluster, or choose another with "
@@ -343,6 +341,40 @@ public final class ClusterConnection {
           located.server(),
           null);
     }
+  }
+
+  /**
+   * A plain TCP connect to the server first: a dead server (refused, unreachable) is then found in
+   * milliseconds, before an HTTP client is even built. Skipped behind a proxy.
+   *
+   * @return the problem, or {@code null} when the port accepts connections (or cannot be checked)
+   */
+  private static String tcpProblem(Located located, int millis) {
+    Config c = located.config();
+    if (c.getHttpsProxy() != null || c.getHttpProxy() != null || located.server() == null) {
+      return null;
+    }
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(located.server());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (uri.getHost() == null) {
+      return null;
+    }
+    int port = uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), millis);
+      return null;
+    } catch (java.io.IOException e) {
+      log.debug("TCP connect to {}:{} failed", uri.getHost(), port, e);
+      return rootCause(e);
+    }
+  }
+
+  private static String describe(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /** A located, parsed configuration. */

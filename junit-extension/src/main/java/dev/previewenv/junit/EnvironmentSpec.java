@@ -385,7 +385,7 @@ record EnvironmentSpec(
         ImageOverride override = ImageOverride.parse(entry.strip());
         images.put(override.name(), entry.strip());
       } catch (IllegalArgumentException e) {
-        problems.add("image override \"" + entry + "\" from " + origin + ": " + e.getMessage());
+        problems.add(origin + ": " + e.getMessage()); // the message names the entry
       }
     }
   }
