@@ -289,13 +289,28 @@ public final class ClusterConnection {
 
   /** One request without retries, so that an unreachable cluster fails within the timeout. */
   private void probe(Located located) {
-    Config once = new ConfigBuilder(located.config()).build();
     int millis = (int) Math.min(Integer.MAX_VALUE, probeTimeout.toMillis());
+    String what = "The Kubernetes API server " + located.server() + " (" + located.source() + ")";
+    String change = kubeconfigOption + (contextOption == null ? "" : " or " + contextOption);
+    String refused = tcpProblem(located, millis);
+    if (refused != null) {
+      throw new ClusterUnavailableException(
+          what
+              + " did not answer within "
+              + describe(probeTimeout)
+              + " ("
+              + refused
+              + "). Start the cluster, or choose another with "
+              + change
+              + ".",
+          located.source(),
+          located.server(),
+          null);
+    }
+    Config once = new ConfigBuilder(located.config()).build();
     once.setRequestRetryBackoffLimit(0);
     once.setConnectionTimeout(millis);
     once.setRequestTimeout(millis);
-    String what = "The Kubernetes API server " + located.server() + " (" + located.source() + ")";
-    String change = kubeconfigOption + (contextOption == null ? "" : " or " + contextOption);
     try (KubernetesClient c = new KubernetesClientBuilder().withConfig(once).build()) {
       c.getKubernetesVersion();
     } catch (KubernetesClientException e) {
