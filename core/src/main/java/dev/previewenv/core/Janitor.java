@@ -228,10 +228,15 @@ public final class Janitor {
    * lease read afresh: a live owner's environment is never deleted (unless too old).
    */
   private void recheck(Namespace listed, Namespace current, Instant now) {
-    if (java.util.Objects.equals(
+    if (!java.util.Objects.equals(
         listed.getMetadata().getResourceVersion(), current.getMetadata().getResourceVersion())) {
-      return;
+      checkNotTaken(current, now);
     }
+    // the environment's secret hand-offs leave the shared source secrets with it
+    new dev.previewenv.core.internal.provision.SecretInstaller(client, retry).release(current);
+  }
+
+  private void checkNotTaken(Namespace current, Instant now) {
     String name = current.getMetadata().getName();
     String env = current.getMetadata().getLabels().get(Meta.ENVIRONMENT);
     if (tooOld(info(current, env, new ArrayList<>()), now) != null) {

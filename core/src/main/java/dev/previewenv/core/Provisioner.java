@@ -3,6 +3,7 @@ package dev.previewenv.core;
 import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.provision.Applier;
+import dev.previewenv.core.internal.provision.EnvironmentRoleBinding;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
 import dev.previewenv.core.internal.provision.OwnerLease;
@@ -121,6 +122,7 @@ public final class Provisioner {
     boolean preflight;
     OnConflict onConflict = OnConflict.fail();
     Duration maxAge = Janitor.DEFAULT_MAX_AGE;
+    String[] environmentRole; // {clusterRole, serviceAccountNamespace, serviceAccountName}
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
     Teardown teardown = Teardown.WAIT;
     boolean keptNotice = true;
@@ -214,6 +216,35 @@ public final class Provisioner {
         });
   }
 
+  /** The ClusterRole the shipped RBAC grants inside each environment: {@value}. */
+  public static final String ENVIRONMENT_ROLE = "previewenv-environment";
+
+  /**
+   * Binds ClusterRole {@link #ENVIRONMENT_ROLE} to ServiceAccount {@code namespace/name} in every
+   * environment namespace, right after creating (or adopting) it and before anything else is sent
+   * into it (RoleBinding {@code previewenv-environment}); see {@code previewenv-rbac.yaml}. For an
+   * identity that has no rights inside namespaces by itself (least privilege).
+   */
+  public Provisioner withEnvironmentRole(String serviceAccountNamespace, String serviceAccount) {
+    return withEnvironmentRole(ENVIRONMENT_ROLE, serviceAccountNamespace, serviceAccount);
+  }
+
+  /** Like {@link #withEnvironmentRole(String, String)} with another ClusterRole name. */
+  public Provisioner withEnvironmentRole(
+      String clusterRole, String serviceAccountNamespace, String serviceAccount) {
+    for (String v : new String[] {clusterRole, serviceAccountNamespace, serviceAccount}) {
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(
+            "environment role, ServiceAccount namespace and name must not be blank, e.g."
+                + " withEnvironmentRole(\"ci\", \"previewenv\")");
+      }
+    }
+    return with(
+        s ->
+            s.environmentRole =
+                new String[] {clusterRole, serviceAccountNamespace, serviceAccount});
+  }
+
   /**
    * What {@code up} (and {@link #down}) do when another live owner holds the environment (default
    * {@link OnConflict#fail()}): fail at once naming the holder and since when, wait a bounded time,
@@ -279,22 +310,62 @@ public final class Provisioner {
    * @throws PreviewEnvException when the reviews themselves fail
    */
   public PreflightReport preflight(Plan plan) {
+    return preflight(plan, false);
+  }
+
+  /**
+   * Like {@link #preflight(Plan)}, also checking what running an {@link E2eJob} in the environment
+   * and the {@link #janitor()} need when {@code e2eJobAndJanitor} is set.
+   */
+  public PreflightReport preflight(Plan plan, boolean e2eJobAndJanitor) {
+    return preflight(plan, e2eJobAndJanitor, false);
+  }
+
+  /** {@code inNamespace}: only the permissions inside the environment namespace. */
+  private PreflightReport preflight(Plan plan, boolean e2eJobAndJanitor, boolean inNamespace) {
     Objects.requireNonNull(plan, "plan");
     List<PreflightReport.Permission> needed =
-        NeededPermissions.forPlan(
+        new ArrayList<>(
+            NeededPermissions.forPlan(
+                plan.namespace(),
+                plan.objects(),
+                settings.applyStrategy,
+                settings.secrets,
+                settings.quota != null,
+                settings.limitRange != null));
+    for (PreflightReport.Permission p :
+        NeededPermissions.forFeatures(
             plan.namespace(),
-            plan.objects(),
-            settings.applyStrategy,
-            settings.secrets,
-            settings.quota != null,
-            settings.limitRange != null);
+            settings.readinessTimeout != null,
+            settings.access != Access.INGRESS,
+            settings.environmentRole != null,
+            e2eJobAndJanitor,
+            e2eJobAndJanitor)) {
+      if (!needed.contains(p)) {
+        needed.add(p);
+      }
+    }
+    if (settings.environmentRole != null && !inNamespace) {
+      // inside a namespace not yet made, the rights come from the environment ClusterRole that
+      // up binds there first; up checks them right after binding it (withPreflight)
+      int before = needed.size();
+      needed.removeIf(p -> plan.namespace().equals(p.namespace()));
+      log.info(
+          "Preflight for environment {}: {} permission(s) inside the namespace come from ClusterRole"
+              + " {} bound when it is created; checked by up right after binding it",
+          plan.namespace(),
+          before - needed.size(),
+          settings.environmentRole[0]);
+    } else if (inNamespace) {
+      needed.removeIf(p -> !plan.namespace().equals(p.namespace()));
+    }
     AccessReviewer reviewer =
         settings.reviewer != null
             ? settings.reviewer
             : SelfSubjectAccessReviewer.of(api, new Retry(settings.retry));
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            Math.min(settings.concurrency, needed.size()),
+            Math.max(1, Math.min(settings.concurrency, needed.size())),
             DaemonThreads.named("previewenv-preflight"));
     try {
       List<Future<Boolean>> answers = new ArrayList<>();
@@ -552,10 +623,27 @@ public final class Provisioner {
               settings.ttl,
               prepared.namespaceLabels(),
               settings.waitTimeout,
-              OwnerLease.announcement(started, settings.leaseDuration),
+              withHandoffs(OwnerLease.announcement(started, settings.leaseDuration), prepared),
               kinds,
               holder,
               n -> Ownership.checkClaim(api, retry, n, env, holder, settings.onConflict));
+      if (settings.environmentRole != null) {
+        EnvironmentRoleBinding.ensure(
+            api,
+            retry,
+            ns,
+            env,
+            settings.environmentRole[0],
+            settings.environmentRole[1],
+            settings.environmentRole[2],
+            settings.waitTimeout);
+        if (settings.preflight) {
+          PreflightReport inside = preflight(plan, false, true);
+          if (!inside.allowed()) {
+            throw new PreviewEnvException(inside.describe(), env, null, null);
+          }
+        }
+      }
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = guards(env, ns);
@@ -658,6 +746,7 @@ public final class Provisioner {
                   && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
                 throw Ownership.conflict(ns, live, me, null);
               }
+              new SecretInstaller(api, retry).release(n);
             });
   }
 
@@ -690,6 +779,7 @@ public final class Provisioner {
           if (other != null) {
             throw Ownership.conflict(env, other, holder, null);
           }
+          new SecretInstaller(api, retry).release(n);
         };
     try {
       if (settings.teardown == Teardown.REQUEST) {
@@ -714,6 +804,13 @@ public final class Provisioner {
           lost.holder().since(),
           holder);
     }
+  }
+
+  private static java.util.Map<String, String> withHandoffs(
+      java.util.Map<String, String> announcement, SecretInstaller.Prepared prepared) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(announcement);
+    all.putAll(SecretInstaller.handoffAnnotation(prepared));
+    return all;
   }
 
   /**

@@ -13,20 +13,19 @@ import java.util.regex.Pattern;
  *   <li>{@link #copy}: PreviewEnv copies the secrets (type and data kept; annotation {@code
  *       previewenv.dev/copied-from=<namespace>/<name>}).
  *   <li>{@link #kubed}: kubed/config-syncer copies them. The source gets {@code
- *       kubed.appscode.com/sync: app.kubernetes.io/managed-by=previewenv} unless it already has a
- *       sync annotation; a selector already there is honoured by labelling the namespace with it.
+ *       kubed.appscode.com/sync: previewenv.dev/environment in (<env>,...)}: the environments that
+ *       asked for it and no other namespace (each is added at {@code up} and removed at teardown);
+ *       a selector of someone else already there is honoured by labelling the namespace with it.
  *   <li>{@link #reflector}: Reflector copies them. The source gets {@code
  *       reflector.v1.k8s.emberstack.com/reflection-allowed: "true"} and {@code
  *       reflection-auto-enabled: "true"}; the namespace is added to {@code
  *       reflection-allowed-namespaces} and {@code reflection-auto-namespaces} unless an entry (a
  *       name or a regular expression) already matches it. Entries of others are kept; a list left
  *       empty by an owner who already enabled reflection (meaning "all namespaces") is kept as is.
- *       Entries are not removed on teardown: prefer a regular expression such as {@code pr-.*} in
- *       the source's annotations for many environments.
- *   <li>{@link #replicator}: kubernetes-replicator copies them. The source gets {@code
- *       replicator.v1.mittwald.de/replicate-to-matching: app.kubernetes.io/managed-by=previewenv}
- *       unless it already has one; a selector already there is honoured by labelling the namespace
- *       with it.
+ *       The entries PreviewEnv added are removed at teardown (and by the janitor); a list left
+ *       empty then switches reflection off rather than meaning "all namespaces".
+ *   <li>{@link #replicator}: kubernetes-replicator copies them, with the same per-environment
+ *       selector as kubed on {@code replicator.v1.mittwald.de/replicate-to-matching}.
  * </ul>
  *
  * For the last three, {@code up} waits (bounded) until the copies exist in the namespace.

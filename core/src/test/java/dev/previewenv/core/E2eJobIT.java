@@ -37,7 +37,7 @@ class E2eJobIT {
   }
 
   /** A shell script that prints a report the way E2eMain does and exits with {@code exit}. */
-  private static E2eJob suite(String testcases, int tests, int failures, int exit) {
+  static E2eJob suite(String testcases, int tests, int failures, int exit) {
     String xml =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><testsuite name=\"it\" tests=\""
             + tests

@@ -145,7 +145,7 @@ class OwnershipAndPreflightTest {
     // a real reviewer refuses to guess when the server does not answer the review
     assertThatThrownBy(() -> provisioner().preflight(plan))
         .isInstanceOf(PreviewEnvException.class)
-        .hasMessageContaining("without a status");
+        .hasMessageContaining("It may not be a real API server");
   }
 
   @Test

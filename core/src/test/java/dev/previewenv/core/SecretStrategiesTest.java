@@ -146,11 +146,14 @@ class SecretStrategiesTest {
     controller = fakeController("kubed.appscode.com/sync", value -> namespacesMatching(value));
     Plan plan = plan("kubed-env", configMap("settings", "k", "v"));
 
-    provisioner(SecretSpec.kubed("shared", "registry")).up(plan);
-
-    assertThat(annotations("registry"))
-        .containsEntry("kubed.appscode.com/sync", "app.kubernetes.io/managed-by=previewenv");
-    assertThat(client.secrets().inNamespace("kubed-env").withName("registry").get()).isNotNull();
+    try (Preview p = provisioner(SecretSpec.kubed("shared", "registry")).up(plan)) {
+      // this environment only, never every preview namespace
+      assertThat(annotations("registry"))
+          .containsEntry("kubed.appscode.com/sync", "previewenv.dev/environment in (kubed-env)");
+      assertThat(client.secrets().inNamespace("kubed-env").withName("registry").get()).isNotNull();
+    }
+    // teardown takes the environment off the selector PreviewEnv put there
+    assertThat(annotations("registry")).doesNotContainKey("kubed.appscode.com/sync");
   }
 
   @Test
@@ -182,14 +185,25 @@ class SecretStrategiesTest {
             "replicator.v1.mittwald.de/replicate-to-matching", value -> namespacesMatching(value));
     Plan plan = plan("replicator-env", configMap("settings", "k", "v"));
 
-    provisioner(SecretSpec.replicator("shared", "registry")).up(plan);
+    Preview first = provisioner(SecretSpec.replicator("shared", "registry")).up(plan);
+    Preview second =
+        provisioner(SecretSpec.replicator("shared", "registry"))
+            .up(plan("replicator-two", configMap("settings", "k", "v")));
 
     assertThat(annotations("registry"))
         .containsEntry(
             "replicator.v1.mittwald.de/replicate-to-matching",
-            "app.kubernetes.io/managed-by=previewenv");
+            "previewenv.dev/environment in (replicator-env,replicator-two)");
     assertThat(client.secrets().inNamespace("replicator-env").withName("registry").get())
         .isNotNull();
+    first.close();
+    assertThat(annotations("registry"))
+        .containsEntry(
+            "replicator.v1.mittwald.de/replicate-to-matching",
+            "previewenv.dev/environment in (replicator-two)");
+    second.close();
+    assertThat(annotations("registry"))
+        .doesNotContainKey("replicator.v1.mittwald.de/replicate-to-matching");
   }
 
   @Test
@@ -220,7 +234,7 @@ class SecretStrategiesTest {
             value -> Arrays.stream(value.split(",")).map(String::strip).toList());
     Plan plan = plan("reflector-env", configMap("settings", "k", "v"));
 
-    provisioner(SecretSpec.reflector("shared", "registry")).up(plan);
+    Preview preview = provisioner(SecretSpec.reflector("shared", "registry")).up(plan);
 
     assertThat(annotations("registry"))
         .containsEntry(
@@ -230,6 +244,13 @@ class SecretStrategiesTest {
             "reflector.v1.k8s.emberstack.com/reflection-auto-namespaces", "staging,reflector-env");
     assertThat(client.secrets().inNamespace("reflector-env").withName("registry").get())
         .isNotNull();
+
+    // teardown removes the entry PreviewEnv added, and only that one
+    preview.close();
+    assertThat(annotations("registry"))
+        .containsEntry("reflector.v1.k8s.emberstack.com/reflection-allowed-namespaces", "staging")
+        .containsEntry("reflector.v1.k8s.emberstack.com/reflection-auto-namespaces", "staging")
+        .containsEntry("reflector.v1.k8s.emberstack.com/reflection-allowed", "true");
   }
 
   @Test
@@ -295,6 +316,18 @@ class SecretStrategiesTest {
   }
 
   private List<String> namespacesMatching(String selector) {
+    java.util.regex.Matcher in =
+        java.util.regex.Pattern.compile("(\\S+) in \\((.*)\\)").matcher(selector.strip());
+    if (in.matches()) {
+      List<String> values = Arrays.stream(in.group(2).split(",")).map(String::strip).toList();
+      return client.namespaces().list().getItems().stream()
+          .filter(
+              n ->
+                  n.getMetadata().getLabels() != null
+                      && values.contains(n.getMetadata().getLabels().get(in.group(1))))
+          .map(n -> n.getMetadata().getName())
+          .toList();
+    }
     String[] kv = selector.split("=", 2);
     return client.namespaces().withLabel(kv[0], kv[1]).list().getItems().stream()
         .map(n -> n.getMetadata().getName())

@@ -58,7 +58,13 @@ public final class KustomizeSource implements ManifestSource {
               + (scan.remote.size() == 1 ? "y" : "ies")
               + "). Vendor them into the repository, or allow it with"
               + " Kustomize.auto().withRemoteBases(true). Nothing was run or sent to a cluster.",
-          scan.remote);
+          scan.remote.stream()
+              .map(
+                  r ->
+                      r
+                          + " reaches the network: vendor it into the repository, or allow it with"
+                          + " Kustomize.auto().withRemoteBases(true)")
+              .toList());
     }
     SecretValues secrets = scan.secretValues();
     List<String> command = locator.command(kustomize, dir);

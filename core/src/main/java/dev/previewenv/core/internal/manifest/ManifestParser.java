@@ -48,6 +48,13 @@ public final class ManifestParser {
 
   /** Parses bytes (UTF-8, or UTF-16/32 with a byte order mark) read from {@code origin}. */
   static void parse(byte[] content, String origin, List<HasMetadata> out, Problems problems) {
+    if (!hasByteOrderMark(content)) {
+      String encodingProblem = checkUtf8(content, origin);
+      if (encodingProblem != null) {
+        problems.add(encodingProblem);
+        return;
+      }
+    }
     LoadSettings settings = settings(origin);
     parseDocuments(
         new Compose(settings).composeAllFromInputStream(new ByteArrayInputStream(content)),
@@ -62,6 +69,82 @@ public final class ManifestParser {
     LoadSettings settings = settings(origin);
     parseDocuments(
         new Compose(settings).composeAllFromString(content), settings, origin, out, problems);
+  }
+
+  /** Deeper documents are refused: no manifest nests this deep, and parsers recurse per level. */
+  static final int MAX_DEPTH = 200;
+
+  private static boolean hasByteOrderMark(byte[] b) {
+    return (b.length >= 3
+            && (b[0] & 0xff) == 0xef
+            && (b[1] & 0xff) == 0xbb
+            && (b[2] & 0xff) == 0xbf)
+        || (b.length >= 2 && (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff)
+        || (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe)
+        || (b.length >= 4
+            && b[0] == 0
+            && b[1] == 0
+            && (b[2] & 0xff) == 0xfe
+            && (b[3] & 0xff) == 0xff);
+  }
+
+  /**
+   * Where {@code content} is not UTF-8, named by the document it is in (counting {@code ---} lines
+   * before it) and its line; {@code null} when it is valid.
+   */
+  static String checkUtf8(byte[] content, String origin) {
+    java.nio.charset.CharsetDecoder decoder =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(content);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+    while (true) {
+      java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+      if (r.isError()) {
+        int at = in.position();
+        int line = 1;
+        int document = 1;
+        boolean contentSeen = false;
+        int lineStart = 0;
+        for (int i = 0; i <= at && i < content.length; i++) {
+          if (i == lineStart) {
+            boolean separator =
+                i + 2 < content.length
+                    && content[i] == '-'
+                    && content[i + 1] == '-'
+                    && content[i + 2] == '-'
+                    && (i + 3 == content.length
+                        || content[i + 3] == '\n'
+                        || content[i + 3] == '\r'
+                        || content[i + 3] == ' ');
+            if (separator && i < at) {
+              if (contentSeen) {
+                document++;
+              }
+              contentSeen = false;
+            } else if (i < at && content[i] != '\n' && content[i] != '#') {
+              contentSeen = true;
+            }
+          }
+          if (content[i] == '\n' && i < at) {
+            line++;
+            lineStart = i + 1;
+          }
+        }
+        return new Location(origin, document, -1, line)
+            + ": is not valid UTF-8 text (byte "
+            + (at + 1)
+            + "; UTF-16 and UTF-32 need a byte order mark); save it as UTF-8. Nothing of "
+            + origin
+            + " was read";
+      }
+      if (r.isUnderflow()) {
+        return null;
+      }
+      out.clear();
+    }
   }
 
   private static LoadSettings settings(String origin) {
@@ -90,6 +173,15 @@ public final class ManifestParser {
           return;
         }
         node = it.next();
+      } catch (StackOverflowError e) {
+        problems.add(
+            new Location(origin, index + 1, -1, -1)
+                + ": is nested too deeply to be a Kubernetes object (more than "
+                + MAX_DEPTH
+                + " levels); the rest of "
+                + origin
+                + " could not be read. Check for a runaway indentation or generated input");
+        return;
       } catch (YamlEngineException e) {
         Location at = new Location(origin, index + 1, -1, lineOf(e));
         if (hasCause(e, CharacterCodingException.class)) {
@@ -115,6 +207,15 @@ public final class ManifestParser {
         continue;
       }
       Location at = new Location(origin, index, -1, line(node));
+      if (depthExceeds(node, MAX_DEPTH)) {
+        problems.add(
+            at
+                + ": is nested more than "
+                + MAX_DEPTH
+                + " levels deep, deeper than any Kubernetes object; check for a runaway"
+                + " indentation or generated input");
+        continue;
+      }
       if (!(node instanceof MappingNode mapping)) {
         problems.add(at + ": " + notAMapping(node));
         continue;
@@ -133,6 +234,36 @@ public final class ManifestParser {
       }
       addObject(map, mapping, at, out, problems);
     }
+  }
+
+  /** Whether {@code root} nests deeper than {@code max} (iterative: no recursion per level). */
+  static boolean depthExceeds(Node root, int max) {
+    java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+    stack.push(new Object[] {root, 1});
+    java.util.Set<Node> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    while (!stack.isEmpty()) {
+      Object[] top = stack.pop();
+      Node n = (Node) top[0];
+      int depth = (Integer) top[1];
+      if (depth > max) {
+        return true;
+      }
+      if (!seen.add(n)) {
+        continue; // an alias seen before
+      }
+      if (n instanceof MappingNode m) {
+        for (NodeTuple t : m.getValue()) {
+          stack.push(new Object[] {t.getKeyNode(), depth + 1});
+          stack.push(new Object[] {t.getValueNode(), depth + 1});
+        }
+      } else if (n instanceof SequenceNode seq) {
+        for (Node c : seq.getValue()) {
+          stack.push(new Object[] {c, depth + 1});
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean isEmptyDocument(Node node) {
@@ -163,6 +294,16 @@ public final class ManifestParser {
         && k.endsWith("List")
         && (items instanceof List<?> || ("List".equals(k) && items == null))) {
       flatten(items == null ? List.of() : (List<?>) items, node, at, out, problems);
+      return;
+    }
+    if (kind instanceof String k && k.endsWith("List") && items != null) {
+      problems.add(
+          at.withLine(line(child(node, "items")))
+              + ": 'items' of a "
+              + k
+              + " must be a sequence of objects ('- apiVersion: ...' entries) but is "
+              + (items instanceof Map<?, ?> ? "a mapping" : "a plain value")
+              + "; indent each object under 'items:' with '- '");
       return;
     }
     int before = problems.size();

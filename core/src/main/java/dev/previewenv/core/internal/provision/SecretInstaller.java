@@ -36,7 +36,6 @@ public final class SecretInstaller {
   static final String REFLECTION_AUTO_ENABLED = REFLECTOR + "reflection-auto-enabled";
   static final String REFLECTION_AUTO_NAMESPACES = REFLECTOR + "reflection-auto-namespaces";
   static final String REPLICATE_TO_MATCHING = "replicator.v1.mittwald.de/replicate-to-matching";
-  private static final String DEFAULT_SELECTOR = Meta.MANAGED_BY + "=" + Meta.MANAGED_BY_VALUE;
   private static final List<String> NOT_COPIED_ANNOTATION_PREFIXES =
       List.of(
           "kubectl.kubernetes.io/last-applied-configuration",
@@ -117,7 +116,7 @@ public final class SecretInstaller {
             };
         if (selectorKey != null) {
           String existing = annotation(s, selectorKey);
-          if (existing != null && !existing.isBlank()) {
+          if (existing != null && !existing.isBlank() && managedEnvironments(existing) == null) {
             Map<String, String> needed = parseEqualitySelector(existing);
             if (needed == null) {
               problems.add(
@@ -177,12 +176,9 @@ public final class SecretInstaller {
           () -> {
             switch (source.strategy()) {
               case COPY -> copy(environment, namespace, source, applier);
-              case KUBED ->
-                  markSource(source, s -> annotations(s).putIfAbsent(KUBED_SYNC, DEFAULT_SELECTOR));
+              case KUBED -> markSource(source, s -> selectEnvironment(s, KUBED_SYNC, environment));
               case REPLICATOR ->
-                  markSource(
-                      source,
-                      s -> annotations(s).putIfAbsent(REPLICATE_TO_MATCHING, DEFAULT_SELECTOR));
+                  markSource(source, s -> selectEnvironment(s, REPLICATE_TO_MATCHING, environment));
               case REFLECTOR -> markSource(source, s -> reflectTo(s, namespace));
             }
             return null;
@@ -322,6 +318,163 @@ public final class SecretInstaller {
                       return current;
                     }));
     log.debug("Annotated source secret {} for {}", source.coordinates(), source.strategy());
+  }
+
+  /** Namespace annotation: the source secrets handed to syncing controllers, for teardown. */
+  public static final String HANDOFFS = "previewenv.dev/secret-handoffs";
+
+  /** The selector PreviewEnv manages on a kubed/replicator source: these environments only. */
+  static final String ENV_SELECTOR_PREFIX = Meta.ENVIRONMENT + " in (";
+
+  /** The namespace annotation recording the hand-offs of {@code prepared} (empty: none). */
+  public static Map<String, String> handoffAnnotation(Prepared prepared) {
+    List<String> entries = new ArrayList<>();
+    for (Source src : prepared.sources()) {
+      if (src.strategy() != SecretSpec.Strategy.COPY) {
+        entries.add(src.strategy() + ":" + src.coordinates());
+      }
+    }
+    return entries.isEmpty() ? Map.of() : Map.of(HANDOFFS, String.join(",", entries));
+  }
+
+  /**
+   * Undoes the hand-offs recorded on {@code ns} (before it is deleted): the environment's namespace
+   * leaves each Reflector list PreviewEnv put it on, and each kubed/replicator selector PreviewEnv
+   * manages. A source that is gone, or whose annotations someone else owns, is left alone.
+   */
+  public void release(io.fabric8.kubernetes.api.model.Namespace ns) {
+    Map<String, String> a = ns.getMetadata().getAnnotations();
+    String recorded = a == null ? null : a.get(HANDOFFS);
+    if (recorded == null || recorded.isBlank()) {
+      return;
+    }
+    String namespace = ns.getMetadata().getName();
+    String environment = ns.getMetadata().getLabels().getOrDefault(Meta.ENVIRONMENT, namespace);
+    for (String entry : recorded.split(",")) {
+      int colon = entry.indexOf(':');
+      int slash = entry.indexOf('/');
+      if (colon < 0 || slash < colon) {
+        continue;
+      }
+      String strategy = entry.substring(0, colon).strip();
+      String srcNs = entry.substring(colon + 1, slash).strip();
+      String name = entry.substring(slash + 1).strip();
+      java.util.function.Consumer<Secret> undo =
+          switch (strategy) {
+            case "REFLECTOR" -> sec -> unreflect(sec, namespace);
+            case "KUBED" -> sec -> unselectEnvironment(sec, KUBED_SYNC, environment);
+            case "REPLICATOR" ->
+                sec -> unselectEnvironment(sec, REPLICATE_TO_MATCHING, environment);
+            default -> null;
+          };
+      if (undo == null) {
+        continue;
+      }
+      try {
+        retry.run(
+            op("patch", srcNs, name),
+            () -> {
+              if (client.secrets().inNamespace(srcNs).withName(name).get() == null) {
+                return;
+              }
+              client
+                  .secrets()
+                  .inNamespace(srcNs)
+                  .withName(name)
+                  .edit(
+                      current -> {
+                        undo.accept(current);
+                        return current;
+                      });
+            });
+        log.debug("Removed environment {} from the hand-off of {}/{}", environment, srcNs, name);
+      } catch (RuntimeException e) {
+        log.warn(
+            "Could not remove environment {} from the {} hand-off of secret {}/{}: {}. Remove it"
+                + " from the secret's annotations by hand",
+            environment,
+            strategy,
+            srcNs,
+            name,
+            e.getMessage());
+      }
+    }
+  }
+
+  /** Adds {@code environment} to the selector PreviewEnv manages; a user's selector stays. */
+  static void selectEnvironment(Secret s, String key, String environment) {
+    Map<String, String> a = annotations(s);
+    String existing = a.get(key);
+    if (existing == null || existing.isBlank()) {
+      a.put(key, ENV_SELECTOR_PREFIX + environment + ")");
+      return;
+    }
+    List<String> envs = managedEnvironments(existing);
+    if (envs != null && !envs.contains(environment)) {
+      List<String> next = new ArrayList<>(envs);
+      next.add(environment);
+      a.put(key, ENV_SELECTOR_PREFIX + String.join(",", next) + ")");
+    }
+  }
+
+  static void unselectEnvironment(Secret s, String key, String environment) {
+    Map<String, String> a = annotations(s);
+    List<String> envs = managedEnvironments(a.get(key));
+    if (envs == null || !envs.contains(environment)) {
+      return;
+    }
+    List<String> next = new ArrayList<>(envs);
+    next.remove(environment);
+    if (next.isEmpty()) {
+      a.remove(key);
+    } else {
+      a.put(key, ENV_SELECTOR_PREFIX + String.join(",", next) + ")");
+    }
+  }
+
+  /** The environments of a selector PreviewEnv manages, or {@code null} when it is not one. */
+  static List<String> managedEnvironments(String selector) {
+    if (selector == null) {
+      return null;
+    }
+    String t = selector.strip();
+    if (!t.startsWith(ENV_SELECTOR_PREFIX) || !t.endsWith(")")) {
+      return null;
+    }
+    return Arrays.stream(t.substring(ENV_SELECTOR_PREFIX.length(), t.length() - 1).split(","))
+        .map(String::strip)
+        .filter(e -> !e.isEmpty())
+        .toList();
+  }
+
+  /**
+   * Takes {@code namespace} off the Reflector lists; a list left empty would mean "all namespaces",
+   * so then reflection is switched off and the lists removed.
+   */
+  static void unreflect(Secret s, String namespace) {
+    Map<String, String> a = annotations(s);
+    boolean emptied = false;
+    for (String key : List.of(REFLECTION_ALLOWED_NAMESPACES, REFLECTION_AUTO_NAMESPACES)) {
+      String list = a.get(key);
+      if (list == null) {
+        continue;
+      }
+      List<String> rest =
+          Arrays.stream(list.split(","))
+              .map(String::strip)
+              .filter(e -> !e.isEmpty() && !e.equals(namespace))
+              .toList();
+      if (rest.isEmpty()) {
+        a.remove(key);
+        emptied = true;
+      } else {
+        a.put(key, String.join(",", rest));
+      }
+    }
+    if (emptied) {
+      a.put(REFLECTION_ALLOWED, "false");
+      a.put(REFLECTION_AUTO_ENABLED, "false");
+    }
   }
 
   private static void reflectTo(Secret s, String namespace) {

@@ -83,4 +83,65 @@ public final class NeededPermissions {
     }
     return List.copyOf(needed);
   }
+
+  /**
+   * The permissions of the features around provisioning, each only when in use.
+   *
+   * @param namespace the environment namespace
+   * @param readiness whether up waits for readiness (watches) and writes diagnostics on failure
+   * @param portForward whether services are reached through port-forward
+   * @param environmentRole whether PreviewEnv binds the environment ClusterRole in the namespace
+   * @param e2eJob whether an E2E Job runs in the namespace
+   * @param janitor whether the janitor runs with this identity
+   */
+  public static List<Permission> forFeatures(
+      String namespace,
+      boolean readiness,
+      boolean portForward,
+      boolean environmentRole,
+      boolean e2eJob,
+      boolean janitor) {
+    Set<Permission> needed = new LinkedHashSet<>();
+    if (readiness) {
+      for (String r : List.of("pods", "events")) {
+        needed.add(new Permission("list", "", r, namespace));
+        needed.add(new Permission("watch", "", r, namespace));
+      }
+      needed.add(new Permission("watch", "apps", "deployments", namespace));
+      needed.add(new Permission("list", "apps", "replicasets", namespace));
+      // diagnostics of a failing workload
+      needed.add(new Permission("get", "", "pods/log", namespace));
+      needed.add(new Permission("list", "", "services", namespace));
+    }
+    if (portForward) {
+      needed.add(new Permission("get", "", "services", namespace));
+      needed.add(new Permission("list", "", "pods", namespace));
+      needed.add(new Permission("get", "", "pods/portforward", namespace));
+      needed.add(new Permission("create", "", "pods/portforward", namespace));
+    }
+    if (environmentRole) {
+      needed.add(new Permission("create", "rbac.authorization.k8s.io", "rolebindings", null));
+    }
+    if (e2eJob) {
+      for (String[] r :
+          List.of(
+              new String[] {"", "serviceaccounts"},
+              new String[] {"rbac.authorization.k8s.io", "roles"},
+              new String[] {"rbac.authorization.k8s.io", "rolebindings"},
+              new String[] {"batch", "jobs"})) {
+        needed.add(new Permission("create", r[0], r[1], namespace));
+      }
+      needed.add(new Permission("watch", "batch", "jobs", namespace));
+      needed.add(new Permission("delete", "batch", "jobs", namespace));
+      needed.add(new Permission("list", "", "pods", namespace));
+      needed.add(new Permission("watch", "", "pods", namespace));
+      needed.add(new Permission("get", "", "pods/log", namespace));
+    }
+    if (janitor) {
+      needed.add(new Permission("list", "", "namespaces", null));
+      needed.add(new Permission("list", "coordination.k8s.io", "leases", null));
+      needed.add(new Permission("delete", "", "namespaces", null));
+    }
+    return List.copyOf(needed);
+  }
 }

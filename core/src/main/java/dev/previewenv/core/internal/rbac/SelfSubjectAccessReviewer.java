@@ -43,23 +43,46 @@ public final class SelfSubjectAccessReviewer implements AccessReviewer {
   public boolean allowed(Permission p) {
     SelfSubjectAccessReview review =
         new SelfSubjectAccessReviewBuilder()
-            // the API server ignores metadata here; fabric8's test server wants a name
-            .withNewMetadata()
-            .withGenerateName("previewenv-preflight-")
-            .endMetadata()
             .withNewSpec()
             .withNewResourceAttributes()
             .withVerb(p.verb())
             .withGroup(p.group())
-            .withResource(p.resource())
+            .withResource(
+                p.resource().contains("/")
+                    ? p.resource().substring(0, p.resource().indexOf('/'))
+                    : p.resource())
+            .withSubresource(
+                p.resource().contains("/")
+                    ? p.resource().substring(p.resource().indexOf('/') + 1)
+                    : null)
             .withNamespace(p.namespace())
             .endResourceAttributes()
             .endSpec()
             .build();
-    SelfSubjectAccessReview answer =
-        retry.call(
-            new Retry.Op("create", "authorization.k8s.io", "selfsubjectaccessreviews", null, null),
-            () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+    if (missingStatusMeansAllowed) {
+      // fabric8's test server wants a name; a real API server refuses any metadata here
+      review.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withGenerateName("previewenv-preflight-")
+              .build());
+    }
+    SelfSubjectAccessReview answer;
+    try {
+      answer =
+          retry.call(
+              new Retry.Op(
+                  "create", "authorization.k8s.io", "selfsubjectaccessreviews", null, null),
+              () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw new PreviewEnvException(
+          "The API server refused the SelfSubjectAccessReview for "
+              + p
+              + " with HTTP "
+              + e.getCode()
+              + "; expected an answer allowed true or false. It may not be a real API server: run"
+              + " without preflight (Provisioner.withPreflight(false))",
+          e);
+    }
     if (answer == null || answer.getStatus() == null || answer.getStatus().getAllowed() == null) {
       if (missingStatusMeansAllowed) {
         return true;

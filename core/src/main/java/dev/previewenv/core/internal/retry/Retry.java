@@ -311,7 +311,8 @@ public final class Retry {
                 ? " in a ClusterRole"
                 : " in a Role of namespace "
                     + op.namespace()
-                    + " (or a ClusterRole, since environment namespaces are created on the fly)")
+                    + " (for an environment namespace: in ClusterRole previewenv-environment,"
+                    + " which Provisioner.withEnvironmentRole binds there when creating it)")
             + ". Add it (see dev/previewenv/rbac/previewenv-rbac.yaml in previewenv-core) or run"
             + " Provisioner.preflight(plan) to list every missing permission",
         op.namespace(),

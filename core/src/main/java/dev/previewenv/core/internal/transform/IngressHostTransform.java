@@ -227,7 +227,21 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
     return dot > 0 && tlsHosts.contains("*" + host.substring(dot));
   }
 
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
   private String checked(String ingress, String host, Set<String> problems) {
+    if (IPV4.matcher(host).matches() || host.contains(":")) {
+      problems.add(
+          "Ingress/"
+              + ingress
+              + ": host \""
+              + host
+              + "\" is an IP address; Kubernetes accepts only DNS names in spec.rules[].host and"
+              + " no environment host can be derived from an address. Use a DNS name (e.g."
+              + " api.example.com)");
+      return host;
+    }
     String rewritten = rewrite(host);
     String where = "Ingress/" + ingress + ": host \"" + host + "\" becomes \"" + rewritten + "\"";
     String fix = "; use a shorter branch name or environment prefix, or a shorter host format";

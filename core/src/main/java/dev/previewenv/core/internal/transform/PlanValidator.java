@@ -1,7 +1,13 @@
 package dev.previewenv.core.internal.transform;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +53,10 @@ public final class PlanValidator {
       if (nameProblem != null) {
         problems.add(Resources.describe(o) + ": name \"" + name + "\" " + nameProblem);
       }
+      String contentProblem = checkContent(o);
+      if (contentProblem != null) {
+        problems.add(Resources.describe(o) + ": " + contentProblem);
+      }
       String ns = o.getMetadata().getNamespace();
       String key =
           Resources.group(o.getApiVersion())
@@ -68,6 +78,65 @@ public final class PlanValidator {
       }
     }
     return problems;
+  }
+
+  /**
+   * The API server stores an object in one etcd request, limited to 1.5 MiB by default (its {@code
+   * --max-request-bytes}); a larger object is refused, so it is refused here, before anything is
+   * sent.
+   */
+  public static final int MAX_OBJECT_BYTES = 1536 * 1024;
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  /** What the API server would refuse in the object's content, or {@code null}. */
+  static String checkContent(HasMetadata o) {
+    if (o instanceof Secret secret && secret.getData() != null) {
+      List<String> bad = new ArrayList<>();
+      for (Map.Entry<String, String> e : secret.getData().entrySet()) {
+        if (e.getValue() != null && !isBase64(e.getValue())) {
+          bad.add(e.getKey());
+        }
+      }
+      if (!bad.isEmpty()) {
+        // the value itself is never shown, not even its length
+        return "data."
+            + String.join(", data.", bad)
+            + " is not base64; encode the value (base64 -w0) or put the plain text under"
+            + " stringData instead";
+      }
+    }
+    if (o instanceof Ingress ingress
+        && ingress.getSpec() != null
+        && ingress.getSpec().getRules() != null) {
+      for (IngressRule rule : ingress.getSpec().getRules()) {
+        String host = rule.getHost();
+        if (host != null && (IPV4.matcher(host).matches() || host.contains(":"))) {
+          return "spec.rules[].host \""
+              + host
+              + "\" is an IP address; Kubernetes accepts only DNS names there and no environment"
+              + " host can be derived from it. Use a DNS name (e.g. api.example.com)";
+        }
+      }
+    }
+    int size = JSON.asJson(o).getBytes(StandardCharsets.UTF_8).length;
+    if (size > MAX_OBJECT_BYTES) {
+      return (o instanceof Secret ? "is" : "is " + size + " bytes as JSON,")
+          + " over the API server's limit of 1.5 MiB per object (etcd's default request size);"
+          + " nothing was sent. Move the bulk out of the manifest (a volume, an image, a"
+          + " ConfigMap per file)";
+    }
+    return null;
+  }
+
+  private static boolean isBase64(String value) {
+    try {
+      Base64.getDecoder().decode(value.strip());
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Why the name is invalid for the kind, or {@code null} when it is valid. */
