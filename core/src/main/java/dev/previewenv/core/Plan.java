@@ -199,7 +199,9 @@ public final class Plan {
    *
    * <p>Defaults: host format {@code {env}.{host}}; no external-dns TTL; no protection;
    * cluster-scoped objects refused; objects naming another namespace refused; an image override
-   * that matches nothing is a warning.
+   * that matches no container fails the build (naming the closest image names), so that a run never
+   * passes on the old images; {@link #strictImages(boolean) strictImages(false)} makes it a
+   * warning.
    */
   public static final class Builder {
     private final EnvironmentName environment;
@@ -213,7 +215,7 @@ public final class Plan {
     private boolean allowClusterScoped;
     private Set<String> clusterScopedKinds = Set.of();
     private boolean overrideNamespace;
-    private boolean strictImages;
+    private boolean strictImages = true;
     private PullPolicy pullPolicy;
     private PullSecrets pullSecrets;
     private RegistryCredentials pinCredentials; // null: digests not pinned
@@ -409,7 +411,11 @@ public final class Plan {
       return b;
     }
 
-    /** Whether an image override that matches no container fails the build (default: warning). */
+    /**
+     * Whether an image override that matches no container fails the build (default {@code true});
+     * {@code false} makes it a warning in {@link Plan#warnings()}. Front doors expose this as the
+     * setting {@value ImageTransform#UNMATCHED_SETTING} ({@code fail} or {@code warn}).
+     */
     public Builder strictImages(boolean strict) {
       Builder b = copy();
       b.strictImages = strict;

@@ -43,6 +43,7 @@ public final class Preview implements AutoCloseable {
   private final SecretValues secretValues;
   private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean keptNotice = true;
 
   Preview(
       Plan plan,
@@ -329,11 +330,19 @@ public final class Preview implements AutoCloseable {
             namespace(),
             e.getMessage());
       }
-      logKept(
-          namespace(),
-          namespace(),
-          failed.get() ? "run failed, cleanup " + cleanup : "cleanup " + cleanup);
+      if (keptNotice) {
+        logKept(
+            namespace(),
+            namespace(),
+            failed.get() ? "run failed, cleanup " + cleanup : "cleanup " + cleanup);
+      }
     }
+  }
+
+  /** Leaves the kept-environment notice to the caller (see Provisioner.withKeptNotice). */
+  Preview withoutKeptNotice() {
+    keptNotice = false;
+    return this;
   }
 
   static void logKept(String namespace, String environment, String why) {

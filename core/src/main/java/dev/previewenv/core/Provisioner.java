@@ -127,6 +127,8 @@ public final class Provisioner {
     Duration maxAge = Janitor.DEFAULT_MAX_AGE;
     String[] environmentRole; // {clusterRole, serviceAccountNamespace, serviceAccountName}
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
+    Teardown teardown = Teardown.WAIT;
+    boolean keptNotice = true;
 
     Settings copy() {
       try {
@@ -488,6 +490,63 @@ public final class Provisioner {
   }
 
   /**
+   * How teardown deletes the namespace: {@link Teardown#WAIT} (default) until it is gone, logging
+   * what still terminates every few seconds; {@link Teardown#REQUEST} requests the deletion and
+   * returns at once.
+   */
+  public Provisioner withTeardown(Teardown teardown) {
+    return with(s -> s.teardown = Objects.requireNonNull(teardown, "teardown"));
+  }
+
+  /**
+   * Whether {@code up} and {@link Preview#close()} log how to inspect and delete an environment
+   * they keep (default {@code true}); callers that report it themselves (the JUnit extension) turn
+   * it off so that the notice appears once.
+   */
+  public Provisioner withKeptNotice(boolean enabled) {
+    return with(s -> s.keptNotice = enabled);
+  }
+
+  /**
+   * One paragraph saying exactly what is left of {@code environment} on the cluster and how it will
+   * be collected, for a run that stops early (interrupt, failure): nothing; a namespace still
+   * terminating and what it still holds; or a namespace that stays, until when, and who removes it.
+   * For front doors that must tell the user what they leave behind.
+   */
+  public String leftBehind(EnvironmentName environment) {
+    String ns = environment.value();
+    Namespace n = new Namespaces(api, new Retry(settings.retry)).get(ns);
+    if (n == null) {
+      return "Nothing is left of environment " + environment.value() + ".";
+    }
+    String expires =
+        n.getMetadata().getAnnotations() == null
+            ? null
+            : n.getMetadata()
+                .getAnnotations()
+                .get(dev.previewenv.core.internal.provision.Meta.EXPIRES_AT);
+    String byHand = " By hand: kubectl delete namespace " + ns + ".";
+    if (Namespaces.isTerminating(n)) {
+      return "Left: namespace "
+          + ns
+          + ", Terminating ("
+          + Namespaces.remaining(n)
+          + "). The namespace controller finishes the deletion; if it is stuck, the janitor deletes"
+          + " it again after its expiry"
+          + (expires == null ? "" : " (" + expires + ")")
+          + "."
+          + byHand;
+    }
+    return "Left: namespace "
+        + ns
+        + ", Active, with everything in it. The janitor deletes it once its owner lease has lapsed"
+        + " (this owner no longer renews it) or at the latest at its expiry"
+        + (expires == null ? "" : " (" + expires + ")")
+        + "."
+        + byHand;
+  }
+
+  /**
    * The bound of the other waits: syncing controllers copying secrets, a Terminating namespace of
    * an earlier run going, the namespace going after teardown.
    */
@@ -628,16 +687,18 @@ public final class Provisioner {
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
       OwnerLease.Heartbeat beat = heartbeat.get();
-      return new Preview(
-          plan,
-          client,
-          settings.cleanup,
-          settings.access,
-          diagnosticsDirectory(plan.environment()),
-          () -> teardownAsHolder(ns, env, holder),
-          beat::close,
-          () -> lease.release(ns, holder),
-          known);
+      Preview preview =
+          new Preview(
+              plan,
+              client,
+              settings.cleanup,
+              settings.access,
+              diagnosticsDirectory(plan.environment()),
+              () -> teardownAsHolder(ns, env, holder),
+              beat::close,
+              () -> lease.release(ns, holder),
+              known);
+      return settings.keptNotice ? preview : preview.withoutKeptNotice();
     } catch (OwnerConflictException e) {
       throw e; // thrown before anything was changed: nothing of ours to clean up
     } catch (RuntimeException raw) {
@@ -657,7 +718,9 @@ public final class Provisioner {
         } catch (RuntimeException releaseFailure) {
           e.addSuppressed(releaseFailure);
         }
-        Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
+        if (settings.keptNotice) {
+          Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
+        }
       }
       throw e;
     }
@@ -713,20 +776,30 @@ public final class Provisioner {
    */
   private void teardownAsHolder(String ns, String env, String holder) {
     Retry retry = new Retry(settings.retry);
+    Namespaces namespaces = new Namespaces(api, retry);
+    java.util.function.Consumer<Namespace> stillOurs =
+        n -> {
+          EnvironmentHolder other =
+              Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), holder);
+          if (other != null) {
+            throw Ownership.conflict(env, other, holder, null);
+          }
+          new SecretInstaller(api, retry).release(n);
+        };
     try {
-      new Namespaces(api, retry)
-          .deleteAndWait(
-              ns,
+      if (settings.teardown == Teardown.REQUEST) {
+        Namespace current = namespaces.get(ns);
+        if (current != null && namespaces.requestDeletion(current, env, stillOurs)) {
+          log.info(
+              "Deletion of environment {} requested, not waiting (teardown REQUEST): the namespace"
+                  + " controller removes namespace {}; if it is still there after its expiry, the"
+                  + " janitor deletes it again",
               env,
-              settings.waitTimeout,
-              n -> {
-                EnvironmentHolder other =
-                    Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), holder);
-                if (other != null) {
-                  throw Ownership.conflict(env, other, holder, null);
-                }
-                new SecretInstaller(api, retry).release(n);
-              });
+              ns);
+        }
+        return;
+      }
+      namespaces.deleteAndWait(ns, env, settings.waitTimeout, stillOurs);
     } catch (OwnerConflictException lost) {
       log.warn(
           "Not deleting environment {}: it was taken over by {} (since {}); this owner ({}) lost"

@@ -143,9 +143,34 @@ class PlanBuilderTest {
   }
 
   @Test
-  void keepsAWarningForAnOverrideThatMatchesNothing() {
-    Plan plan = stack().image("apii:2").build();
+  void keepsAWarningForAnOverrideThatMatchesNothingWhenAllowed() {
+    Plan plan = stack().image("apii:2").strictImages(false).build();
     assertThat(plan.warnings()).singleElement().asString().contains("apii:2");
+  }
+
+  @Test
+  void anOverrideThatMatchesNothingFailsByDefaultNamingTheClosestImageAndTheSetting() {
+    Plan.Builder builder =
+        Plan.builder(EnvironmentName.forBranch("pr-7"))
+            .source(
+                ManifestSource.objects(
+                    deployment("api", "previewenv-examples/api:local"),
+                    deployment("web", "previewenv-examples/web:local")))
+            .image("api=registry.example.com/api:sha-1f2e");
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOfSatisfying(
+            InvalidPlanException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "image override \"api=registry.example.com/api:sha-1f2e\" matches no"
+                            + " container image in the 2 objects (names are compared in full,"
+                            + " registry included, without tag or digest); closest image names:"
+                            + " previewenv-examples/api. Use the name as the manifests write it,"
+                            + " e.g. previewenv-examples/api=registry.example.com/api:sha-1f2e, or"
+                            + " set previewenv.images.unmatched=warn to let it pass with a"
+                            + " warning"));
   }
 
   @Test

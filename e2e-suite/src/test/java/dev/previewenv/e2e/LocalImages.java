@@ -52,9 +52,10 @@ final class LocalImages {
         return Optional.of(
             "image "
                 + image
-                + " is not in the local Docker engine (never pulled); build the images:"
-                + " PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw -B -o install"
-                + " -DskipTests -pl examples,e2e-suite,e2e-image -am");
+                + " is not in the local Docker engine (never pulled), so the images were not"
+                + " built: make the base image (sudo bash e2e-image/base-image/build-base-image.sh,"
+                + " needs root and debootstrap), then PREVIEWENV_BASE_IMAGE=docker://previewenv/"
+                + "jre17:local ./mvnw -B install -DskipTests -pl examples,e2e-suite,e2e-image -am");
       }
     }
     return Optional.empty();

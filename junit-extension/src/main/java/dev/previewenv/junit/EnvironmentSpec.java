@@ -13,6 +13,7 @@ import dev.previewenv.core.PullPolicy;
 import dev.previewenv.core.PullSecrets;
 import dev.previewenv.core.RegistryCredentials;
 import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * @param pullSecrets registry credentials to copy and attach, or {@code null}
  * @param imagePullPolicy the pull policy of overridden containers, or {@code null}
  * @param pinDigests whether overridden tags are resolved to digests
+ * @param fresh delete an existing environment of the same name first
+ * @param failOnUnmatchedImages an image override matching no container fails the plan
+ * @param teardown whether teardown waits for the namespace to go
  */
 record EnvironmentSpec(
     List<String> manifests,
@@ -63,7 +67,10 @@ record EnvironmentSpec(
     PullSecrets pullSecrets,
     PullPolicy imagePullPolicy,
     boolean pinDigests,
-    HostSettings hostSettings) {
+    HostSettings hostSettings,
+    boolean fresh,
+    boolean failOnUnmatchedImages,
+    Teardown teardown) {
 
   /**
    * The protection provider and host checks: {@link PreviewEnvironment#PROTECTION}, {@link
@@ -175,6 +182,13 @@ record EnvironmentSpec(
                 + "\": use true or false");
       }
     }
+    boolean fresh = bool(settings, PreviewEnvironment.FRESH, false, problems);
+    boolean failOnUnmatched =
+        choice(settings, PreviewEnvironment.IMAGES_UNMATCHED, "fail", "warn", problems);
+    Teardown teardown =
+        choice(settings, PreviewEnvironment.TEARDOWN, "wait", "request", problems)
+            ? Teardown.WAIT
+            : Teardown.REQUEST;
     Cleanup retention = retention(annotation, settings, reuse, problems);
     Duration ttl = duration(settings, PreviewEnvironment.TTL, annotation.ttl(), false, problems);
     Duration readiness =
@@ -266,7 +280,10 @@ record EnvironmentSpec(
         pullSecrets,
         pullPolicy,
         pinDigests,
-        hostSettings);
+        hostSettings,
+        fresh,
+        failOnUnmatched,
+        teardown);
   }
 
   private static HostSettings hostSettings(Settings settings, List<String> problems) {
@@ -316,6 +333,39 @@ record EnvironmentSpec(
         strict);
   }
 
+  private static boolean bool(Settings settings, String name, boolean dflt, List<String> problems) {
+    return choice(settings, name, "true", "false", problems, dflt);
+  }
+
+  /** Whether the setting is {@code first} (also when unset) rather than {@code second}. */
+  private static boolean choice(
+      Settings settings, String name, String first, String second, List<String> problems) {
+    return choice(settings, name, first, second, problems, true);
+  }
+
+  private static boolean choice(
+      Settings settings,
+      String name,
+      String first,
+      String second,
+      List<String> problems,
+      boolean dflt) {
+    Optional<String> value = settings.get(name);
+    if (value.isEmpty()) {
+      return dflt;
+    }
+    String v = value.get().strip().toLowerCase(Locale.ROOT);
+    if (v.equals(first)) {
+      return true;
+    }
+    if (v.equals(second)) {
+      return false;
+    }
+    problems.add(
+        settings.origin(name) + " is \"" + value.get() + "\": use " + first + " or " + second);
+    return dflt;
+  }
+
   /** The environment's name, from prefix and branch. */
   EnvironmentName environmentName() {
     return EnvironmentName.forBranch(prefix, branch);
@@ -344,7 +394,8 @@ record EnvironmentSpec(
   }
 
   private Plan plan(KubernetesClient client, String kubeVersion, OAuth2ProxyDomains domains) {
-    Plan.Builder builder = Plan.builder(environmentName()).images(images);
+    Plan.Builder builder =
+        Plan.builder(environmentName()).images(images).strictImages(failOnUnmatchedImages);
     if (pullSecrets != null) {
       builder = builder.pullSecrets(pullSecrets);
     }
@@ -393,6 +444,8 @@ record EnvironmentSpec(
             .withCleanup(retention)
             .withDiagnosticsRoot(diagnosticsDir)
             .withAccess(access)
+            .withTeardown(teardown)
+            .withKeptNotice(false)
             .withSecrets(
                 secrets.stream().map(EnvironmentSpec::secretSpec).toArray(SecretSpec[]::new));
     if (owner != null) {
@@ -551,7 +604,7 @@ record EnvironmentSpec(
         ImageOverride override = ImageOverride.parse(entry.strip());
         images.put(override.name(), entry.strip());
       } catch (IllegalArgumentException e) {
-        problems.add("image override \"" + entry + "\" from " + origin + ": " + e.getMessage());
+        problems.add(origin + ": " + e.getMessage()); // the message names the entry
       }
     }
   }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * provisioning starts, so an environment whose provisioning fails half-way is still removed when
  * its retention says so. A failed or erroring test in any class using the environment marks it
  * failed. With {@link Retention#ON_SUCCESS} a failed environment is kept and its namespace, URLs,
- * diagnostics folder and the {@code kubectl} commands to inspect and delete it are logged at WARN
- * and printed to standard error.
+ * diagnostics folder and the {@code kubectl} commands to inspect and delete it are printed once to
+ * standard error.
  *
  * <p><b>Injection.</b> Test constructors and methods may declare parameters of type {@link
  * dev.previewenv.core.Preview}, {@link io.fabric8.kubernetes.client.KubernetesClient} (the run's
@@ -166,6 +166,29 @@ public @interface PreviewEnvironment {
   /** Setting: {@code true} or {@code false}; see {@link #reuse()}. */
   String REUSE = "previewenv.reuse";
 
+  /**
+   * Setting: {@code true} deletes an existing environment of the same name before provisioning, so
+   * that the run starts from nothing; default {@code false}: an existing environment that no live
+   * owner holds is updated in place (changed objects applied, new images rolled out, objects that
+   * left the manifests pruned).
+   */
+  String FRESH = "previewenv.fresh";
+
+  /**
+   * Setting: {@code fail} (default) or {@code warn}: what an image override that matches no
+   * container of the manifests does. {@code fail} stops before anything is sent, naming the closest
+   * image names, so that a run never passes on the old images.
+   */
+  String IMAGES_UNMATCHED = "previewenv.images.unmatched";
+
+  /**
+   * Setting: {@code wait} (default) or {@code request}: whether teardown waits until the namespace
+   * is gone (printing what still terminates every few seconds) or requests its deletion and returns
+   * at once, leaving the rest to the namespace controller and the janitor; see {@link
+   * dev.previewenv.core.Teardown}.
+   */
+  String TEARDOWN = "previewenv.teardown";
+
   /** Setting: the owner recorded on the namespace, e.g. a CI run id; default the user name. */
   String OWNER = "previewenv.owner";
 
@@ -184,6 +207,12 @@ public @interface PreviewEnvironment {
 
   /** Setting: the kubeconfig context; default its current context. */
   String CONTEXT = "previewenv.context";
+
+  /**
+   * Setting: how long the API server may take to answer the preflight's one request before the run
+   * fails with a message naming the server and the kubeconfig; default {@code 3s}.
+   */
+  String CLUSTER_TIMEOUT = "previewenv.cluster.timeout";
 
   /**
    * Setting: the class name of a {@link KubernetesClientProvider} (public, no-argument constructor)
@@ -309,9 +338,10 @@ public @interface PreviewEnvironment {
   String readinessTimeout() default "";
 
   /**
-   * {@code true}: an existing environment of the same name is updated in place and kept after the
-   * run (retention {@code DEFAULT} then means {@code NEVER}), so the next run is fast. {@code
-   * false}: an existing environment of the same name is deleted first, so every run starts fresh.
+   * {@code true}: the environment is kept after the run (retention {@code DEFAULT} then means
+   * {@code NEVER}), so that the next run converges on it quickly. Either way an existing
+   * environment of the same name that no live owner holds is updated in place; {@link #FRESH}
+   * deletes it first instead.
    */
   boolean reuse() default false;
 

@@ -50,7 +50,11 @@ final class Settings {
     return Optional.empty();
   }
 
-  /** The setting's values, highest precedence first; unset sources are left out. */
+  /**
+   * The setting's values, highest precedence first; unset sources are left out, and so is a value
+   * equal to one of a higher source (JUnit reads system properties as configuration parameters too,
+   * so {@code -Dx=y} arrives twice: one bad entry must be one problem, not two).
+   */
   List<String> all(String name) {
     List<String> values = new ArrayList<>(3);
     add(values, environment.get(environmentName(name)));
@@ -80,7 +84,7 @@ final class Settings {
   }
 
   private static void add(List<String> values, String value) {
-    if (present(value)) {
+    if (present(value) && !values.contains(value.strip())) {
       values.add(value.strip());
     }
   }

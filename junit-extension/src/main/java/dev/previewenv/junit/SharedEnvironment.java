@@ -2,14 +2,17 @@ package dev.previewenv.junit;
 
 import dev.previewenv.core.Access;
 import dev.previewenv.core.Cleanup;
+import dev.previewenv.core.EnvironmentHolder;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ImageOverride;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,23 +24,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One environment of the run, shared by every class whose specification is equal. It is put into
- * the root store before anything is created and provisioned on first use ({@link #ensureUp()}),
- * once; the store closes it at the end of the run, which tears it down per retention, also when
- * provisioning failed half-way. Thread-safe.
+ * the root store before anything is created and provisioned on first use ({@link
+ * #ensureUp(String)}), once; the store closes it at the end of the run, which tears it down per
+ * retention, also when provisioning failed half-way. Thread-safe.
  */
 final class SharedEnvironment implements TestEnvironment, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedEnvironment.class);
+  private static final String FRESH = PreviewEnvironment.FRESH;
 
   private final EnvironmentSpec spec;
   private final Cluster cluster;
   private final String kubectlFlags;
   private final AtomicBoolean failed = new AtomicBoolean();
 
-  // guarded by this
-  private boolean touched; // the cluster may hold something of this environment
-  private Provisioner provisioner;
-  private Preview preview;
+  /** How long teardown may take after SIGINT/SIGTERM before the JVM goes. */
+  static final Duration INTERRUPT_BOUND = Duration.ofSeconds(10);
+
+  // guarded by this; volatile: the interrupt hook reads them without the lock
+  private volatile boolean touched; // the cluster may hold something of this environment
+  private volatile Provisioner provisioner;
+  private volatile Preview preview;
+  private volatile boolean closing;
+  private Thread interruptHook;
   private RuntimeException failure;
+  private String failedFor;
 
   SharedEnvironment(EnvironmentSpec spec, Cluster cluster, String kubectlFlags) {
     this.spec = spec;
@@ -47,32 +57,69 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
 
   /**
    * Provisions the environment unless that happened already; a provisioning failure is rethrown to
-   * every later caller without trying again.
+   * every later caller without trying again, as a one-line pointer to the first report.
+   *
+   * @param who the test class asking, for messages
    */
-  synchronized void ensureUp() {
+  synchronized void ensureUp(String who) {
     if (preview != null) {
       return;
     }
     if (failure != null) {
-      throw failure;
+      if (failure instanceof ReportedEarlier) {
+        throw failure;
+      }
+      throw new ReportedEarlier(
+          "Environment " + namespace() + " was not provisioned", failedFor, failure);
     }
     try {
       EnvironmentName name = spec.environmentName();
-      KubernetesClient client = cluster.client();
+      KubernetesClient client = cluster.client(who);
       cluster.loadImages(imageReferences());
       provisioner = spec.provisioner(client);
       var plan = spec.plan(client);
       touched = true;
-      if (!spec.reuse() && client.namespaces().withName(name.value()).get() != null) {
-        log.info(
-            "Deleting the existing environment {} first (reuse is off, so every run starts fresh)",
-            name);
-        provisioner.down(name);
+      interruptHook = new Thread(this::onInterrupt, "previewenv-interrupt-" + name.value());
+      Runtime.getRuntime().addShutdownHook(interruptHook);
+      if (client.namespaces().withName(name.value()).get() != null) {
+        Optional<EnvironmentHolder> holder = provisioner.liveHolder(name);
+        if (holder.isPresent()) {
+          throw new PreviewEnvException(
+              "Environment "
+                  + name
+                  + " is in use: "
+                  + holder.get().identity()
+                  + " holds it (since "
+                  + holder.get().since()
+                  + ", lease valid until "
+                  + holder.get().validUntil()
+                  + "), so another run is using it or died moments ago. Nothing was changed."
+                  + " Wait for that run to end (a dead owner's lease lapses within 30 s), or give"
+                  + " this run its own environment with -D"
+                  + PreviewEnvironment.PREFIX
+                  + "=<prefix> or -D"
+                  + PreviewEnvironment.BRANCH
+                  + "=<name>",
+              name.value(),
+              "Namespace/" + name.value(),
+              null);
+        }
+        if (spec.fresh()) {
+          log.info("Deleting the existing environment {} first ({}=true)", name, FRESH);
+          provisioner.withTeardown(Teardown.WAIT).down(name);
+        } else {
+          log.info(
+              "Environment {} exists and no live owner holds it: updating it in place (-D{}=true"
+                  + " starts fresh instead)",
+              name,
+              FRESH);
+        }
       }
       preview = provisioner.up(plan);
     } catch (RuntimeException e) {
       failed.set(true);
       failure = e;
+      failedFor = who;
       throw e;
     }
   }
@@ -134,6 +181,12 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
     if (!touched) {
       return; // nothing was sent to the cluster
     }
+    closing = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(interruptHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is going: the hook runs (or ran) and reports
+    }
     Cleanup retention = spec.retention();
     boolean delete =
         retention == Cleanup.ALWAYS || (retention == Cleanup.ON_SUCCESS && !failed.get());
@@ -160,6 +213,81 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
     } else {
       reportKept(spec.diagnosticsDir().resolve(namespace()));
     }
+  }
+
+  /**
+   * The JVM is shutting down (SIGINT, SIGTERM) while provisioning or the tests run: say so, tear
+   * down per retention within {@link #INTERRUPT_BOUND}, and print what is left and who collects it.
+   * Runs on the shutdown hook's thread, without this object's lock (the main thread may hold it).
+   */
+  void onInterrupt() {
+    Provisioner p = provisioner;
+    if (p == null) {
+      return;
+    }
+    String ns = namespace();
+    Preview handle = preview;
+    Cleanup retention = spec.retention();
+    boolean delete =
+        retention == Cleanup.ALWAYS || (retention == Cleanup.ON_SUCCESS && !failed.get());
+    String phase =
+        closing ? "tearing down" : handle == null ? "provisioning" : "running the tests of";
+    System.err.println(
+        "PreviewEnv: interrupted (SIGINT/SIGTERM) while "
+            + phase
+            + " environment "
+            + ns
+            + "; "
+            + (delete
+                ? "deleting it (retention "
+                    + retention
+                    + "), waiting at most "
+                    + INTERRUPT_BOUND.toSeconds()
+                    + " s"
+                : "keeping it (retention "
+                    + retention
+                    + (failed.get() ? ", a test failed" : "")
+                    + ")")
+            + ".");
+    String left;
+    try {
+      if (delete) {
+        p.withTeardown(Teardown.WAIT).withWaitTimeout(INTERRUPT_BOUND).down(spec.environmentName());
+      } else if (handle != null) {
+        handle.close(); // stops the heartbeat, releases the lease: kept until its expiry
+      }
+    } catch (RuntimeException e) {
+      log.debug("Teardown after the interrupt of {} did not finish", ns, e);
+    }
+    try {
+      left = p.leftBehind(spec.environmentName());
+      if (!delete && handle != null) {
+        left =
+            "Kept: namespace "
+                + ns
+                + " (retention "
+                + retention
+                + "); the janitor deletes it at its expiry. By hand: kubectl"
+                + kubectlFlags
+                + " delete namespace "
+                + ns
+                + ".";
+      }
+    } catch (RuntimeException e) {
+      left =
+          "Could not read what is left of namespace "
+              + ns
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); the janitor deletes it once its owner lease lapses or at its expiry. By hand:"
+              + " kubectl"
+              + kubectlFlags
+              + " delete namespace "
+              + ns
+              + ".";
+    }
+    System.err.println("PreviewEnv: " + left);
+    System.err.flush();
   }
 
   private Path writeDiagnostics(Preview p) {
@@ -218,9 +346,8 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
         .append(ns)
         .append(nl);
     sb.append("  Otherwise the PreviewEnv janitor deletes it when its TTL has passed.");
-    String report = sb.toString();
-    log.warn(report);
-    System.err.println(report);
+    // once, on standard error (where slf4j-simple also writes): not logged as well
+    System.err.println(sb);
   }
 
   private List<String> imageReferences() {

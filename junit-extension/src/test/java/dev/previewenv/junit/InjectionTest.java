@@ -220,7 +220,7 @@ class InjectionTest {
                         m ->
                             m.contains("has 4 problems")
                                 && m.contains("unknown prefix \"ftp:\"")
-                                && m.contains("image override \"not an image\"")
+                                && m.contains("Image override \"not an image\" is invalid")
                                 && m.contains("copy-shared-registry")
                                 && m.contains("use a positive duration")))));
     assertThat(cluster.client().namespaces().list().getItems()).isEmpty();

@@ -34,11 +34,12 @@ class K3sExtensionIT {
 
   @BeforeAll
   static void requireDockerAndK3sImage() {
-    Optional<String> reason = K3sProvider.unavailableReason(IMAGE);
+    Optional<String> reason =
+        K3sProvider.unavailableReason(IMAGE)
+            .or(() -> K3sProvider.unavailableReason(LOCAL_IMAGE).map(r -> "to side-load: " + r));
+    // failsafe's log shows a skipped class without its reason: say it where it is read
+    reason.ifPresent(r -> System.err.println("SKIPPED K3sExtensionIT: " + r));
     Assumptions.assumeTrue(reason.isEmpty(), () -> "Skipping the k3s IT: " + reason.orElse(""));
-    Optional<String> local = K3sProvider.unavailableReason(LOCAL_IMAGE);
-    Assumptions.assumeTrue(
-        local.isEmpty(), () -> "Skipping the k3s IT: the image to side-load " + local.orElse(""));
   }
 
   @PreviewEnvironment(

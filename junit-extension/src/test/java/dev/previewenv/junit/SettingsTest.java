@@ -56,6 +56,17 @@ class SettingsTest {
   }
 
   @Test
+  void aBadValueSeenAsSystemPropertyAndAsParameterIsOneProblem() {
+    // JUnit reads system properties as configuration parameters: -D values arrive twice
+    properties.put(PreviewEnvironment.IMAGES, "api=bad image");
+    parameters.put(PreviewEnvironment.IMAGES, "api=bad image");
+
+    assertThatThrownBy(this::resolve)
+        .hasMessageStartingWith("@PreviewEnvironment on Annotated has 1 problem;")
+        .satisfies(e -> assertThat(e.getMessage().split("api=bad image", -1)).hasSize(2));
+  }
+
+  @Test
   void imageSettingsAddToAndOverrideTheAnnotationPerImageName() {
     parameters.put(PreviewEnvironment.IMAGES, "api=registry.example.com/api:2");
     properties.put(

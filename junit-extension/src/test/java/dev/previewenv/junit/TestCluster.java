@@ -4,6 +4,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.previewenv.core.testing.ControllerSimulator;
 import dev.previewenv.core.testing.KubeTestServer;
+import dev.previewenv.core.testing.SimulatorOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -24,11 +25,16 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  */
 final class TestCluster implements AutoCloseable {
   final KubeTestServer kube = new KubeTestServer();
-  final ControllerSimulator simulator = ControllerSimulator.start(kube);
+  final ControllerSimulator simulator;
   final Path dir;
   final Path kubeconfig;
 
   TestCluster(Path dir) {
+    this(dir, SimulatorOptions.defaults());
+  }
+
+  TestCluster(Path dir, SimulatorOptions options) {
+    this.simulator = ControllerSimulator.start(kube, options);
     this.dir = dir;
     this.kubeconfig = dir.resolve("kubeconfig");
     String server = kube.client().getMasterUrl().toString();

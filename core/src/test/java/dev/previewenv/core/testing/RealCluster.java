@@ -66,13 +66,18 @@ public @interface RealCluster {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       Optional<Path> kubeconfig = kubeconfig();
       if (kubeconfig.isEmpty()) {
-        return ConditionEvaluationResult.disabled(
+        String reason =
             "No real cluster: set "
                 + RealCluster.KUBECONFIG_ENV
                 + " (or -D"
                 + RealCluster.KUBECONFIG_PROPERTY
                 + ") to a readable kubeconfig to run real-cluster tests; .ci/run starts one with"
-                + " shared/kube/kube-up");
+                + " shared/kube/kube-up";
+        if (context.getTestMethod().isEmpty()) {
+          // the build log shows skipped classes without their reason: say it where it is read
+          System.err.println("SKIPPED " + context.getDisplayName() + ": " + reason);
+        }
+        return ConditionEvaluationResult.disabled(reason);
       }
       return ConditionEvaluationResult.enabled("real cluster from " + kubeconfig.get());
     }

@@ -440,7 +440,7 @@ public final class Namespaces {
       if (deletion == Deletion.ABSENT) {
         return;
       }
-      gone = watch.await(deadline);
+      gone = awaitWithProgress(watch, namespace, environment, deadline);
     }
     if (gone != Boolean.TRUE) {
       waitGone(namespace, environment, deadline, timeout, "after deleting it");
@@ -564,7 +564,7 @@ public final class Namespaces {
         if (watch.current() == null) {
           return;
         }
-        Boolean gone = watch.await(deadline);
+        Boolean gone = awaitWithProgress(watch, namespace, environment, deadline);
         if (gone == null) {
           break; // deadline
         }
@@ -580,6 +580,53 @@ public final class Namespaces {
     }
     throw new PreviewEnvException(
         stuckMessage(ns, environment, timeout, when), environment, "Namespace/" + namespace, null);
+  }
+
+  /** How often a wait for a namespace to go says what still terminates. */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * {@link GoneWatch#await} in steps of {@link #PROGRESS_INTERVAL}, logging after each step what
+   * the namespace still holds, from the informer's copy (its conditions; no extra request).
+   */
+  private static Boolean awaitWithProgress(
+      GoneWatch watch, String namespace, String environment, long deadline) {
+    long start = System.nanoTime();
+    while (true) {
+      long step = Math.min(deadline, System.nanoTime() + PROGRESS_INTERVAL.toNanos());
+      Boolean gone = watch.await(step);
+      if (gone != null || System.nanoTime() >= deadline) {
+        return gone;
+      }
+      Namespace ns = watch.current();
+      if (ns == null) {
+        return Boolean.TRUE;
+      }
+      log.info(
+          "Namespace {} (environment {}) still terminating after {} s: {}",
+          namespace,
+          environment,
+          Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+          remaining(ns));
+    }
+  }
+
+  /** What a Terminating namespace still holds, from its conditions, in one line. */
+  public static String remaining(Namespace ns) {
+    List<String> parts = new ArrayList<>();
+    if (ns.getStatus() != null && ns.getStatus().getConditions() != null) {
+      for (NamespaceCondition c : ns.getStatus().getConditions()) {
+        if ("True".equalsIgnoreCase(c.getStatus())
+            && c.getType() != null
+            && c.getType().endsWith("Remaining")
+            && c.getMessage() != null) {
+          parts.add(c.getMessage());
+        }
+      }
+    }
+    return parts.isEmpty()
+        ? "its contents are being removed (pods get their grace period)"
+        : String.join("; ", parts);
   }
 
   private GoneWatch open(String namespace, long deadline) {

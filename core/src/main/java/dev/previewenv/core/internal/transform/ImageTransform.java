@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  */
 public record ImageTransform(List<ImageOverride> overrides, boolean strict, PullPolicy pullPolicy) {
   private static final Logger log = LoggerFactory.getLogger(ImageTransform.class);
+
+  /**
+   * The setting, in every front door, that lets an override matching nothing pass with a warning:
+   * {@code previewenv.images.unmatched=warn} (default {@code fail}).
+   */
+  public static final String UNMATCHED_SETTING = "previewenv.images.unmatched";
+
   private static final Set<String> CONTAINER_LISTS =
       Set.of("containers", "initContainers", "ephemeralContainers");
 
@@ -66,14 +73,21 @@ public record ImageTransform(List<ImageOverride> overrides, boolean strict, Pull
       if (used[i]) {
         continue;
       }
+      List<String> closest = ImageSuggestions.closest(overrides.get(i).name(), names(rewritten));
       String message =
           "image override \""
               + overrides.get(i)
-              + "\" matches no container image (name \""
-              + overrides.get(i).name()
-              + "\" compared without tag or digest, registry included) in any of the "
+              + "\" matches no container image in the "
               + input.size()
-              + " objects; check the spelling, or remove the override";
+              + " objects (names are compared in full, registry included, without tag or digest); "
+              + (closest.isEmpty()
+                  ? "the images there are " + describeNames(names(rewritten))
+                  : "closest image names: " + String.join(", ", closest))
+              + ". Use the name as the manifests write it"
+              + (closest.isEmpty() ? "" : ", e.g. " + renamed(overrides.get(i), closest.get(0)))
+              + (strict
+                  ? ", or set " + UNMATCHED_SETTING + "=warn to let it pass with a warning"
+                  : " (only a warning: " + UNMATCHED_SETTING + "=warn)");
       if (strict) {
         problems.add(message);
       } else {
@@ -82,6 +96,30 @@ public record ImageTransform(List<ImageOverride> overrides, boolean strict, Pull
       }
     }
     return new Outcome(out, problems, warnings, List.of());
+  }
+
+  /** The image names (no tag or digest) seen in the objects, sorted. */
+  private static java.util.SortedSet<String> names(Map<String, ?> seen) {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    for (String image : seen.keySet()) {
+      names.add(ImageSuggestions.nameOf(image));
+    }
+    return names;
+  }
+
+  private static String describeNames(java.util.SortedSet<String> names) {
+    if (names.isEmpty()) {
+      return "none (no containers)";
+    }
+    List<String> first = new ArrayList<>(names).subList(0, Math.min(5, names.size()));
+    return String.join(", ", first)
+        + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : "");
+  }
+
+  /** The override as it would read with {@code name} as the image name. */
+  private static String renamed(ImageOverride o, String name) {
+    String s = o.toString();
+    return name + s.substring(o.name().length());
   }
 
   /** Rewrites images in place in the tree; returns whether anything changed. */

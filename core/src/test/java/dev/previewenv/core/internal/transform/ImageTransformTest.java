@@ -105,4 +105,28 @@ class ImageTransformTest {
     assertThat(out.warnings()).isEmpty();
     assertThat(out.problems()).singleElement().asString().contains("\"apii:2\"");
   }
+
+  @Test
+  void suggestsTheImageWithTheSameLastSegmentAndTypos() {
+    List<HasMetadata> objects =
+        List.of(
+            deployment("catalog", "previewenv-examples/catalog:local"),
+            deployment("orders", "previewenv-examples/orders:local"),
+            deployment("db", "postgres:16"));
+    assertThat(transform(true, "catalog=x/catalog:2").apply(objects).problems())
+        .singleElement()
+        .asString()
+        .contains("closest image names: previewenv-examples/catalog.")
+        .contains("e.g. previewenv-examples/catalog=x/catalog:2");
+    assertThat(transform(true, "postgress:17").apply(objects).problems())
+        .singleElement()
+        .asString()
+        .contains("closest image names: postgres.");
+    assertThat(transform(true, "redis:7").apply(objects).problems())
+        .singleElement()
+        .asString()
+        .contains(
+            "the images there are postgres, previewenv-examples/catalog,"
+                + " previewenv-examples/orders.");
+  }
 }
