@@ -115,4 +115,44 @@ public interface ManifestSource {
   static ManifestSource kustomize(Path dir, Kustomize renderer) {
     return KustomizeSource.of(dir, renderer);
   }
+
+  /**
+   * Parses the settings form shared by the JUnit extension, the CLI and the Maven plugin: {@code
+   * classpath:<resource>}, {@code kustomize:<directory>}, {@code file:<file or directory>}, or a
+   * path without prefix (a file or directory). Relative paths resolve against {@code
+   * workingDirectory}.
+   *
+   * @throws IllegalArgumentException naming the entry and the accepted prefixes
+   */
+  static ManifestSource parse(String entry, Path workingDirectory) {
+    String text = entry == null ? "" : entry.strip();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]+):(.*)").matcher(text);
+    String kind = "file";
+    String value = text;
+    if (m.matches()) {
+      kind = m.group(1);
+      value = m.group(2).strip();
+    }
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(
+          "manifest source \"" + entry + "\" names no resource or path");
+    }
+    switch (kind) {
+      case "classpath":
+        return classpath(value);
+      case "kustomize":
+        return kustomize(workingDirectory.resolve(value).normalize());
+      case "file":
+        Path path = workingDirectory.resolve(value).normalize();
+        return java.nio.file.Files.isDirectory(path) ? directory(path) : file(path);
+      default:
+        throw new IllegalArgumentException(
+            "manifest source \""
+                + entry
+                + "\" has the unknown prefix \""
+                + kind
+                + ":\": use classpath:, file: or kustomize:");
+    }
+  }
 }

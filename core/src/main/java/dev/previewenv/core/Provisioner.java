@@ -27,9 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -410,7 +412,9 @@ public final class Provisioner {
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
+    Map<Phase, Duration> timings = new ConcurrentHashMap<>();
     try {
+      long phaseStart = System.nanoTime();
       Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
       // the kinds are recorded with the create or adoption: a crash mid-way still prunes later
       Namespaces.Ensured ensured =
@@ -426,6 +430,8 @@ public final class Provisioner {
               settings.waitTimeout,
               OwnerLease.announcement(started, settings.leaseDuration),
               kinds);
+      timings.put(Phase.NAMESPACE, since(phaseStart));
+      phaseStart = System.nanoTime();
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = guards(env, ns);
@@ -449,7 +455,11 @@ public final class Provisioner {
                     return null;
                   },
                   () -> {
+                    long secretsStart = System.nanoTime();
                     secretInstaller.install(env, ns, prepared, applier, settings.waitTimeout);
+                    if (!settings.secrets.isEmpty()) {
+                      timings.put(Phase.SECRETS, since(secretsStart));
+                    }
                     return null;
                   }));
       Set<String> union = ensured.recordedKinds();
@@ -462,21 +472,27 @@ public final class Provisioner {
       if (!union.equals(kinds)) {
         namespaces.recordKinds(ns, kinds);
       }
+      timings.put(Phase.APPLY, since(phaseStart));
       if (settings.readinessTimeout != null) {
+        phaseStart = System.nanoTime();
         awaitReady(env, ns, applied);
+        timings.put(Phase.READINESS, since(phaseStart));
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
       OwnerLease.Heartbeat beat = heartbeat.get();
-      return new Preview(
-          plan,
-          client,
-          settings.cleanup,
-          settings.access,
-          diagnosticsDirectory(plan.environment()),
-          () -> teardown(ns, env),
-          beat::close,
-          () -> lease.release(ns));
+      Preview preview =
+          new Preview(
+              plan,
+              client,
+              settings.cleanup,
+              settings.access,
+              diagnosticsDirectory(plan.environment()),
+              () -> teardown(ns, env),
+              beat::close,
+              () -> lease.release(ns));
+      preview.recordTimings(timings);
+      return preview;
     } catch (RuntimeException e) {
       if (heartbeat.get() != null) {
         heartbeat.get().close();
@@ -578,6 +594,10 @@ public final class Provisioner {
               .build());
     }
     return guards;
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
   private static Duration positive(Duration d, String what) {
