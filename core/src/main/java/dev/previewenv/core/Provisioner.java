@@ -112,6 +112,7 @@ public final class Provisioner {
     Duration leaseDuration = Duration.ofSeconds(30);
     boolean preflight;
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
+    java.util.function.BiConsumer<Phase, Duration> progress = (phase, took) -> {};
 
     Settings copy() {
       try {
@@ -369,6 +370,16 @@ public final class Provisioner {
   }
 
   /**
+   * Tells {@code listener} the end of each phase of {@code up} (namespace, secrets, apply,
+   * readiness) with its duration, as it happens; e.g. one progress line per phase in a CI log. The
+   * listener runs on PreviewEnv's threads and must return quickly; what it throws is logged at
+   * DEBUG and ignored. The same durations are on {@link Preview#timings()}.
+   */
+  public Provisioner withProgress(java.util.function.BiConsumer<Phase, Duration> listener) {
+    return with(s -> s.progress = Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
    * Creates or updates the environment of {@code plan} and waits until it is ready.
    *
    * <p>When it fails after the namespace was created, the {@link Cleanup} policy decides: {@code
@@ -430,7 +441,7 @@ public final class Provisioner {
               settings.waitTimeout,
               OwnerLease.announcement(started, settings.leaseDuration),
               kinds);
-      timings.put(Phase.NAMESPACE, since(phaseStart));
+      phaseDone(timings, Phase.NAMESPACE, phaseStart);
       phaseStart = System.nanoTime();
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
@@ -458,7 +469,7 @@ public final class Provisioner {
                     long secretsStart = System.nanoTime();
                     secretInstaller.install(env, ns, prepared, applier, settings.waitTimeout);
                     if (!settings.secrets.isEmpty()) {
-                      timings.put(Phase.SECRETS, since(secretsStart));
+                      phaseDone(timings, Phase.SECRETS, secretsStart);
                     }
                     return null;
                   }));
@@ -472,11 +483,11 @@ public final class Provisioner {
       if (!union.equals(kinds)) {
         namespaces.recordKinds(ns, kinds);
       }
-      timings.put(Phase.APPLY, since(phaseStart));
+      phaseDone(timings, Phase.APPLY, phaseStart);
       if (settings.readinessTimeout != null) {
         phaseStart = System.nanoTime();
         awaitReady(env, ns, applied);
-        timings.put(Phase.READINESS, since(phaseStart));
+        phaseDone(timings, Phase.READINESS, phaseStart);
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
@@ -596,8 +607,14 @@ public final class Provisioner {
     return guards;
   }
 
-  private static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
+  private void phaseDone(Map<Phase, Duration> timings, Phase phase, long startNanos) {
+    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    timings.put(phase, took);
+    try {
+      settings.progress.accept(phase, took);
+    } catch (RuntimeException e) {
+      log.debug("The progress listener failed on phase {}; ignored", phase, e);
+    }
   }
 
   private static Duration positive(Duration d, String what) {
