@@ -74,6 +74,14 @@ final class E2eCommand implements Callable<Integer> {
       description = "The suite image's pull policy: Always, IfNotPresent or Never.")
   String pullPolicy;
 
+  @Option(
+      names = "--command",
+      paramLabel = "<arg>",
+      description =
+          "Replace the image's entry point, one --command per argument (e.g. --command sh"
+              + " --command -c --command 'run-suite')")
+  java.util.List<String> command = new java.util.ArrayList<>();
+
   E2eCommand(PreviewEnvCli.Context context) {
     this.context = context;
   }
@@ -93,6 +101,9 @@ final class E2eCommand implements Callable<Integer> {
     }
     if (deadline != null) {
       job = job.withActiveDeadline(deadline);
+    }
+    if (!command.isEmpty()) {
+      job = job.withCommand(command.toArray(String[]::new));
     }
     if (pullPolicy != null) {
       job = job.withImagePullPolicy(pullPolicy.strip());
