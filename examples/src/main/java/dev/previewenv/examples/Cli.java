@@ -2,6 +2,7 @@ package dev.previewenv.examples;
 
 import dev.previewenv.core.Access;
 import dev.previewenv.core.Cleanup;
+import dev.previewenv.core.ClusterUnavailableException;
 import dev.previewenv.core.EnvironmentInfo;
 import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.JanitorReport;
@@ -105,7 +106,7 @@ public final class Cli {
       }
       CliArgs.Load load = (CliArgs.Load) parsed;
       return withClient(load.cluster(), true, (c, deploy) -> load(c, deploy, load));
-    } catch (Kubeconfig.NoClusterException | UsageException e) {
+    } catch (ClusterUnavailableException | UsageException e) {
       err.println("Cli: " + e.getMessage());
       return 2;
     } catch (PreviewEnvException | IllegalStateException e) {

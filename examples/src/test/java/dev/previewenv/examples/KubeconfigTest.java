@@ -3,6 +3,7 @@ package dev.previewenv.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.previewenv.core.ClusterUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,11 +26,11 @@ class KubeconfigTest {
   @Test
   void withoutAnyKubeconfigSaysHowToGetACluster() {
     assertThatThrownBy(() -> Kubeconfig.connect(NOTHING_GIVEN, k -> null, home))
-        .isInstanceOf(Kubeconfig.NoClusterException.class)
+        .isInstanceOf(ClusterUnavailableException.class)
         .hasMessageContaining("No Kubernetes cluster is configured")
         .hasMessageContaining(home.resolve(".kube/config").toString())
-        .hasMessageContaining("--kubeconfig")
-        .hasMessageContaining("kind create cluster");
+        .hasMessageContaining("--kubeconfig <file>")
+        .hasMessageContaining("kind, k3d and minikube write ~/.kube/config");
   }
 
   @Test
@@ -37,8 +38,9 @@ class KubeconfigTest {
     Map<String, String> env = Map.of("KUBECONFIG", home.resolve("nope") + ":/elsewhere");
 
     assertThatThrownBy(() -> Kubeconfig.connect(NOTHING_GIVEN, env::get, home))
-        .isInstanceOf(Kubeconfig.NoClusterException.class)
-        .hasMessageContaining("The kubeconfig " + home.resolve("nope") + " does not exist");
+        .isInstanceOf(ClusterUnavailableException.class)
+        .hasMessageContaining(
+            "The kubeconfig " + home.resolve("nope") + " (from KUBECONFIG) does not exist");
   }
 
   @Test
@@ -56,10 +58,10 @@ class KubeconfigTest {
                         Optional.of(kubeconfig), Optional.empty(), Optional.empty()),
                     k -> null,
                     home))
-        .isInstanceOf(Kubeconfig.NoClusterException.class)
-        .hasMessageContaining("The cluster at http://127.0.0.1:" + closed)
-        .hasMessageContaining("does not answer")
-        .hasMessageContaining("Is it running?");
+        .isInstanceOf(ClusterUnavailableException.class)
+        .hasMessageContaining("The Kubernetes API server http://127.0.0.1:" + closed)
+        .hasMessageContaining("did not answer within 3 s")
+        .hasMessageContaining("choose another with --kubeconfig <file> or --context <name>");
   }
 
   @Test
@@ -73,8 +75,8 @@ class KubeconfigTest {
                         Optional.of(kubeconfig), Optional.of("prod"), Optional.empty()),
                     k -> null,
                     home))
-        .isInstanceOf(Kubeconfig.NoClusterException.class)
-        .hasMessageContaining("has no context \"prod\"");
+        .isInstanceOf(ClusterUnavailableException.class)
+        .hasMessageContaining("has no context \"prod\" (named by --context)");
   }
 
   @Test

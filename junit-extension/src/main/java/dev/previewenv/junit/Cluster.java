@@ -23,6 +23,7 @@ final class Cluster implements AutoCloseable {
   private KubernetesClientProvider provider;
   private KubernetesClient client;
   private RuntimeException failure;
+  private String failedFor;
 
   /**
    * @param selection chooses the provider; called once, on the first {@link #client()}
@@ -35,9 +36,17 @@ final class Cluster implements AutoCloseable {
 
   /** The client, connecting on first use; a failed connection fails every later call alike. */
   synchronized KubernetesClient client() {
+    return client("this run");
+  }
+
+  /**
+   * The client, connecting on first use for {@code who} (a test class, for messages). A failed
+   * connection is thrown in full once; every later call gets a one-line {@link ReportedEarlier}.
+   */
+  synchronized KubernetesClient client(String who) {
     if (client == null) {
       if (failure != null) {
-        throw failure;
+        throw new ReportedEarlier("No cluster", failedFor, failure);
       }
       try {
         provider = selection.get();
@@ -52,6 +61,7 @@ final class Cluster implements AutoCloseable {
             provider.getClass().getSimpleName());
       } catch (RuntimeException e) {
         failure = e;
+        failedFor = who;
         throw e;
       }
     }

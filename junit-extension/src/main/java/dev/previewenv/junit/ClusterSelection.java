@@ -1,6 +1,5 @@
 package dev.previewenv.junit;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -26,40 +25,38 @@ final class ClusterSelection {
     if (named.isPresent()) {
       return instantiate(named.get(), settings, loader);
     }
-    if (settings.get(PreviewEnvironment.KUBECONFIG).isPresent()
-        || settings.variable("KUBECONFIG").isPresent()
-        || Files.isRegularFile(home.resolve(".kube").resolve("config"))
-        || (settings.variable("KUBERNETES_SERVICE_HOST").isPresent()
-            && Files.isRegularFile(SERVICE_ACCOUNT_TOKEN))) {
-      return new KubeconfigProvider();
+    KubeconfigProvider kubeconfig = new KubeconfigProvider(home, SERVICE_ACCOUNT_TOKEN);
+    if (kubeconfig.connection(settings::get).configured()) {
+      return kubeconfig;
     }
     if (ReflectionSupport.tryToLoadClass(K3S_CLASS, loader).toOptional().isPresent()) {
       return new K3sProvider();
     }
     throw new ExtensionConfigurationException(
-        noClusterMessage("Testcontainers' k3s module is not on the classpath"));
+        noClusterMessage(
+            "Testcontainers' k3s module is not on the test classpath: add"
+                + " org.testcontainers:testcontainers-k3s"));
   }
 
-  /** The message when no cluster is available, listing every way to give one. */
+  /**
+   * The message when no cluster is available: one paragraph, the two ways that apply to a test run.
+   *
+   * @param k3sProblem why the embedded cluster cannot start, saying what to do
+   */
   static String noClusterMessage(String k3sProblem) {
-    return "PreviewEnv found no Kubernetes cluster: no kubeconfig (KUBECONFIG, ~/.kube/config),"
-        + " no in-cluster service account, and the embedded k3s cluster is not available ("
-        + k3sProblem
-        + "). Do one of: (1) point -D"
+    String problem = k3sProblem.length() > 200 ? k3sProblem.substring(0, 200) + "..." : k3sProblem;
+    return "PreviewEnv found no Kubernetes cluster (no "
         + PreviewEnvironment.KUBECONFIG
-        + "=<file> (env "
-        + Settings.environmentName(PreviewEnvironment.KUBECONFIG)
-        + ") at a kubeconfig, context with -D"
-        + PreviewEnvironment.CONTEXT
-        + "=<name>; for this project's real-cluster ITs set PREVIEWENV_IT_KUBECONFIG;"
-        + " (2) add org.testcontainers:testcontainers-k3s to the test classpath, run Docker and"
-        + " load the k3s image (docker pull "
+        + ", no KUBECONFIG, no ~/.kube/config, not in a pod). Either name a kubeconfig with -D"
+        + PreviewEnvironment.KUBECONFIG
+        + "=<file> (kind, k3d and minikube write ~/.kube/config), or make the embedded k3s"
+        + " cluster possible: "
+        + problem
+        + " (image "
         + PreviewEnvironment.DEFAULT_K3S_IMAGE
-        + ", or another named by -D"
+        + " unless -D"
         + PreviewEnvironment.K3S_IMAGE
-        + "); (3) name your own KubernetesClientProvider with -D"
-        + PreviewEnvironment.CLUSTER_PROVIDER
-        + "=<class>.";
+        + " names another).";
   }
 
   private static KubernetesClientProvider instantiate(

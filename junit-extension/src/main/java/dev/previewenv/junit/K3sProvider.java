@@ -38,11 +38,12 @@ final class K3sProvider implements KubernetesClientProvider {
     DockerClient docker;
     try {
       if (!DockerClientFactory.instance().isDockerAvailable()) {
-        return Optional.of("no Docker engine is reachable");
+        return Optional.of("no Docker engine is reachable: start Docker");
       }
       docker = DockerClientFactory.lazyClient();
     } catch (RuntimeException | Error e) {
-      return Optional.of("no Docker engine is reachable (" + e + ")");
+      return Optional.of(
+          "no Docker engine is reachable (" + e.getClass().getSimpleName() + "): start Docker");
     }
     try {
       docker.inspectImageCmd(image).exec();

@@ -133,6 +133,12 @@ public @interface PreviewEnvironment {
   String CONTEXT = "previewenv.context";
 
   /**
+   * Setting: how long the API server may take to answer the preflight's one request before the run
+   * fails with a message naming the server and the kubeconfig; default {@code 3s}.
+   */
+  String CLUSTER_TIMEOUT = "previewenv.cluster.timeout";
+
+  /**
    * Setting: the class name of a {@link KubernetesClientProvider} (public, no-argument constructor)
    * that replaces the built-in cluster selection.
    */

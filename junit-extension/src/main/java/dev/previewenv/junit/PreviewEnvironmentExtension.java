@@ -181,7 +181,7 @@ final class PreviewEnvironmentExtension
             .getOrComputeIfAbsent(
                 HANDLE_KEY, k -> new Handle(lookup(classContext, annotation)), Handle.class);
     if (handle.environment() instanceof SharedEnvironment shared) {
-      shared.ensureUp();
+      shared.ensureUp(classContext.getRequiredTestClass().getSimpleName());
     }
     return handle.environment();
   }

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One environment of the run, shared by every class whose specification is equal. It is put into
- * the root store before anything is created and provisioned on first use ({@link #ensureUp()}),
- * once; the store closes it at the end of the run, which tears it down per retention, also when
- * provisioning failed half-way. Thread-safe.
+ * the root store before anything is created and provisioned on first use ({@link
+ * #ensureUp(String)}), once; the store closes it at the end of the run, which tears it down per
+ * retention, also when provisioning failed half-way. Thread-safe.
  */
 final class SharedEnvironment implements TestEnvironment, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedEnvironment.class);
@@ -38,6 +38,7 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
   private Provisioner provisioner;
   private Preview preview;
   private RuntimeException failure;
+  private String failedFor;
 
   SharedEnvironment(EnvironmentSpec spec, Cluster cluster, String kubectlFlags) {
     this.spec = spec;
@@ -47,18 +48,24 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
 
   /**
    * Provisions the environment unless that happened already; a provisioning failure is rethrown to
-   * every later caller without trying again.
+   * every later caller without trying again, as a one-line pointer to the first report.
+   *
+   * @param who the test class asking, for messages
    */
-  synchronized void ensureUp() {
+  synchronized void ensureUp(String who) {
     if (preview != null) {
       return;
     }
     if (failure != null) {
-      throw failure;
+      if (failure instanceof ReportedEarlier) {
+        throw failure;
+      }
+      throw new ReportedEarlier(
+          "Environment " + namespace() + " was not provisioned", failedFor, failure);
     }
     try {
       EnvironmentName name = spec.environmentName();
-      KubernetesClient client = cluster.client();
+      KubernetesClient client = cluster.client(who);
       cluster.loadImages(imageReferences());
       provisioner = spec.provisioner(client);
       var plan = spec.plan();
@@ -73,6 +80,7 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
     } catch (RuntimeException e) {
       failed.set(true);
       failure = e;
+      failedFor = who;
       throw e;
     }
   }

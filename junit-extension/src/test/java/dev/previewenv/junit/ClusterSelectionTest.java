@@ -3,6 +3,7 @@ package dev.previewenv.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.previewenv.core.ClusterUnavailableException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ class ClusterSelectionTest {
   }
 
   @Test
-  void withoutAnyClusterTheMessageListsEveryOption() {
+  void withoutAnyClusterTheMessageIsOneParagraphWithTheTwoWaysThatApply() {
     ClassLoader withoutTestcontainers =
         new ClassLoader(null) {
           @Override
@@ -117,19 +118,33 @@ class ClusterSelectionTest {
         };
     assertThatThrownBy(() -> ClusterSelection.select(settings(), home, withoutTestcontainers))
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessageContaining("found no Kubernetes cluster")
-        .hasMessageContaining("-Dpreviewenv.kubeconfig=<file>")
-        .hasMessageContaining("-Dpreviewenv.context=<name>")
-        .hasMessageContaining("PREVIEWENV_IT_KUBECONFIG")
-        .hasMessageContaining("docker pull rancher/k3s:v1.31.4-k3s1")
-        .hasMessageContaining("-Dpreviewenv.cluster.provider=<class>");
+        .hasMessage(
+            "PreviewEnv found no Kubernetes cluster (no previewenv.kubeconfig, no KUBECONFIG, no"
+                + " ~/.kube/config, not in a pod). Either name a kubeconfig with"
+                + " -Dpreviewenv.kubeconfig=<file> (kind, k3d and minikube write ~/.kube/config),"
+                + " or make the embedded k3s cluster possible: Testcontainers' k3s module is not"
+                + " on the test classpath: add org.testcontainers:testcontainers-k3s (image"
+                + " rancher/k3s:v1.31.4-k3s1 unless -Dpreviewenv.k3s.image names another).")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("PREVIEWENV_IT_KUBECONFIG"));
   }
 
   @Test
   void kubeconfigProviderRefusesAMissingFile() {
     parameters.put(PreviewEnvironment.KUBECONFIG, home.resolve("missing").toString());
     assertThatThrownBy(() -> new KubeconfigProvider().connect(settings()::get))
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessageContaining("does not exist");
+        .isInstanceOf(ClusterUnavailableException.class)
+        .hasMessageContaining("(from -Dpreviewenv.kubeconfig) does not exist");
+  }
+
+  @Test
+  void aKubeconfigVariableNamingAMissingFileIsReportedInsteadOfFallingBack() {
+    variables.put("KUBECONFIG", home.resolve("typo").toString());
+    KubernetesClientProvider p =
+        ClusterSelection.select(settings(), home, getClass().getClassLoader());
+    assertThat(p).isInstanceOf(KubeconfigProvider.class);
+    assertThatThrownBy(() -> p.connect(settings()::get))
+        .isInstanceOf(ClusterUnavailableException.class)
+        .hasMessageStartingWith(
+            "The kubeconfig " + home.resolve("typo") + " (from KUBECONFIG) does not exist.");
   }
 }
