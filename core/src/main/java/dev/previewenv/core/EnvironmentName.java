@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  * b-kube-system-<hash>}). Whenever sanitising changed or shortened the branch, a short stable hash
  * of the original branch is appended, so {@code Feature/X}, {@code feature-x} and {@code feature_x}
  * give three distinct names.
+ *
+ * <p>One name per branch: the branch is first made canonical ({@link #canonicalBranch}):
+ * surrounding whitespace, {@code refs/heads/}, {@code refs/remotes/<remote>/}, {@code
+ * remotes/<remote>/} and {@code origin/} are not part of it, so {@code feature/x}, {@code
+ * refs/heads/feature/x}, {@code origin/feature/x} and {@code refs/remotes/upstream/feature/x} all
+ * give one name; the hash is taken over the canonical branch.
  */
 public final class EnvironmentName {
   /** The longest name Kubernetes accepts for a namespace or a DNS label. */
@@ -74,7 +80,7 @@ public final class EnvironmentName {
               + " characters of [a-z0-9-], starting with a letter and ending with a letter or"
               + " digit, e.g. \"pr\"");
     }
-    String stripped = stripRefPrefixes(branch.strip());
+    String stripped = canonicalBranch(branch);
     if (stripped.codePoints().noneMatch(Character::isLetterOrDigit)) {
       throw new IllegalArgumentException(
           "Branch name \""
@@ -100,13 +106,13 @@ public final class EnvironmentName {
             || isReserved(candidate)
             || HASH_SHAPED_END.matcher(candidate).matches();
     if (!needsHash) {
-      return new EnvironmentName(candidate, branch);
+      return new EnvironmentName(candidate, stripped);
     }
-    String hash = hash(branch);
+    String hash = hash(stripped);
     int room = MAX_LENGTH - HASH_LENGTH - 1;
     String base = candidate.length() > room ? candidate.substring(0, room) : candidate;
     base = trimDashes(base);
-    return new EnvironmentName(base + "-" + hash, branch);
+    return new EnvironmentName(base + "-" + hash, stripped);
   }
 
   /**
@@ -135,7 +141,10 @@ public final class EnvironmentName {
     return value;
   }
 
-  /** The branch this name was made from, as given, when made by {@link #forBranch}. */
+  /**
+   * The branch this name was made from, canonical ({@link #canonicalBranch}), when made by {@link
+   * #forBranch}.
+   */
   public Optional<String> branch() {
     return Optional.ofNullable(branch);
   }
@@ -144,14 +153,29 @@ public final class EnvironmentName {
     return RESERVED.contains(name) || name.startsWith("kube-");
   }
 
-  private static String stripRefPrefixes(String branch) {
-    String b = branch;
-    for (String prefix : new String[] {"refs/heads/", "refs/remotes/", "remotes/", "origin/"}) {
-      if (b.startsWith(prefix)) {
-        b = b.substring(prefix.length());
-      }
+  /**
+   * The branch as git names it: surrounding whitespace, {@code refs/heads/}, {@code
+   * refs/remotes/<remote>/}, {@code remotes/<remote>/} and {@code origin/} removed (each once, in
+   * that order), e.g. {@code " refs/remotes/origin/feature/x\n"} gives {@code feature/x}.
+   */
+  public static String canonicalBranch(String branch) {
+    String b = branch.strip();
+    if (b.startsWith("refs/heads/")) {
+      b = b.substring("refs/heads/".length());
+    } else if (b.startsWith("refs/remotes/")) {
+      b = afterRemote(b.substring("refs/remotes/".length()));
+    } else if (b.startsWith("remotes/")) {
+      b = afterRemote(b.substring("remotes/".length()));
     }
-    return b;
+    if (b.startsWith("origin/")) {
+      b = b.substring("origin/".length());
+    }
+    return b.strip();
+  }
+
+  private static String afterRemote(String remoteAndBranch) {
+    int slash = remoteAndBranch.indexOf('/');
+    return slash < 0 ? remoteAndBranch : remoteAndBranch.substring(slash + 1);
   }
 
   /** Lowercase, accents dropped, every run of other characters one dash, no dash at either end. */

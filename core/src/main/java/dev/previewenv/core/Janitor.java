@@ -4,6 +4,7 @@ import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.provision.Meta;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.OwnerLease;
+import dev.previewenv.core.internal.provision.Ownership;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -33,8 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: one list call selects namespaces labelled {@code
  * app.kubernetes.io/managed-by=previewenv}; namespaces without that label are never looked at, and
- * each namespace is deleted only in the state whose labels were checked. A namespace with a missing
- * or unparseable expiry is reported as a problem and not deleted for expiry (only an expired owner
+ * each namespace is deleted only in the state whose labels were checked. An environment whose owner
+ * lease is live is never deleted, whatever its expiry says, until it is older than the hard maximum
+ * age ({@link #withMaxAge}, default 24 hours); a namespace changed since the list (a new owner
+ * claimed it) is checked again with its lease read afresh. A namespace with a missing or
+ * unparseable expiry is reported as a problem and not deleted for expiry (only an expired owner
  * lease or the predicate can select it). Namespaces already Terminating are left alone. Deletion is
  * requested concurrently and not awaited; each delete carries the listed namespace's
  * resourceVersion as a precondition, so a namespace changed since the list (its labels included) is
@@ -48,6 +52,10 @@ public final class Janitor {
   private final Predicate<EnvironmentInfo> keep;
   private final boolean dryRun;
   private final Retry retry;
+  private final java.time.Duration maxAge;
+
+  /** The default hard maximum age: 24 hours from creation, whatever the owner lease says. */
+  public static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofHours(24);
 
   Janitor(
       KubernetesClient client,
@@ -55,16 +63,38 @@ public final class Janitor {
       Predicate<EnvironmentInfo> keep,
       boolean dryRun,
       Retry retry) {
+    this(client, concurrency, keep, dryRun, retry, DEFAULT_MAX_AGE);
+  }
+
+  Janitor(
+      KubernetesClient client,
+      int concurrency,
+      Predicate<EnvironmentInfo> keep,
+      boolean dryRun,
+      Retry retry,
+      java.time.Duration maxAge) {
     this.client = client;
     this.concurrency = concurrency;
     this.keep = keep;
     this.dryRun = dryRun;
     this.retry = retry;
+    this.maxAge = maxAge;
+  }
+
+  /**
+   * The hard maximum age (from creation): older environments are deleted even while their owner
+   * lease is live, so that a hung owner cannot keep one forever. Default {@link #DEFAULT_MAX_AGE}.
+   */
+  public Janitor withMaxAge(java.time.Duration maxAge) {
+    if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("max age must be positive, was " + maxAge);
+    }
+    return new Janitor(client, concurrency, keep, dryRun, retry, maxAge);
   }
 
   /** Only reports what would be deleted. */
   public Janitor withDryRun(boolean dryRun) {
-    return new Janitor(client, concurrency, keep, dryRun, retry);
+    return new Janitor(client, concurrency, keep, dryRun, retry, maxAge);
   }
 
   /**
@@ -73,7 +103,7 @@ public final class Janitor {
    */
   public Janitor withKeep(Predicate<EnvironmentInfo> keep) {
     return new Janitor(
-        client, concurrency, java.util.Objects.requireNonNull(keep, "keep"), dryRun, retry);
+        client, concurrency, java.util.Objects.requireNonNull(keep, "keep"), dryRun, retry, maxAge);
   }
 
   /** Lists managed environments, selects those to remove as of {@code now}, and deletes them. */
@@ -115,7 +145,13 @@ public final class Janitor {
         continue;
       }
       String orphaned = orphaned(ns, leases.get(name), now);
-      if (info.expiresAt().isPresent() && !info.expiresAt().get().isAfter(now)) {
+      String tooOld = tooOld(info, now);
+      if (tooOld != null) {
+        selected.add(new JanitorReport.Removal(info, tooOld, false));
+      } else if (Ownership.liveHolder(ns, leases.get(name), now).isPresent()) {
+        // a live owner holds it: never deleted, whatever its expiry says
+        kept.add(info);
+      } else if (info.expiresAt().isPresent() && !info.expiresAt().get().isAfter(now)) {
         selected.add(
             new JanitorReport.Removal(info, "expired at " + info.expiresAt().get(), false));
       } else if (orphaned != null) {
@@ -128,7 +164,7 @@ public final class Janitor {
       }
     }
     List<JanitorReport.Removal> removals =
-        dryRun ? selected : delete(selected, namespaces, problems);
+        dryRun ? selected : delete(selected, namespaces, problems, now);
     log.info(
         "Janitor{}: {} managed environment(s), {} selected for deletion, {} kept, {} problem(s)",
         dryRun ? " (dry run)" : "",
@@ -140,7 +176,10 @@ public final class Janitor {
   }
 
   private List<JanitorReport.Removal> delete(
-      List<JanitorReport.Removal> selected, List<Namespace> listed, List<String> problems) {
+      List<JanitorReport.Removal> selected,
+      List<Namespace> listed,
+      List<String> problems,
+      Instant now) {
     if (selected.isEmpty()) {
       return selected;
     }
@@ -157,9 +196,11 @@ public final class Janitor {
             pool.submit(
                 // the listed object's labels were checked; its resourceVersion is the
                 // delete's precondition (a namespace changed since is read and checked again)
-                () ->
-                    namespaces.requestDeletion(
-                        byName.get(r.environment().namespace()), r.environment().name())));
+                () -> {
+                  Namespace first = byName.get(r.environment().namespace());
+                  return namespaces.requestDeletion(
+                      first, r.environment().name(), n -> recheck(first, n, now));
+                }));
       }
       List<JanitorReport.Removal> result = new ArrayList<>();
       for (int i = 0; i < selected.size(); i++) {
@@ -180,6 +221,46 @@ public final class Janitor {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * A namespace that changed since the list (e.g. a new owner claimed it) is checked again with its
+   * lease read afresh: a live owner's environment is never deleted (unless too old).
+   */
+  private void recheck(Namespace listed, Namespace current, Instant now) {
+    if (java.util.Objects.equals(
+        listed.getMetadata().getResourceVersion(), current.getMetadata().getResourceVersion())) {
+      return;
+    }
+    String name = current.getMetadata().getName();
+    String env = current.getMetadata().getLabels().get(Meta.ENVIRONMENT);
+    if (tooOld(info(current, env, new ArrayList<>()), now) != null) {
+      return;
+    }
+    Optional<EnvironmentHolder> live =
+        Ownership.liveHolder(current, Ownership.lease(client, retry, name), now);
+    if (live.isPresent()) {
+      throw new PreviewEnvException(
+          "Environment "
+              + env
+              + " was taken by live owner "
+              + live.get().identity()
+              + " since the janitor listed it; left alone",
+          env,
+          "Namespace/" + name,
+          null);
+    }
+  }
+
+  private String tooOld(EnvironmentInfo info, Instant now) {
+    if (info.createdAt().isPresent() && !info.createdAt().get().plus(maxAge).isAfter(now)) {
+      return "older than the maximum age of "
+          + maxAge
+          + " (created at "
+          + info.createdAt().get()
+          + "), whatever its owner lease says";
+    }
+    return null;
   }
 
   /** Why the environment counts as orphaned as of {@code now}, or {@code null} when it does not. */

@@ -5,6 +5,7 @@ import dev.previewenv.core.internal.provision.Applier;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
 import dev.previewenv.core.internal.provision.OwnerLease;
+import dev.previewenv.core.internal.provision.Ownership;
 import dev.previewenv.core.internal.provision.Parallel;
 import dev.previewenv.core.internal.provision.SecretInstaller;
 import dev.previewenv.core.internal.rbac.AccessReviewer;
@@ -63,9 +64,17 @@ import org.slf4j.LoggerFactory;
  * switched off ({@code requestRetryBackoffLimit} 0), so that retries are not multiplied; the
  * caller's client is unchanged. While a {@link Preview} is open, its owner renews a Lease {@code
  * previewenv-owner} in the namespace (every 10 s, valid 30 s, see {@link #withHeartbeat}); when the
- * owner dies, the {@link Janitor} collects the environment as orphaned. {@link #preflight(Plan)}
- * lists every missing permission before anything is created; {@link #withPreflight} makes {@code
- * up} run it first.
+ * owner dies, the {@link Janitor} collects the environment as orphaned.
+ *
+ * <p>One owner per environment: the lease and the namespace annotation {@code
+ * previewenv.dev/holder} name the holder ({@link #holderIdentity()}). {@code up} for an environment
+ * another live owner holds follows {@link #withOnConflict}: fail at once with an {@link
+ * OwnerConflictException} naming the holder and since when (default), wait a bounded time, or take
+ * it over. The holder is claimed and checked with the namespace's resourceVersion as a
+ * precondition, so teardown by an owner that was taken over meets a conflict, reads again and
+ * leaves the environment alone; {@link #down} refuses an environment a live owner holds. {@link
+ * #preflight(Plan)} lists every missing permission before anything is created; {@link
+ * #withPreflight} makes {@code up} run it first.
  *
  * <pre>{@code
  * Provisioner provisioner = Provisioner.forClient(client)
@@ -111,6 +120,8 @@ public final class Provisioner {
     Duration heartbeatInterval = Duration.ofSeconds(10);
     Duration leaseDuration = Duration.ofSeconds(30);
     boolean preflight;
+    OnConflict onConflict = OnConflict.fail();
+    Duration maxAge = Janitor.DEFAULT_MAX_AGE;
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
     java.util.function.BiConsumer<Phase, Duration> progress = (phase, took) -> {};
 
@@ -201,6 +212,49 @@ public final class Provisioner {
           s.heartbeatInterval = interval;
           s.leaseDuration = leaseDuration;
         });
+  }
+
+  /**
+   * What {@code up} (and {@link #down}) do when another live owner holds the environment (default
+   * {@link OnConflict#fail()}): fail at once naming the holder and since when, wait a bounded time,
+   * or take it over. See {@link OnConflict}.
+   */
+  public Provisioner withOnConflict(OnConflict policy) {
+    return with(s -> s.onConflict = Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * The hard maximum age the {@link #janitor()} enforces even on environments whose owner lease is
+   * live, so that a hung owner cannot keep one forever (default 24 hours, counted from creation).
+   */
+  public Provisioner withMaxAge(Duration maxAge) {
+    return with(s -> s.maxAge = positive(maxAge, "max age"));
+  }
+
+  /**
+   * The identity this provisioner holds environments under, {@code <owner>@<host>:<pid>}: the
+   * holder of the Lease {@code previewenv-owner} and of the namespace annotation {@code
+   * previewenv.dev/holder}. Provisioners of one JVM with the same owner share it (they may re-run
+   * {@code up} on an environment they hold); other JVMs and other owners are other holders.
+   */
+  public String holderIdentity() {
+    return Ownership.holderIdentity(settings.owner);
+  }
+
+  /**
+   * The live owner of {@code environment}, when one holds it: an owner whose lease is being renewed
+   * (this provisioner's own identity included). Empty when the environment does not exist, was
+   * released (kept by its cleanup policy), or its owner stopped renewing.
+   */
+  public java.util.Optional<EnvironmentHolder> liveHolder(EnvironmentName environment) {
+    Retry retry = new Retry(settings.retry);
+    String ns = environment.value();
+    Namespace namespace = new Namespaces(api, retry).get(ns);
+    if (namespace == null
+        || !dev.previewenv.core.internal.provision.Meta.managedFor(namespace, ns)) {
+      return java.util.Optional.empty();
+    }
+    return Ownership.liveHolder(namespace, Ownership.lease(api, retry, ns), Instant.now());
   }
 
   /**
@@ -421,6 +475,16 @@ public final class Provisioner {
             }));
     Namespace seen = (Namespace) read[0];
     SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
+    String holder = holderIdentity();
+    if (seen != null
+        && !Namespaces.isTerminating(seen)
+        && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
+      // before anything is changed: fail naming the live holder, or wait for it to go
+      Ownership.checkClaim(api, retry, seen, env, holder, settings.onConflict);
+      if (settings.onConflict.mode() == OnConflict.Mode.WAIT) {
+        seen = namespaces.checkAdoptable(ns, env); // what the wait left: gone, or released
+      }
+    }
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
     Map<Phase, Duration> timings = new ConcurrentHashMap<>();
@@ -440,7 +504,9 @@ public final class Provisioner {
               prepared.namespaceLabels(),
               settings.waitTimeout,
               OwnerLease.announcement(started, settings.leaseDuration),
-              kinds);
+              kinds,
+              holder,
+              n -> Ownership.checkClaim(api, retry, n, env, holder, settings.onConflict));
       phaseDone(timings, Phase.NAMESPACE, phaseStart);
       phaseStart = System.nanoTime();
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
@@ -458,11 +524,7 @@ public final class Provisioner {
                   () -> {
                     heartbeat.set(
                         lease.start(
-                            ns,
-                            env,
-                            settings.owner,
-                            settings.heartbeatInterval,
-                            settings.leaseDuration));
+                            ns, env, holder, settings.heartbeatInterval, settings.leaseDuration));
                     return null;
                   },
                   () -> {
@@ -499,24 +561,26 @@ public final class Provisioner {
               settings.cleanup,
               settings.access,
               diagnosticsDirectory(plan.environment()),
-              () -> teardown(ns, env),
+              () -> teardownAsHolder(ns, env, holder),
               beat::close,
-              () -> lease.release(ns));
+              () -> lease.release(ns, holder));
       preview.recordTimings(timings);
       return preview;
+    } catch (OwnerConflictException e) {
+      throw e; // thrown before anything was changed: nothing of ours to clean up
     } catch (RuntimeException e) {
       if (heartbeat.get() != null) {
         heartbeat.get().close();
       }
       if (settings.cleanup == Cleanup.ALWAYS) {
         try {
-          namespaces.deleteAndWait(ns, env, settings.waitTimeout);
+          teardownAsHolder(ns, env, holder);
         } catch (RuntimeException teardownFailure) {
           e.addSuppressed(teardownFailure);
         }
       } else {
         try {
-          lease.release(ns);
+          lease.release(ns, holder);
         } catch (RuntimeException releaseFailure) {
           e.addSuppressed(releaseFailure);
         }
@@ -535,7 +599,23 @@ public final class Provisioner {
    *     finalizers that block)
    */
   public void down(EnvironmentName environment) {
-    teardown(environment.value(), environment.value());
+    String ns = environment.value();
+    String me = holderIdentity();
+    Retry retry = new Retry(settings.retry);
+    new Namespaces(api, retry)
+        .deleteAndWait(
+            ns,
+            ns,
+            settings.waitTimeout,
+            n -> {
+              EnvironmentHolder live =
+                  Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), null);
+              if (live != null
+                  && !live.identity().equals(me)
+                  && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
+                throw Ownership.conflict(ns, live, me, null);
+              }
+            });
   }
 
   /**
@@ -543,7 +623,8 @@ public final class Provisioner {
    * concurrency and retries.
    */
   public Janitor janitor() {
-    return new Janitor(api, settings.concurrency, null, false, new Retry(settings.retry));
+    return new Janitor(
+        api, settings.concurrency, null, false, new Retry(settings.retry), settings.maxAge);
   }
 
   /** The folder diagnostics of {@code environment} are written to. */
@@ -551,8 +632,35 @@ public final class Provisioner {
     return settings.diagnosticsRoot.resolve(environment.value());
   }
 
-  private void teardown(String ns, String env) {
-    new Namespaces(api, new Retry(settings.retry)).deleteAndWait(ns, env, settings.waitTimeout);
+  /**
+   * Deletes the environment {@code holder} provisioned, unless it lost it: the holder recorded on
+   * the namespace is checked on the very copy whose resourceVersion the delete carries, so an owner
+   * that was taken over never deletes the environment under its new owner.
+   */
+  private void teardownAsHolder(String ns, String env, String holder) {
+    Retry retry = new Retry(settings.retry);
+    try {
+      new Namespaces(api, retry)
+          .deleteAndWait(
+              ns,
+              env,
+              settings.waitTimeout,
+              n -> {
+                EnvironmentHolder other =
+                    Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), holder);
+                if (other != null) {
+                  throw Ownership.conflict(env, other, holder, null);
+                }
+              });
+    } catch (OwnerConflictException lost) {
+      log.warn(
+          "Not deleting environment {}: it was taken over by {} (since {}); this owner ({}) lost"
+              + " it and leaves it to its new owner",
+          env,
+          lost.holder().identity(),
+          lost.holder().since(),
+          holder);
+    }
   }
 
   private void awaitReady(String env, String ns, List<HasMetadata> applied) {

@@ -52,6 +52,33 @@ class EnvironmentNameTest {
   }
 
   @Test
+  void everySpellingOfOneBranchGivesOneEnvironment() {
+    String expected = "feature-x-" + sha8("feature/x");
+    for (String spelling :
+        new String[] {
+          "feature/x",
+          "refs/heads/feature/x",
+          "origin/feature/x",
+          "refs/remotes/origin/feature/x",
+          "refs/remotes/upstream/feature/x",
+          "remotes/origin/feature/x",
+          "  feature/x\n",
+          "\trefs/heads/feature/x "
+        }) {
+      EnvironmentName name = EnvironmentName.forBranch(spelling);
+      assertThat(name.value()).as(spelling).isEqualTo(expected);
+      assertThat(name.branch()).as(spelling).contains("feature/x");
+    }
+    assertThat(EnvironmentName.forBranch("pr", "refs/heads/feature/x"))
+        .isEqualTo(EnvironmentName.forBranch("pr", "origin/feature/x"));
+    // distinct branches stay distinct
+    assertThat(EnvironmentName.forBranch("feature/x"))
+        .isNotEqualTo(EnvironmentName.forBranch("feature/y"))
+        .isNotEqualTo(EnvironmentName.forBranch("feature-x"))
+        .isNotEqualTo(EnvironmentName.forBranch("Feature/X"));
+  }
+
+  @Test
   void startsWithALetter() {
     String name = EnvironmentName.forBranch("123-fix").value();
     assertThat(name).matches("b-123-fix-[0-9a-f]{8}");
@@ -188,7 +215,10 @@ class EnvironmentNameTest {
   }
 
   private static String stripped(String branch) {
-    return branch.strip().replaceFirst("^(refs/heads/|refs/remotes/|remotes/)?(origin/)?", "");
+    return branch
+        .strip()
+        .replaceFirst("^(refs/heads/|(refs/)?remotes/[^/]*/)?(origin/)?", "")
+        .strip();
   }
 
   private static String sha8(String s) {

@@ -15,6 +15,15 @@ public final class Meta {
   public static final String EXPIRES_AT = "previewenv.dev/expires-at";
   public static final String APPLIED_KINDS = "previewenv.dev/applied-kinds";
   public static final String COPIED_FROM = "previewenv.dev/copied-from";
+
+  /**
+   * Namespace annotation: the holder identity of the one owner of the environment (the same as the
+   * holder of its Lease {@code previewenv-owner}). Written only with the namespace's
+   * resourceVersion as a precondition, so that taking over an environment always changes the
+   * namespace, and a delete checked against the old holder fails with a conflict.
+   */
+  public static final String HOLDER = "previewenv.dev/holder";
+
   public static final String FIELD_MANAGER = "previewenv";
 
   /** Namespaces PreviewEnv never takes over or deletes, whatever their labels say. */

@@ -168,6 +168,44 @@ public final class Namespaces {
       Duration terminatingWait,
       Map<String, String> heartbeat,
       Set<String> kinds) {
+    return ensure(
+        seen,
+        namespace,
+        environment,
+        branch,
+        owner,
+        now,
+        ttl,
+        extraLabels,
+        terminatingWait,
+        heartbeat,
+        kinds,
+        null,
+        ns -> {});
+  }
+
+  /**
+   * Like {@link #ensure(Namespace, String, String, String, String, Instant, Duration, Map,
+   * Duration, Map, Set)}, claiming the namespace for {@code holder} (annotation {@link
+   * Meta#HOLDER}; {@code null}: none). An existing namespace is changed only after {@code
+   * claimCheck} passed on the very copy being written, and the write carries that copy's
+   * resourceVersion: a namespace changed since (another holder claimed it) is read and checked
+   * again.
+   */
+  public Ensured ensure(
+      Namespace seen,
+      String namespace,
+      String environment,
+      String branch,
+      String owner,
+      Instant now,
+      Duration ttl,
+      Map<String, String> extraLabels,
+      Duration terminatingWait,
+      Map<String, String> heartbeat,
+      Set<String> kinds,
+      String holder,
+      java.util.function.Consumer<Namespace> claimCheck) {
     Namespace existing = seen;
     if (existing != null && !Meta.managedFor(existing, environment)) {
       throw notOurs(existing, environment, "adopt");
@@ -198,6 +236,9 @@ public final class Namespaces {
               .addToAnnotations(heartbeat)
               .endMetadata()
               .build();
+      if (holder != null) {
+        ns.getMetadata().getAnnotations().put(Meta.HOLDER, holder);
+      }
       if (kinds != null && !kinds.isEmpty()) {
         ns.getMetadata()
             .getAnnotations()
@@ -222,36 +263,57 @@ public final class Namespaces {
         checkAdoptable(namespace, environment);
       }
     }
-    Namespace adopted =
-        retry.call(
-            op("patch", namespace),
-            () ->
-                client
-                    .namespaces()
-                    .withName(namespace)
-                    .edit(
-                        ns -> {
-                          // checked again on the copy being changed: a namespace that changed
-                          // hands since the first look is never labelled as ours
-                          if (!Meta.managedFor(ns, environment)) {
-                            throw notOurs(ns, environment, "adopt");
-                          }
-                          ns.getMetadata().getLabels().putAll(labels);
-                          Map<String, String> a = annotations(ns);
-                          a.put(Meta.BRANCH, branch);
-                          a.put(Meta.OWNER, owner);
-                          a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
-                          a.put(Meta.EXPIRES_AT, expires);
-                          a.putAll(heartbeat);
-                          if (kinds != null) {
-                            Set<String> union = new TreeSet<>(recordedKinds(ns));
-                            union.addAll(kinds);
-                            if (!union.isEmpty()) {
-                              a.put(Meta.APPLIED_KINDS, String.join(",", union));
-                            }
-                          }
-                          return ns;
-                        }));
+    Namespace adopted = null;
+    for (int attempt = 0; adopted == null; attempt++) {
+      Namespace ns = attempt == 0 && existing != null ? existing : get(namespace);
+      if (ns == null) {
+        throw new PreviewEnvException(
+            "Namespace "
+                + namespace
+                + " of environment "
+                + environment
+                + " went away while adopting it (deleted by its owner or the janitor). Run up"
+                + " again",
+            environment,
+            "Namespace/" + namespace,
+            null);
+      }
+      // checked on the copy being changed: a namespace that changed hands since the first look
+      // is never labelled as ours, nor claimed from a live holder
+      if (!Meta.managedFor(ns, environment)) {
+        throw notOurs(ns, environment, "adopt");
+      }
+      claimCheck.accept(ns);
+      ns.getMetadata().getLabels().putAll(labels);
+      Map<String, String> a = annotations(ns);
+      a.put(Meta.BRANCH, branch);
+      a.put(Meta.OWNER, owner);
+      a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
+      a.put(Meta.EXPIRES_AT, expires);
+      a.putAll(heartbeat);
+      if (holder != null) {
+        a.put(Meta.HOLDER, holder);
+      }
+      if (kinds != null) {
+        Set<String> union = new TreeSet<>(recordedKinds(ns));
+        union.addAll(kinds);
+        if (!union.isEmpty()) {
+          a.put(Meta.APPLIED_KINDS, String.join(",", union));
+        }
+      }
+      String rv = ns.getMetadata().getResourceVersion();
+      try {
+        adopted =
+            retry.call(
+                op("update", namespace),
+                () -> client.namespaces().resource(ns).lockResourceVersion(rv).update());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != CONFLICT || attempt >= 5) {
+          throw e;
+        }
+        log.debug("Namespace {} changed while adopting it; checking it again", namespace);
+      }
+    }
     log.info(
         "Adopted existing namespace {} of environment {} (expires {})",
         namespace,
@@ -298,21 +360,42 @@ public final class Namespaces {
 
   /** Removes the annotations {@code keys} from the namespace, if it exists. */
   public void removeAnnotations(String namespace, Set<String> keys) {
-    retry.run(
-        op("patch", namespace),
-        () -> {
-          if (client.namespaces().withName(namespace).get() == null) {
-            return;
-          }
-          client
-              .namespaces()
-              .withName(namespace)
-              .edit(
-                  ns -> {
-                    annotations(ns).keySet().removeAll(keys);
-                    return ns;
-                  });
-        });
+    removeAnnotations(namespace, keys, ns -> true);
+  }
+
+  /**
+   * Removes the annotations {@code keys} from the namespace, if it exists and {@code when} holds
+   * for it; written with its resourceVersion as a precondition (on a conflict: read, test again).
+   */
+  public void removeAnnotations(
+      String namespace, Set<String> keys, java.util.function.Predicate<Namespace> when) {
+    for (int attempt = 0; ; attempt++) {
+      Namespace ns = get(namespace);
+      if (ns == null
+          || !when.test(ns)
+          || !annotations(ns).keySet().stream().anyMatch(keys::contains)) {
+        return;
+      }
+      annotations(ns).keySet().removeAll(keys);
+      try {
+        retry.call(
+            op("update", namespace),
+            () ->
+                client
+                    .namespaces()
+                    .resource(ns)
+                    .lockResourceVersion(ns.getMetadata().getResourceVersion())
+                    .update());
+        return;
+      } catch (KubernetesClientException e) {
+        if ((e.getCode() != CONFLICT && e.getCode() != NOT_FOUND) || attempt >= 5) {
+          throw e;
+        }
+        if (e.getCode() == NOT_FOUND) {
+          return;
+        }
+      }
+    }
   }
 
   /**
@@ -328,6 +411,18 @@ public final class Namespaces {
    *     finalizers that block)
    */
   public void deleteAndWait(String namespace, String environment, Duration timeout) {
+    deleteAndWait(namespace, environment, timeout, ns -> {});
+  }
+
+  /**
+   * Like {@link #deleteAndWait(String, String, Duration)}; {@code precondition} is run on every
+   * copy of the namespace a delete is about to carry the resourceVersion of (it throws to refuse).
+   */
+  public void deleteAndWait(
+      String namespace,
+      String environment,
+      Duration timeout,
+      java.util.function.Consumer<Namespace> precondition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Namespace seen = get(namespace);
     if (seen == null) {
@@ -341,7 +436,7 @@ public final class Namespaces {
     try (GoneWatch watch = open(namespace, deadline)) {
       // the informer's list is read again right before the delete, and its watch is open before
       // the delete is sent, so the deletion event cannot be missed (no replay needed)
-      Deletion deletion = delete(namespace, environment, watch::current);
+      Deletion deletion = delete(namespace, environment, watch::current, precondition);
       if (deletion == Deletion.ABSENT) {
         return;
       }
@@ -360,7 +455,7 @@ public final class Namespaces {
    * @return {@code false} when the namespace does not exist
    */
   public boolean requestDeletion(String namespace, String environment) {
-    return delete(namespace, environment, () -> get(namespace)) != Deletion.ABSENT;
+    return delete(namespace, environment, () -> get(namespace), ns -> {}) != Deletion.ABSENT;
   }
 
   /**
@@ -371,7 +466,17 @@ public final class Namespaces {
    * @return {@code false} when the namespace does not exist
    */
   public boolean requestDeletion(Namespace listed, String environment) {
-    return delete(listed.getMetadata().getName(), environment, () -> listed) != Deletion.ABSENT;
+    return requestDeletion(listed, environment, ns -> {});
+  }
+
+  /**
+   * Like {@link #requestDeletion(Namespace, String)}, running {@code precondition} on every copy
+   * whose resourceVersion a delete is about to carry (it throws to refuse).
+   */
+  public boolean requestDeletion(
+      Namespace listed, String environment, java.util.function.Consumer<Namespace> precondition) {
+    return delete(listed.getMetadata().getName(), environment, () -> listed, precondition)
+        != Deletion.ABSENT;
   }
 
   private enum Deletion {
@@ -381,7 +486,10 @@ public final class Namespaces {
   }
 
   private Deletion delete(
-      String namespace, String environment, java.util.function.Supplier<Namespace> first) {
+      String namespace,
+      String environment,
+      java.util.function.Supplier<Namespace> first,
+      java.util.function.Consumer<Namespace> precondition) {
     Namespace ns = first.get();
     for (int attempt = 0; ; attempt++) {
       if (ns == null) {
@@ -394,6 +502,7 @@ public final class Namespaces {
       if (isTerminating(ns)) {
         return Deletion.ALREADY_TERMINATING;
       }
+      precondition.accept(ns);
       Namespace current = ns;
       try {
         // a delete whose answer was lost meets 404 (gone) or 409 (changed) on the next try

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class OwnerLease {
   private static final Logger log = LoggerFactory.getLogger(OwnerLease.class);
   private static final int NOT_FOUND = 404;
+  private static final int CONFLICT = 409;
 
   /** The name of the lease in every environment namespace. */
   public static final String NAME = "previewenv-owner";
@@ -80,41 +80,133 @@ public final class OwnerLease {
         renewed.toInstant().plusSeconds(lease.getSpec().getLeaseDurationSeconds().longValue()));
   }
 
-  /** Takes or renews the lease of {@code namespace} for {@code owner}, now. */
-  public Lease renew(String namespace, String environment, String owner, Duration duration) {
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    Lease lease =
-        new LeaseBuilder()
-            .withNewMetadata()
-            .withName(NAME)
-            .withNamespace(namespace)
-            .withLabels(Meta.labels(environment))
-            .endMetadata()
-            .withNewSpec()
-            .withHolderIdentity(owner)
-            .withLeaseDurationSeconds((int) Math.max(1, duration.toSeconds()))
-            .withAcquireTime(now)
-            .withRenewTime(now)
-            .endSpec()
-            .build();
-    return retry.call(
-        new Retry.Op("update", "coordination.k8s.io", "leases", namespace, NAME),
-        () -> client.resource(lease).unlock().createOr(NonDeletingOperation::update));
+  /** Thrown by a renewal when another holder has taken the lease over. */
+  public static final class LostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String holder;
+
+    LostException(String holder) {
+      super("taken over by " + holder, null, false, false);
+      this.holder = holder;
+    }
+
+    /** The holder that has the lease now. */
+    public String holder() {
+      return holder;
+    }
   }
 
-  /** Deletes the lease and the heartbeat annotations: from now on only the expiry counts. */
-  public void release(String namespace) {
+  private Lease build(String namespace, String environment, String holder, Duration duration) {
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName(NAME)
+        .withNamespace(namespace)
+        .withLabels(Meta.labels(environment))
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity(holder)
+        .withLeaseDurationSeconds((int) Math.max(1, duration.toSeconds()))
+        .withAcquireTime(now)
+        .withRenewTime(now)
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Renews the lease of {@code namespace} for {@code holder}, now, with the lease's resourceVersion
+   * as a precondition (creating it when absent).
+   *
+   * @throws LostException when another holder has the lease
+   */
+  public Lease renew(String namespace, String environment, String holder, Duration duration) {
+    return write(namespace, environment, holder, duration, false);
+  }
+
+  /**
+   * Takes the lease of {@code namespace} for {@code holder}, whoever had it: called right after
+   * {@code holder} claimed the namespace itself (annotation {@link Meta#HOLDER}).
+   */
+  public Lease take(String namespace, String environment, String holder, Duration duration) {
+    return write(namespace, environment, holder, duration, true);
+  }
+
+  private Lease write(
+      String namespace, String environment, String holder, Duration duration, boolean force) {
+    Retry.Op op = new Retry.Op("update", "coordination.k8s.io", "leases", namespace, NAME);
+    for (int attempt = 0; ; attempt++) {
+      Lease current =
+          retry.call(op, () -> client.leases().inNamespace(namespace).withName(NAME).get());
+      Lease next = build(namespace, environment, holder, duration);
+      try {
+        if (current == null) {
+          return retry.call(op, () -> client.resource(next).create());
+        }
+        String had = current.getSpec() == null ? null : current.getSpec().getHolderIdentity();
+        if (!force && had != null && !had.equals(holder)) {
+          throw new LostException(had);
+        }
+        if (holder.equals(had) && current.getSpec().getAcquireTime() != null) {
+          next.getSpec().setAcquireTime(current.getSpec().getAcquireTime());
+        }
+        String rv = current.getMetadata().getResourceVersion();
+        return retry.call(
+            op,
+            () ->
+                client
+                    .leases()
+                    .inNamespace(namespace)
+                    .resource(next)
+                    .lockResourceVersion(rv)
+                    .update());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != CONFLICT || attempt >= 5) {
+          throw e;
+        }
+        log.debug("Lease {}/{} changed while writing it; reading it again", namespace, NAME);
+      }
+    }
+  }
+
+  /**
+   * Deletes the lease and the heartbeat and holder annotations, when {@code holder} still holds
+   * them: from now on only the expiry counts. Leaves a lease another holder took alone.
+   */
+  public void release(String namespace, String holder) {
+    Lease current =
+        retry.call(
+            new Retry.Op("get", "coordination.k8s.io", "leases", namespace, NAME),
+            () -> client.leases().inNamespace(namespace).withName(NAME).get());
+    if (current != null
+        && (current.getSpec() == null || !holder.equals(current.getSpec().getHolderIdentity()))) {
+      log.debug("Lease {}/{} is held by another owner now; not releasing it", namespace, NAME);
+      return;
+    }
+    // the annotations first: until the lease goes, the holder stays live by its lease alone, so a
+    // waiting owner sees one change (the lease deleted) that frees the environment
+    new Namespaces(client, retry)
+        .removeAnnotations(
+            namespace,
+            Set.of(HEARTBEAT_SECONDS, HEARTBEAT_SINCE, Meta.HOLDER),
+            ns -> holder.equals(Ownership.annotations(ns).getOrDefault(Meta.HOLDER, holder)));
+    if (current == null) {
+      return;
+    }
     try {
       retry.run(
           new Retry.Op("delete", "coordination.k8s.io", "leases", namespace, NAME),
-          () -> client.leases().inNamespace(namespace).withName(NAME).delete());
+          () ->
+              client
+                  .leases()
+                  .inNamespace(namespace)
+                  .resource(current)
+                  .lockResourceVersion(current.getMetadata().getResourceVersion())
+                  .delete());
     } catch (KubernetesClientException e) {
-      if (e.getCode() != NOT_FOUND) {
+      if (e.getCode() != NOT_FOUND && e.getCode() != CONFLICT) {
         throw e;
       }
     }
-    new Namespaces(client, retry)
-        .removeAnnotations(namespace, Set.of(HEARTBEAT_SECONDS, HEARTBEAT_SINCE));
   }
 
   /** The leases of every environment, from one cluster-wide list call, by namespace. */
@@ -144,11 +236,11 @@ public final class OwnerLease {
    */
   public Heartbeat start(
       String namespace, String environment, String owner, Duration interval, Duration duration) {
-    renew(namespace, environment, owner, duration);
+    take(namespace, environment, owner, duration);
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("previewenv-heartbeat-" + environment));
-    Heartbeat heartbeat = new Heartbeat(timer, namespace);
+    Heartbeat heartbeat = new Heartbeat(timer, namespace, environment, owner);
     timer.scheduleWithFixedDelay(
         () -> heartbeat.beat(() -> renew(namespace, environment, owner, duration), duration),
         interval.toMillis(),
@@ -168,12 +260,23 @@ public final class OwnerLease {
   public static final class Heartbeat implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final String namespace;
+    private final String environment;
+    private final String holder;
+    private volatile String lostTo;
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>(Instant.now());
     private volatile boolean stopped;
 
-    private Heartbeat(ScheduledExecutorService timer, String namespace) {
+    private Heartbeat(
+        ScheduledExecutorService timer, String namespace, String environment, String holder) {
       this.timer = timer;
       this.namespace = namespace;
+      this.environment = environment;
+      this.holder = holder;
+    }
+
+    /** The holder that took the environment over from this one, when that happened. */
+    public Optional<String> lostTo() {
+      return Optional.ofNullable(lostTo);
     }
 
     private void beat(Runnable renew, Duration duration) {
@@ -183,6 +286,17 @@ public final class OwnerLease {
       try {
         renew.run();
         lastSuccess.set(Instant.now());
+      } catch (LostException e) {
+        lostTo = e.holder();
+        log.warn(
+            "Environment {} was taken over by {}: owner {} stops renewing lease {}/{} and will"
+                + " not delete the environment",
+            environment,
+            e.holder(),
+            holder,
+            namespace,
+            NAME);
+        timer.shutdown();
       } catch (RuntimeException e) {
         if (clientClosed(e)) {
           log.debug("Client of owner lease {}/{} is closed; heartbeat stopped", namespace, NAME);
