@@ -19,7 +19,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(
       Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     String command = commandLine.getCommandName();
-    if (e instanceof NoClusterException || e instanceof UsageException) {
+    if (e instanceof dev.previewenv.core.ClusterUnavailableException
+        || e instanceof UsageException) {
       context.err().println("previewenv " + command + ": " + e.getMessage());
       return PreviewEnvCli.USAGE;
     }

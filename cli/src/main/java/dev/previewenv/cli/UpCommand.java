@@ -64,6 +64,15 @@ final class UpCommand implements Callable<Integer> {
   String owner;
 
   @Option(
+      names = "--on-conflict",
+      paramLabel = "<policy>",
+      converter = OnConflictConverter.class,
+      description =
+          "When another live owner holds the environment: fail (default), wait:<duration> (e.g."
+              + " wait:10m) for it to finish, or take-over (env PREVIEWENV_ON_CONFLICT).")
+  dev.previewenv.core.OnConflict onConflict;
+
+  @Option(
       names = "--access",
       paramLabel = "<access>",
       converter = AccessConverter.class,
@@ -136,6 +145,9 @@ final class UpCommand implements Callable<Integer> {
                               "  %-10s done in %.1f s",
                               phase.key(),
                               took.toMillis() / 1000.0)));
+      if (onConflict != null) {
+        provisioner = provisioner.withOnConflict(onConflict);
+      }
       if (ttl != null) {
         provisioner = provisioner.withTtl(ttl);
       }

@@ -287,6 +287,32 @@ class PreviewEnvCliTest {
   }
 
   @Test
+  void aBadOwnerConflictPolicyIsUsageAndAMissingKubeconfigSaysWhatToDo() throws Exception {
+    stack("web:1");
+    assertThat(
+            run("up", "--branch", "bad/policy", "--manifests", "deploy", "--on-conflict", "soon"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not fail (the default), wait:<duration>");
+
+    Path missing = dir.resolve("no-such-kubeconfig");
+    int code =
+        PreviewEnvCli.run(
+            new PreviewEnvCli.Context(
+                env::get,
+                () -> new ByteArrayInputStream(new byte[0]),
+                Connector.kubeconfig(env::get),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                dir,
+                clock),
+            "status",
+            "--kubeconfig",
+            missing.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("previewenv status: ").contains(missing.toString());
+  }
+
+  @Test
   void e2eWritesJunitXmlAndExitsZeroOneOrTwo() throws Exception {
     String ns = EnvironmentName.forBranch("feature/E2e").value();
     client()
