@@ -19,8 +19,11 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
   }
 
   /** The environment variable of an option, e.g. {@code PREVIEWENV_IMAGES} for {@code --image}. */
-  static String variable(String longestName) {
+  static String variable(String command, String longestName) {
     String name = longestName.replaceFirst("^-+", "");
+    if ("e2e".equals(command) && name.equals("image")) {
+      return "PREVIEWENV_E2E_IMAGE";
+    }
     String setting =
         switch (name) {
           case "image" -> "images";
@@ -36,7 +39,10 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
     if (argSpec instanceof CommandLine.Model.OptionSpec option
         && !option.usageHelp()
         && !option.versionHelp()) {
-      String value = env.apply(variable(option.longestName()));
+      String value =
+          env.apply(
+              variable(
+                  option.command() == null ? null : option.command().name(), option.longestName()));
       if (value != null && !value.isBlank()) {
         return value.strip();
       }
