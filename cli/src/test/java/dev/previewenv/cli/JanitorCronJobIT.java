@@ -8,6 +8,7 @@ import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.testing.Eventually;
 import dev.previewenv.core.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,10 +24,12 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.Test;
 class JanitorCronJobIT {
   static final String JANITOR_IMAGE = System.getProperty("previewenv.janitor.image", "");
   static final String SYSTEM_NS = "previewenv-system";
+  static final String PAST = "2000-01-01T00:00:00Z";
 
   @Test
   void cronJobRunRemovesExpiredAndOrphanedEnvironmentsAndNothingElse(KubernetesClient client)
@@ -60,16 +64,29 @@ class JanitorCronJobIT {
       for (EnvironmentName env : List.of(expired, orphaned, live)) {
         provisioner.up(plan(env)).close(); // kept; lease released, only the expiry counts
       }
-      client
-          .namespaces()
-          .withName(expired.value())
-          .edit(
-              ns -> {
-                ns.getMetadata()
-                    .getAnnotations()
-                    .put("previewenv.dev/expires-at", "2000-01-01T00:00:00Z");
-                return ns;
-              });
+      // the expiry in the past; re-applied should a late write of the closed owner revert it
+      Eventually.await(
+          "environment " + expired.value() + " expired and without a holder",
+          Duration.ofSeconds(40),
+          () -> {
+            Namespace ns = client.namespaces().withName(expired.value()).get();
+            Map<String, String> a = ns.getMetadata().getAnnotations();
+            if (!PAST.equals(a.get("previewenv.dev/expires-at"))) {
+              client
+                  .namespaces()
+                  .withName(expired.value())
+                  .edit(
+                      n -> {
+                        n.getMetadata().getAnnotations().put("previewenv.dev/expires-at", PAST);
+                        return n;
+                      });
+              return null;
+            }
+            return ns;
+          },
+          ns ->
+              ns != null
+                  && !ns.getMetadata().getAnnotations().containsKey("previewenv.dev/holder"));
       // an owner that died: its lease was last renewed an hour ago
       client
           .resource(
@@ -106,6 +123,13 @@ class JanitorCronJobIT {
             client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
           installed.add(client.resource(o).forceConflicts().serverSideApply());
         }
+      }
+      for (EnvironmentName env : List.of(expired, orphaned)) {
+        System.out.println(
+            "Before the janitor run: "
+                + env.value()
+                + " "
+                + client.namespaces().withName(env.value()).get().getMetadata().getAnnotations());
       }
       JobSpec template = jobTemplate(client, old);
       Job job =
