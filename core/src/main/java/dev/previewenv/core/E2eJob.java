@@ -382,6 +382,19 @@ public final class E2eJob {
     return new E2eJobRunner(this, client, namespace, logLines, false).run();
   }
 
+  /**
+   * Runs the suite in the namespace of {@code environment}, provisioned earlier (e.g. by another
+   * process such as {@code previewenv up}); service URLs not set with {@link #withServiceUrl} are
+   * derived from the namespace's Services as in {@link #run(Preview, Consumer)}. Otherwise as
+   * {@link #run(KubernetesClient, String, Consumer)}.
+   */
+  public E2eResult run(
+      KubernetesClient client, EnvironmentName environment, Consumer<String> logLines) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(environment, "environment");
+    return new E2eJobRunner(this, client, environment.value(), logLines, true).run();
+  }
+
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.strip();
   }

@@ -185,6 +185,29 @@ public final class Plan {
     return o;
   }
 
+  /**
+   * Like {@link #toYaml()}, for printing (the CLI's {@code plan}, logs): Secret {@code data}/{@code
+   * stringData} values and literal values of credential-like env variables are replaced by {@code
+   * <redacted>}.
+   */
+  @SuppressWarnings("unchecked")
+  public String toRedactedYaml() {
+    StringBuilder sb = new StringBuilder();
+    for (HasMetadata o : objects) {
+      Map<String, Object> tree = SERIALIZATION.unmarshal(SERIALIZATION.asJson(o), Map.class);
+      dev.previewenv.core.internal.diagnostics.DiagnosticsWriter.redact(o.getKind(), tree);
+      String doc = SERIALIZATION.asYaml(tree);
+      if (!doc.startsWith("---")) {
+        sb.append("---\n");
+      }
+      sb.append(doc);
+      if (!doc.endsWith("\n")) {
+        sb.append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
   /** A builder of a plan for this environment, with no sources and default settings. */
   public static Builder builder(EnvironmentName environment) {
     return new Builder(Objects.requireNonNull(environment, "environment"));

@@ -44,6 +44,8 @@ public final class Preview implements AutoCloseable {
   private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean keptNotice = true;
+  private final Map<Phase, java.time.Duration> timings =
+      java.util.Collections.synchronizedMap(new java.util.EnumMap<>(Phase.class));
 
   Preview(
       Plan plan,
@@ -276,6 +278,24 @@ public final class Preview implements AutoCloseable {
     }
   }
 
+  /** Called by the provisioner once, with the durations of the phases of {@code up}. */
+  void recordTimings(Map<Phase, java.time.Duration> measured) {
+    timings.putAll(measured);
+  }
+
+  /**
+   * How long each phase of this environment took so far, in phase order: those of {@code up}
+   * (namespace, secrets when there were any, apply, readiness when awaited) and, once {@link
+   * #close()} deleted the environment, teardown. For {@link CiReport}.
+   */
+  public Map<Phase, java.time.Duration> timings() {
+    Map<Phase, java.time.Duration> copy = new java.util.EnumMap<>(Phase.class);
+    synchronized (timings) {
+      copy.putAll(timings);
+    }
+    return java.util.Collections.unmodifiableMap(copy);
+  }
+
   /** Where diagnostics of this environment are written. */
   public Path diagnosticsDirectory() {
     return diagnosticsDirectory;
@@ -317,7 +337,9 @@ public final class Preview implements AutoCloseable {
     stopHeartbeat.run();
     boolean delete = cleanup == Cleanup.ALWAYS || (cleanup == Cleanup.ON_SUCCESS && !failed.get());
     if (delete) {
+      long start = System.nanoTime();
       teardown.run();
+      timings.put(Phase.TEARDOWN, java.time.Duration.ofNanos(System.nanoTime() - start));
     } else {
       try {
         releaseOwnership.run();

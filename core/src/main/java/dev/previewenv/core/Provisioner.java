@@ -31,9 +31,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,6 +131,7 @@ public final class Provisioner {
     AccessReviewer reviewer; // null: SelfSubjectAccessReview
     Teardown teardown = Teardown.WAIT;
     boolean keptNotice = true;
+    java.util.function.BiConsumer<Phase, Duration> progress = (phase, took) -> {};
 
     Settings copy() {
       try {
@@ -555,6 +558,16 @@ public final class Provisioner {
   }
 
   /**
+   * Tells {@code listener} the end of each phase of {@code up} (namespace, secrets, apply,
+   * readiness) with its duration, as it happens; e.g. one progress line per phase in a CI log. The
+   * listener runs on PreviewEnv's threads and must return quickly; what it throws is logged at
+   * DEBUG and ignored. The same durations are on {@link Preview#timings()}.
+   */
+  public Provisioner withProgress(java.util.function.BiConsumer<Phase, Duration> listener) {
+    return with(s -> s.progress = Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
    * Creates or updates the environment of {@code plan} and waits until it is ready.
    *
    * <p>When it fails after the namespace was created, the {@link Cleanup} policy decides: {@code
@@ -614,7 +627,9 @@ public final class Provisioner {
     }
     Instant started = Instant.now();
     AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
+    Map<Phase, Duration> timings = new ConcurrentHashMap<>();
     try {
+      long phaseStart = System.nanoTime();
       Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
       // the kinds are recorded with the create or adoption: a crash mid-way still prunes later
       Namespaces.Ensured ensured =
@@ -649,6 +664,8 @@ public final class Provisioner {
           }
         }
       }
+      phaseDone(timings, Phase.NAMESPACE, phaseStart);
+      phaseStart = System.nanoTime();
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = guards(env, ns);
@@ -668,7 +685,11 @@ public final class Provisioner {
                     return null;
                   },
                   () -> {
+                    long secretsStart = System.nanoTime();
                     secretInstaller.install(env, ns, prepared, applier, settings.waitTimeout);
+                    if (!settings.secrets.isEmpty()) {
+                      phaseDone(timings, Phase.SECRETS, secretsStart);
+                    }
                     return null;
                   }));
       Set<String> union = ensured.recordedKinds();
@@ -681,8 +702,11 @@ public final class Provisioner {
       if (!union.equals(kinds)) {
         namespaces.recordKinds(ns, kinds);
       }
+      phaseDone(timings, Phase.APPLY, phaseStart);
       if (settings.readinessTimeout != null) {
+        phaseStart = System.nanoTime();
         awaitReady(env, ns, applied, known);
+        phaseDone(timings, Phase.READINESS, phaseStart);
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
@@ -698,6 +722,7 @@ public final class Provisioner {
               beat::close,
               () -> lease.release(ns, holder),
               known);
+      preview.recordTimings(timings);
       return settings.keptNotice ? preview : preview.withoutKeptNotice();
     } catch (OwnerConflictException e) {
       throw e; // thrown before anything was changed: nothing of ours to clean up
@@ -949,6 +974,16 @@ public final class Provisioner {
               .build());
     }
     return guards;
+  }
+
+  private void phaseDone(Map<Phase, Duration> timings, Phase phase, long startNanos) {
+    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    timings.put(phase, took);
+    try {
+      settings.progress.accept(phase, took);
+    } catch (RuntimeException e) {
+      log.debug("The progress listener failed on phase {}; ignored", phase, e);
+    }
   }
 
   private static Duration positive(Duration d, String what) {

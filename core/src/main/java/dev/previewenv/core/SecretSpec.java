@@ -66,6 +66,42 @@ public record SecretSpec(Strategy strategy, String sourceNamespace, List<String>
     }
   }
 
+  private static final Pattern ENTRY = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
+
+  /**
+   * Parses the settings form {@code <strategy>:<source namespace>/<name>}, e.g. {@code
+   * copy:shared/registry-credentials}; strategies {@code copy}, {@code kubed}, {@code reflector},
+   * {@code replicator}. Used by the JUnit extension, the CLI and the Maven plugin alike.
+   *
+   * @throws IllegalArgumentException naming the entry and the expected form
+   */
+  public static SecretSpec parse(String entry) {
+    java.util.regex.Matcher m = ENTRY.matcher(entry == null ? "" : entry.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "secret \""
+              + entry
+              + "\" is not <strategy>:<source namespace>/<name>, e.g."
+              + " \"copy:shared/registry-credentials\" (strategies: copy, kubed, reflector,"
+              + " replicator)");
+    }
+    String ns = m.group(2);
+    String name = m.group(3);
+    return switch (m.group(1)) {
+      case "copy" -> copy(ns, name);
+      case "kubed" -> kubed(ns, name);
+      case "reflector" -> reflector(ns, name);
+      case "replicator" -> replicator(ns, name);
+      default ->
+          throw new IllegalArgumentException(
+              "secret \""
+                  + entry
+                  + "\" has the unknown strategy \""
+                  + m.group(1)
+                  + "\": use copy, kubed, reflector or replicator");
+    };
+  }
+
   /** PreviewEnv copies the named secrets from {@code sourceNamespace}. */
   public static SecretSpec copy(String sourceNamespace, String... names) {
     return new SecretSpec(Strategy.COPY, sourceNamespace, List.of(names));

@@ -1,34 +1,21 @@
 package dev.previewenv.examples;
 
-import dev.previewenv.core.Access;
 import dev.previewenv.examples.load.LoadHarness;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The parsed command line of {@link Cli}. Parsing checks everything; running checks nothing. */
+/**
+ * The parsed command line of {@link LoadCli}. Parsing checks everything; running checks nothing.
+ */
 sealed interface CliArgs {
 
   /** What every command that talks to a cluster takes. */
   record Cluster(Optional<Path> kubeconfig, Optional<String> context, Optional<Path> deploy) {}
-
-  /** {@code up <branch> [--images a=b,...] [--access ingress|port-forward|auto]}. */
-  record Up(String branch, List<String> images, Access access, Cluster cluster) implements CliArgs {
-    public Up {
-      images = List.copyOf(images);
-    }
-  }
-
-  /** {@code down <branch>}. */
-  record Down(String branch, Cluster cluster) implements CliArgs {}
-
-  /** {@code janitor [--dry-run]}. */
-  record Janitor(boolean dryRun, Cluster cluster) implements CliArgs {}
 
   /** {@code load <branch> [--requests N] [--concurrency C] [--images a=b,...]}. */
   record Load(String branch, int requests, int concurrency, List<String> images, Cluster cluster)
@@ -50,12 +37,8 @@ sealed interface CliArgs {
   String USAGE =
       String.join(
           System.lineSeparator(),
-          "Usage: Cli <command> [options]",
-          "  up <branch> [--images name=image,...] [--access ingress|port-forward|auto]",
-          "      provision the example stack (deploy/overlays/preview) for the branch; prints the",
-          "      namespace and URLs (port-forward: forwards until Enter); kept until down or TTL",
-          "  down <branch>             delete the branch's environment and wait until it is gone",
-          "  janitor [--dry-run]       delete environments whose TTL passed",
+          "Usage: LoadCli load <branch> [options]",
+          "  (plan, up, e2e, down, gc and status are the previewenv command of module cli)",
           "  load <branch> [--requests N] [--concurrency C] [--images name=image,...]",
           "      provision deploy/overlays/load (2 replicas), send N requests (default "
               + DEFAULT_REQUESTS
@@ -84,7 +67,7 @@ sealed interface CliArgs {
     }
     List<String> positional = new ArrayList<>();
     Map<String, String> options = new LinkedHashMap<>();
-    Set<String> flags = Set.of("--dry-run");
+    Set<String> flags = Set.of();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -115,21 +98,6 @@ sealed interface CliArgs {
             Optional.ofNullable(options.remove("--deploy")).map(Path::of));
     CliArgs parsed =
         switch (command) {
-          case "up" ->
-              new Up(
-                  branch(command, positional),
-                  images(options.remove("--images")),
-                  access(options.remove("--access")),
-                  cluster);
-          case "down" -> new Down(branch(command, positional), cluster);
-          case "janitor" -> {
-            none(command, positional);
-            String dry = options.remove("--dry-run");
-            if (dry != null && !dry.equals("true") && !dry.equals("false")) {
-              throw new IllegalArgumentException("--dry-run is a flag; it takes no value");
-            }
-            yield new Janitor("true".equals(dry), cluster);
-          }
           case "load" ->
               new Load(
                   branch(command, positional),
@@ -147,7 +115,9 @@ sealed interface CliArgs {
                   cluster);
           default ->
               throw new IllegalArgumentException(
-                  "unknown command \"" + command + "\": use up, down, janitor, load or help");
+                  "unknown command \""
+                      + command
+                      + "\": use load or help (plan, up, e2e, down, gc and status are the previewenv command)");
         };
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
@@ -168,12 +138,6 @@ sealed interface CliArgs {
     return positional.get(0);
   }
 
-  private static void none(String command, List<String> positional) {
-    if (!positional.isEmpty()) {
-      throw new IllegalArgumentException(command + " takes no arguments; got " + positional);
-    }
-  }
-
   private static List<String> images(String value) {
     if (value == null) {
       return List.of();
@@ -190,20 +154,6 @@ sealed interface CliArgs {
               + " previewenv-examples/orders=registry.example.com/orders:sha-1f2e");
     }
     return images;
-  }
-
-  private static Access access(String value) {
-    if (value == null) {
-      return Access.INGRESS;
-    }
-    String normalized = value.strip().toUpperCase(Locale.ROOT).replace('-', '_');
-    for (Access a : Access.values()) {
-      if (a.name().equals(normalized)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "--access \"" + value + "\" is not one of ingress, port-forward, auto");
   }
 
   private static int number(String value, String option, int fallback, int max) {

@@ -3,46 +3,9 @@ package dev.previewenv.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.previewenv.core.Access;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CliArgsTest {
-
-  @Test
-  void upTakesBranchImagesAndAccessInEitherOptionForm() {
-    CliArgs parsed =
-        CliArgs.parse(
-            "up",
-            "feature/Login-Fix",
-            "--images",
-            "previewenv-examples/orders=reg.example.com/orders:sha-1, previewenv-examples/catalog:2",
-            "--access=port-forward",
-            "--context",
-            "kind-dev",
-            "--kubeconfig=/tmp/kc");
-
-    assertThat(parsed)
-        .isEqualTo(
-            new CliArgs.Up(
-                "feature/Login-Fix",
-                java.util.List.of(
-                    "previewenv-examples/orders=reg.example.com/orders:sha-1",
-                    "previewenv-examples/catalog:2"),
-                Access.PORT_FORWARD,
-                new CliArgs.Cluster(
-                    Optional.of(Path.of("/tmp/kc")), Optional.of("kind-dev"), Optional.empty())));
-  }
-
-  @Test
-  void upDefaultsToIngressAccessAndNoImages() {
-    CliArgs.Up up = (CliArgs.Up) CliArgs.parse("up", "main");
-
-    assertThat(up.access()).isEqualTo(Access.INGRESS);
-    assertThat(up.images()).isEmpty();
-    assertThat(up.cluster().kubeconfig()).isEmpty();
-  }
 
   @Test
   void loadDefaultsToFiveHundredRequestsEightAtATime() {
@@ -58,15 +21,11 @@ class CliArgsTest {
   }
 
   @Test
-  void downAndJanitor() {
-    assertThat(CliArgs.parse("down", "feature/x"))
-        .isEqualTo(
-            new CliArgs.Down(
-                "feature/x",
-                new CliArgs.Cluster(Optional.empty(), Optional.empty(), Optional.empty())));
-    assertThat(((CliArgs.Janitor) CliArgs.parse("janitor")).dryRun()).isFalse();
-    assertThat(((CliArgs.Janitor) CliArgs.parse("janitor", "--dry-run")).dryRun()).isTrue();
+  void helpAndTheProductCommandsAreNamed() {
     assertThat(CliArgs.parse("--help")).isInstanceOf(CliArgs.Help.class);
+    assertThatThrownBy(() -> CliArgs.parse("up", "main"))
+        .hasMessageContaining("unknown command \"up\"")
+        .hasMessageContaining("previewenv command");
   }
 
   @Test
@@ -86,22 +45,16 @@ class CliArgsTest {
     assertThatThrownBy(() -> CliArgs.parse()).hasMessage("no command given");
     assertThatThrownBy(() -> CliArgs.parse("deploy", "x"))
         .hasMessageContaining("unknown command \"deploy\"");
-    assertThatThrownBy(() -> CliArgs.parse("up"))
-        .hasMessageContaining("up takes exactly one branch")
+    assertThatThrownBy(() -> CliArgs.parse("load"))
+        .hasMessageContaining("load takes exactly one branch")
         .hasMessageContaining("got none");
-    assertThatThrownBy(() -> CliArgs.parse("down", "a", "b"))
-        .hasMessageContaining("down takes exactly one branch");
-    assertThatThrownBy(() -> CliArgs.parse("janitor", "now"))
-        .hasMessageContaining("janitor takes no arguments");
-    assertThatThrownBy(() -> CliArgs.parse("down", "a", "--images", "x=y"))
-        .hasMessage("command down has no option --images");
-    assertThatThrownBy(() -> CliArgs.parse("up", "a", "--access", "tunnel"))
-        .hasMessageContaining("not one of ingress, port-forward, auto");
-    assertThatThrownBy(() -> CliArgs.parse("up", "a", "--images", " , "))
+    assertThatThrownBy(() -> CliArgs.parse("load", "a", "--access", "x"))
+        .hasMessage("command load has no option --access");
+    assertThatThrownBy(() -> CliArgs.parse("load", "a", "--images", " , "))
         .hasMessageContaining("--images is empty");
-    assertThatThrownBy(() -> CliArgs.parse("up", "a", "--context"))
+    assertThatThrownBy(() -> CliArgs.parse("load", "a", "--context"))
         .hasMessage("option --context needs a value");
-    assertThatThrownBy(() -> CliArgs.parse("up", "a", "--context", "x", "--context=y"))
+    assertThatThrownBy(() -> CliArgs.parse("load", "a", "--context", "x", "--context=y"))
         .hasMessage("option --context is given twice");
   }
 }

@@ -82,19 +82,19 @@ class KubeconfigTest {
   @Test
   void cliExitsWithTwoAndTheMessageWhenThereIsNoCluster() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Cli cli =
-        new Cli(
+    LoadCli cli =
+        new LoadCli(
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             c -> Kubeconfig.connect(c, k -> null, home),
             Path.of(""));
 
-    int code = cli.run("janitor");
+    int code = cli.run("load", "some-branch");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("Cli: No Kubernetes cluster is configured");
+        .contains("LoadCli: No Kubernetes cluster is configured");
   }
 
   private Path kubeconfig(String server) throws Exception {

@@ -15,7 +15,6 @@ import dev.previewenv.core.RegistryCredentials;
 import dev.previewenv.core.SecretSpec;
 import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -89,7 +88,6 @@ record EnvironmentSpec(
       boolean strictHosts) {}
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-  private static final Pattern SECRET = Pattern.compile("([a-z]+):([^/\\s]+)/([^/\\s]+)");
   private static final Pattern PREFIXED = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]+):(.*)");
 
   EnvironmentSpec {
@@ -478,48 +476,12 @@ record EnvironmentSpec(
   }
 
   static SecretSpec secretSpec(String entry) {
-    Matcher m = SECRET.matcher(entry.strip());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "secret \""
-              + entry
-              + "\" is not <strategy>:<source namespace>/<name>, e.g."
-              + " \"copy:shared/registry-credentials\" (strategies: copy, kubed, reflector,"
-              + " replicator)");
-    }
-    String ns = m.group(2);
-    String name = m.group(3);
-    return switch (m.group(1)) {
-      case "copy" -> SecretSpec.copy(ns, name);
-      case "kubed" -> SecretSpec.kubed(ns, name);
-      case "reflector" -> SecretSpec.reflector(ns, name);
-      case "replicator" -> SecretSpec.replicator(ns, name);
-      default ->
-          throw new IllegalArgumentException(
-              "secret \""
-                  + entry
-                  + "\" has the unknown strategy \""
-                  + m.group(1)
-                  + "\": use copy, kubed, reflector or replicator");
-    };
+    return SecretSpec.parse(entry);
   }
 
   private static ManifestSource manifestSource(String normalized) {
-    int colon = normalized.indexOf(':');
-    String kind = normalized.substring(0, colon);
-    String value = normalized.substring(colon + 1);
-    return switch (kind) {
-      case "helm" -> ManifestSource.parse(normalized, Path.of("").toAbsolutePath());
-      case "kustomize" ->
-          value.contains(";")
-              ? ManifestSource.parse(normalized, Path.of("").toAbsolutePath())
-              : ManifestSource.kustomize(Path.of(value));
-      case "classpath" -> ManifestSource.classpath(value);
-      default ->
-          Files.isDirectory(Path.of(value))
-              ? ManifestSource.directory(Path.of(value))
-              : ManifestSource.file(Path.of(value));
-    };
+    // normalized entries hold absolute paths: the working directory does not matter here
+    return ManifestSource.parse(normalized, Path.of("").toAbsolutePath());
   }
 
   /**

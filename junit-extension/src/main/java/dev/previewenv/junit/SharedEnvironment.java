@@ -1,6 +1,7 @@
 package dev.previewenv.junit;
 
 import dev.previewenv.core.Access;
+import dev.previewenv.core.CiReport;
 import dev.previewenv.core.Cleanup;
 import dev.previewenv.core.EnvironmentHolder;
 import dev.previewenv.core.EnvironmentName;
@@ -195,7 +196,11 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
         preview.markFailed();
       }
       Path diagnostics = delete ? null : writeDiagnostics(preview);
-      preview.close();
+      try {
+        preview.close();
+      } finally {
+        writeCiReport(preview);
+      }
       if (!delete) {
         reportKept(diagnostics);
       }
@@ -288,6 +293,25 @@ final class SharedEnvironment implements TestEnvironment, AutoCloseable {
     }
     System.err.println("PreviewEnv: " + left);
     System.err.flush();
+  }
+
+  /**
+   * The CI report of this environment at the end of the run: {@code <diagnostics
+   * dir>/<env>/report.json}, and its Markdown appended to {@code $GITHUB_STEP_SUMMARY} when that is
+   * set. A report that cannot be written is a warning.
+   */
+  private void writeCiReport(Preview p) {
+    try {
+      CiReport report = CiReport.of(p, spec.images());
+      if (failed.get()) {
+        report = report.withNote("A test using this environment failed.");
+      }
+      Path file = report.write(spec.diagnosticsDir().resolve(namespace()).resolve("report.json"));
+      report.writeStepSummary(System::getenv);
+      log.info("PreviewEnv report of environment {}: {}", namespace(), file.toAbsolutePath());
+    } catch (RuntimeException e) {
+      log.warn("Could not write the report of environment {}: {}", namespace(), e.getMessage());
+    }
   }
 
   private Path writeDiagnostics(Preview p) {

@@ -7,6 +7,8 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import dev.previewenv.core.CiReport;
+import dev.previewenv.core.Phase;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.PreviewEnvException;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -126,6 +128,11 @@ class LifecycleTest {
         .as("namespace deletions")
         .isEqualTo(1);
     assertThat(cluster.client().namespaces().withName(ns).get()).as("after the run").isNull();
+    // the CI report of the run: the environment and its phases, teardown included
+    CiReport report = CiReport.read(dir.resolve("diagnostics").resolve(ns).resolve("report.json"));
+    assertThat(report.namespace()).isEqualTo(ns);
+    assertThat(report.branch()).contains("checkout");
+    assertThat(report.phases()).containsKeys(Phase.NAMESPACE, Phase.APPLY, Phase.TEARDOWN);
   }
 
   @Test

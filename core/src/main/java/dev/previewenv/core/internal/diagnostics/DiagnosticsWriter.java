@@ -204,8 +204,12 @@ public final class DiagnosticsWriter {
     return serialization.unmarshal(serialization.asJson(object), Map.class);
   }
 
+  /**
+   * Replaces Secret values and literal values of credential-like env variables by {@code
+   * <redacted>}; drops managed fields and the last-applied annotation.
+   */
   @SuppressWarnings("unchecked")
-  static void redact(String kind, Map<String, Object> tree) {
+  public static void redact(String kind, Map<String, Object> tree) {
     Object metadata = tree.get("metadata");
     if (metadata instanceof Map<?, ?> meta) {
       ((Map<String, Object>) meta).remove("managedFields");

@@ -3,9 +3,7 @@ package dev.previewenv.examples;
 import dev.previewenv.core.Access;
 import dev.previewenv.core.Cleanup;
 import dev.previewenv.core.ClusterUnavailableException;
-import dev.previewenv.core.EnvironmentInfo;
 import dev.previewenv.core.EnvironmentName;
-import dev.previewenv.core.JanitorReport;
 import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Preview;
@@ -15,37 +13,34 @@ import dev.previewenv.examples.http.Json;
 import dev.previewenv.examples.load.LoadHarness;
 import dev.previewenv.examples.load.LoadReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The example stack from the command line, built on PreviewEnv's core: {@code up}, {@code down},
- * {@code janitor} and the load/performance harness {@code load} (see {@link CliArgs#USAGE}). Exit
- * codes: 0 done, 1 failed (the message says why), 2 wrong usage or no cluster.
+ * The load and performance harness of the example stack: provisions the {@code load} overlay (2
+ * replicas), sends a bounded number of requests through port-forwards, prints throughput and
+ * latency percentiles, and tears down (see {@link CliArgs#USAGE}). Everything else a pipeline does
+ * (plan, up, e2e, down, gc, status) is the product's {@code previewenv} command (module {@code
+ * cli}). Exit codes: 0 done, 1 failed (the message says why), 2 wrong usage or no cluster.
  *
  * <pre>
- * ./mvnw -q exec:java -pl examples -Dexec.mainClass=dev.previewenv.examples.Cli \
+ * ./mvnw -q exec:java -pl examples -Dexec.mainClass=dev.previewenv.examples.LoadCli \
  *     -Dexec.args="load feature/login --requests 500 --concurrency 8"
  * </pre>
  */
-public final class Cli {
+public final class LoadCli {
   /** How long one request of the load harness may take. */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,7 +50,7 @@ public final class Cli {
   private final Function<CliArgs.Cluster, KubernetesClient> connector;
   private final Path workingDirectory;
 
-  Cli(
+  LoadCli(
       InputStream in,
       PrintStream out,
       PrintStream err,
@@ -70,8 +65,8 @@ public final class Cli {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    Cli cli =
-        new Cli(
+    LoadCli cli =
+        new LoadCli(
             System.in,
             System.out,
             System.err,
@@ -86,7 +81,7 @@ public final class Cli {
     try {
       parsed = CliArgs.parse(args);
     } catch (IllegalArgumentException e) {
-      err.println("Cli: " + e.getMessage());
+      err.println("LoadCli: " + e.getMessage());
       err.println(CliArgs.USAGE);
       return 2;
     }
@@ -95,22 +90,13 @@ public final class Cli {
       return 0;
     }
     try {
-      if (parsed instanceof CliArgs.Up up) {
-        return withClient(up.cluster(), true, (c, deploy) -> up(c, deploy, up));
-      }
-      if (parsed instanceof CliArgs.Down down) {
-        return withClient(down.cluster(), false, (c, deploy) -> down(c, down));
-      }
-      if (parsed instanceof CliArgs.Janitor janitor) {
-        return withClient(janitor.cluster(), false, (c, deploy) -> janitor(c, janitor));
-      }
       CliArgs.Load load = (CliArgs.Load) parsed;
       return withClient(load.cluster(), true, (c, deploy) -> load(c, deploy, load));
     } catch (ClusterUnavailableException | UsageException e) {
-      err.println("Cli: " + e.getMessage());
+      err.println("LoadCli: " + e.getMessage());
       return 2;
     } catch (PreviewEnvException | IllegalStateException e) {
-      err.println("Cli: " + e.getMessage());
+      err.println("LoadCli: " + e.getMessage());
       return 1;
     }
   }
@@ -127,74 +113,6 @@ public final class Cli {
   }
 
   // ---- commands --------------------------------------------------------------------------
-
-  private int up(KubernetesClient client, Path deploy, CliArgs.Up up) {
-    EnvironmentName name = EnvironmentName.forBranch(up.branch());
-    Plan plan = plan(deploy, name, "preview", up.images());
-    Provisioner provisioner =
-        Provisioner.forClient(client).withCleanup(Cleanup.NEVER).withAccess(up.access());
-    Preview preview = provisioner.up(plan);
-    try {
-      out.println("Environment " + name + " is up: namespace " + preview.namespace());
-      for (String service : new TreeSet<>(preview.urlsByService().keySet())) {
-        out.println("  " + service + ": " + preview.url(service));
-      }
-      if (up.access() != Access.INGRESS) {
-        out.println(
-            "Port-forwards to 127.0.0.1 are open until you press Enter (or stop this process).");
-        out.flush();
-        awaitEnter();
-      }
-    } finally {
-      preview.close(); // Cleanup.NEVER: closes port-forwards, keeps the environment
-    }
-    out.println(
-        "The environment stays until \"Cli down "
-            + up.branch()
-            + "\" or the janitor removes it after its TTL.");
-    return 0;
-  }
-
-  private int down(KubernetesClient client, CliArgs.Down down) {
-    EnvironmentName name = EnvironmentName.forBranch(down.branch());
-    if (client.namespaces().withName(name.value()).get() == null) {
-      out.println("No environment " + name + " (branch " + down.branch() + "): nothing to delete.");
-      return 0;
-    }
-    Provisioner.forClient(client).down(name);
-    out.println("Environment " + name + " deleted; its namespace is gone.");
-    return 0;
-  }
-
-  private int janitor(KubernetesClient client, CliArgs.Janitor janitor) {
-    JanitorReport report =
-        Provisioner.forClient(client).janitor().withDryRun(janitor.dryRun()).gc(Instant.now());
-    for (JanitorReport.Removal r : report.removals()) {
-      EnvironmentInfo e = r.environment();
-      out.println(
-          (report.dryRun() ? "would delete " : r.deleted() ? "deleted " : "could not delete ")
-              + e.namespace()
-              + e.branch().map(b -> " (branch " + b + ")").orElse("")
-              + e.owner().map(o -> " owner " + o).orElse("")
-              + ": "
-              + r.reason());
-    }
-    out.println(
-        "Janitor"
-            + (report.dryRun() ? " (dry run)" : "")
-            + ": "
-            + report.removals().size()
-            + " selected, "
-            + report.deleted().size()
-            + " deleted, "
-            + report.kept().size()
-            + " kept, "
-            + report.problems().size()
-            + " problems");
-    report.problems().forEach(p -> err.println("problem: " + p));
-    boolean failedDeletion = report.removals().stream().anyMatch(r -> !r.deleted());
-    return report.problems().isEmpty() && (report.dryRun() || !failedDeletion) ? 0 : 1;
-  }
 
   private int load(KubernetesClient client, Path deploy, CliArgs.Load load) {
     EnvironmentName name = EnvironmentName.forBranch("load", load.branch());
@@ -302,14 +220,6 @@ public final class Cli {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while asking the catalog for a product", e);
-    }
-  }
-
-  private void awaitEnter() {
-    try {
-      new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
-    } catch (IOException e) {
-      err.println("Cli: cannot read standard input (" + e + "); closing the port-forwards");
     }
   }
 

@@ -19,13 +19,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The command line on a real cluster: {@code load} provisions the load overlay (2 replicas each),
- * drives a small bounded run through port-forwards and tears down; {@code up --access port-forward}
- * then {@code down}. Needs the example images in the local Docker engine, whose images the
- * cluster's kubelet runs (never pulled).
+ * The load harness on a real cluster: {@code load} provisions the load overlay (2 replicas each),
+ * drives a small bounded run through port-forwards and tears down. Needs the example images in the
+ * local Docker engine, whose images the cluster's kubelet runs (never pulled).
  */
 @RealCluster
-class CliIT {
+class LoadCliIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
   private static final String LOAD_BRANCH = "it/load-" + RUN;
   private static final String UP_BRANCH = "it/cli-" + RUN;
@@ -68,7 +67,7 @@ class CliIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
-        new Cli(
+        new LoadCli(
                 new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -108,25 +107,5 @@ class CliIT {
             "latency ms: p50 \\d+\\.\\d, p90 \\d+\\.\\d, p99 \\d+\\.\\d, max \\d+\\.\\d")
         .contains("Environment " + ns + " deleted.");
     assertThat(client.namespaces().withName(ns).get()).as("namespace after load").isNull();
-  }
-
-  @Test
-  void upWithPortForwardThenDown(KubernetesClient client) {
-    String ns = EnvironmentName.forBranch(UP_BRANCH).value();
-
-    Run up = cli("up", UP_BRANCH, "--access", "port-forward", "--kubeconfig", kubeconfig());
-
-    assertThat(up.code()).as("up; out:\n" + up.out() + "\nerr:\n" + up.err()).isZero();
-    assertThat(up.out())
-        .contains("Environment " + ns + " is up: namespace " + ns)
-        .containsPattern("catalog: http://127\\.0\\.0\\.1:\\d+");
-    assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
-        .allSatisfy(d -> assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1));
-
-    Run down = cli("down", UP_BRANCH, "--kubeconfig", kubeconfig());
-
-    assertThat(down.code()).as("down; err:\n" + down.err()).isZero();
-    assertThat(down.out()).contains("Environment " + ns + " deleted; its namespace is gone.");
-    assertThat(client.namespaces().withName(ns).get()).isNull();
   }
 }
