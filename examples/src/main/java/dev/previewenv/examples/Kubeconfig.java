@@ -79,7 +79,11 @@ final class Kubeconfig {
     }
     config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
     probe(config, source);
-    return new KubernetesClientBuilder().withConfig(config).build();
+    // HTTP/2 where the server offers it: a wave of concurrent requests shares its connections
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(dev.previewenv.core.HttpClients.reusing())
+        .build();
   }
 
   static final String HOW_TO_GET_ONE =

@@ -46,6 +46,10 @@ final class KubeconfigProvider implements KubernetesClientProvider {
               + PreviewEnvironment.CONTEXT
               + "); list the contexts with kubectl config get-contexts");
     }
-    return new KubernetesClientBuilder().withConfig(config).build();
+    // HTTP/2 where the server offers it: a wave of concurrent requests shares its connections
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(dev.previewenv.core.HttpClients.reusing())
+        .build();
   }
 }
