@@ -104,6 +104,7 @@ public final class Provisioner {
     Path diagnosticsRoot = Path.of("target", "previewenv");
     Cleanup cleanup = Cleanup.ALWAYS;
     Duration waitTimeout = Duration.ofMinutes(2);
+    Duration teardownLimit = Namespaces.DEFAULT_TEARDOWN_LIMIT;
     Access access = Access.INGRESS;
     RetryPolicy retry = RetryPolicy.defaults();
     Duration heartbeatInterval = Duration.ofSeconds(10);
@@ -367,6 +368,15 @@ public final class Provisioner {
   }
 
   /**
+   * How long a teardown follows a namespace controller that is still making progress (default 15
+   * min). The {@linkplain #withWaitTimeout wait timeout} is then the time the namespace may go
+   * without progress (its status unchanged) before the teardown fails naming what remains.
+   */
+  public Provisioner withTeardownLimit(Duration limit) {
+    return with(s -> s.teardownLimit = positive(limit, "teardown limit"));
+  }
+
+  /**
    * Creates or updates the environment of {@code plan} and waits until it is ready.
    *
    * <p>When it fails after the namespace was created, the {@link Cleanup} policy decides: {@code
@@ -483,7 +493,7 @@ public final class Provisioner {
       }
       if (settings.cleanup == Cleanup.ALWAYS) {
         try {
-          namespaces.deleteAndWait(ns, env, settings.waitTimeout);
+          namespaces.deleteAndWait(ns, env, settings.waitTimeout, settings.teardownLimit);
         } catch (RuntimeException teardownFailure) {
           e.addSuppressed(teardownFailure);
         }
@@ -525,7 +535,8 @@ public final class Provisioner {
   }
 
   private void teardown(String ns, String env) {
-    new Namespaces(api, new Retry(settings.retry)).deleteAndWait(ns, env, settings.waitTimeout);
+    new Namespaces(api, new Retry(settings.retry))
+        .deleteAndWait(ns, env, settings.waitTimeout, settings.teardownLimit);
   }
 
   private void awaitReady(String env, String ns, List<HasMetadata> applied) {

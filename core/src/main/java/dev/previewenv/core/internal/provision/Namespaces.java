@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -328,7 +329,23 @@ public final class Namespaces {
    *     finalizers that block)
    */
   public void deleteAndWait(String namespace, String environment, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    deleteAndWait(namespace, environment, timeout, DEFAULT_TEARDOWN_LIMIT);
+  }
+
+  /** How long a teardown follows a namespace controller that keeps making progress, at most. */
+  public static final Duration DEFAULT_TEARDOWN_LIMIT = Duration.ofMinutes(15);
+
+  /**
+   * Like {@link #deleteAndWait(String, String, Duration)}, but {@code timeout} is the time the
+   * namespace may go without progress: as long as the namespace controller keeps working (the
+   * namespace's status changes: contents shrinking, conditions changing), the wait follows it, up
+   * to {@code limit} in all. A namespace that stalls for {@code timeout}, or is still there after
+   * {@code limit}, fails naming what remains.
+   */
+  public void deleteAndWait(
+      String namespace, String environment, Duration timeout, Duration limit) {
+    long started = System.nanoTime();
+    long deadline = started + Math.max(timeout.toNanos(), limit.toNanos());
     Namespace seen = get(namespace);
     if (seen == null) {
       log.debug("Namespace {} of environment {} is already gone", namespace, environment);
@@ -345,10 +362,10 @@ public final class Namespaces {
       if (deletion == Deletion.ABSENT) {
         return;
       }
-      gone = watch.await(deadline);
+      gone = watch.awaitWhileProgressing(timeout, deadline);
     }
     if (gone != Boolean.TRUE) {
-      waitGone(namespace, environment, deadline, timeout, "after deleting it");
+      waitGone(namespace, environment, started, deadline, timeout, "after deleting it");
     }
     log.info("Deleted namespace {} of environment {}", namespace, environment);
   }
@@ -441,21 +458,28 @@ public final class Namespaces {
   }
 
   private void waitGone(String namespace, String environment, Duration timeout, String when) {
-    waitGone(namespace, environment, System.nanoTime() + timeout.toNanos(), timeout, when);
+    long now = System.nanoTime();
+    waitGone(namespace, environment, now, now + timeout.toNanos(), timeout, when);
   }
 
   /**
    * Waits until the namespace is gone: an informer lists it (absent: done) and watches it; an
-   * informer that stops is started again.
+   * informer that stops is started again. Gives up when the namespace made no progress for {@code
+   * stall}, or at {@code deadline}.
    */
   private void waitGone(
-      String namespace, String environment, long deadline, Duration timeout, String when) {
+      String namespace,
+      String environment,
+      long started,
+      long deadline,
+      Duration stall,
+      String when) {
     while (System.nanoTime() < deadline) {
       try (GoneWatch watch = open(namespace, deadline)) {
         if (watch.current() == null) {
           return;
         }
-        Boolean gone = watch.await(deadline);
+        Boolean gone = watch.awaitWhileProgressing(stall, deadline);
         if (gone == null) {
           break; // deadline
         }
@@ -469,8 +493,13 @@ public final class Namespaces {
     if (ns == null) {
       return;
     }
+    Duration waited = Duration.ofNanos(System.nanoTime() - started).withNanos(0);
+    String after =
+        System.nanoTime() >= deadline
+            ? waited + " " + when + " (the teardown limit)"
+            : waited + " " + when + ", with no progress for the last " + stall;
     throw new PreviewEnvException(
-        stuckMessage(ns, environment, timeout, when), environment, "Namespace/" + namespace, null);
+        stuckMessage(ns, environment, after), environment, "Namespace/" + namespace, null);
   }
 
   private GoneWatch open(String namespace, long deadline) {
@@ -484,6 +513,8 @@ public final class Namespaces {
   private static final class GoneWatch implements AutoCloseable {
     private final CompletableFuture<Boolean> signal = new CompletableFuture<>();
     private final SharedIndexInformer<Namespace> informer;
+    // when the namespace's status last changed (the namespace controller making progress)
+    private volatile long lastProgress = System.nanoTime();
 
     GoneWatch(KubernetesClient client, String namespace, long deadline) {
       informer = client.namespaces().withName(namespace).runnableInformer(0);
@@ -493,7 +524,11 @@ public final class Namespaces {
             public void onAdd(Namespace obj) {}
 
             @Override
-            public void onUpdate(Namespace oldObj, Namespace newObj) {}
+            public void onUpdate(Namespace oldObj, Namespace newObj) {
+              if (!Objects.equals(oldObj.getStatus(), newObj.getStatus())) {
+                lastProgress = System.nanoTime();
+              }
+            }
 
             @Override
             public void onDelete(Namespace obj, boolean deletedFinalStateUnknown) {
@@ -530,6 +565,25 @@ public final class Namespaces {
       return informer.getStore().list().stream().findFirst().orElse(null);
     }
 
+    /**
+     * Like {@link #await}, but gives up ({@code null}) only when the namespace's status has not
+     * changed for {@code stall}, or at {@code deadline}.
+     */
+    Boolean awaitWhileProgressing(Duration stall, long deadline) {
+      while (true) {
+        long until = Math.min(deadline, lastProgress + stall.toNanos());
+        Boolean gone = await(until);
+        if (gone != null) {
+          return gone;
+        }
+        long now = System.nanoTime();
+        if (now >= deadline || now - lastProgress >= stall.toNanos()) {
+          return null;
+        }
+        log.debug("Namespace still terminating and making progress; following it");
+      }
+    }
+
     /** {@code TRUE}: deleted; {@code FALSE}: the informer stopped; {@code null}: deadline. */
     Boolean await(long deadline) {
       if (current() == null) {
@@ -553,7 +607,7 @@ public final class Namespaces {
     }
   }
 
-  private String stuckMessage(Namespace ns, String environment, Duration timeout, String when) {
+  private String stuckMessage(Namespace ns, String environment, String after) {
     String name = ns.getMetadata().getName();
     StringBuilder sb = new StringBuilder();
     sb.append("Namespace ")
@@ -566,9 +620,7 @@ public final class Namespaces {
                 ? "present"
                 : ns.getStatus().getPhase())
         .append(' ')
-        .append(timeout)
-        .append(' ')
-        .append(when)
+        .append(after)
         .append('.');
     List<String> conditions = new ArrayList<>();
     if (ns.getStatus() != null && ns.getStatus().getConditions() != null) {
