@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
     int reps = 5;
     boolean quiet = false;
     String only = null;
@@ -68,6 +70,41 @@ public final class Bench {
     }
     System.out.println();
     r.lines().forEach(System.out::println);
+    // Every server, client and pool of the run is closed by now; a non-daemon thread still running
+    // would keep the JVM (and the Maven build) from ending, so name it instead of hanging silently.
+    for (Thread t : nonDaemonThreadsLeft(before)) {
+      System.err.println(
+          "# bench: non-daemon thread "
+              + t.getName()
+              + " still running after the run (a server or client left open): "
+              + List.of(t.getStackTrace()));
+    }
+  }
+
+  /** How long {@link #nonDaemonThreadsLeft} lets closed servers' threads take to end. */
+  static final Duration THREAD_END_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * The non-daemon threads not in {@code before} that are still alive after waiting up to {@link
+   * #THREAD_END_GRACE} for them to end (vert.x and executor threads end shortly after their owner
+   * is closed).
+   */
+  static List<Thread> nonDaemonThreadsLeft(Set<Thread> before) throws InterruptedException {
+    long deadline = System.nanoTime() + THREAD_END_GRACE.toNanos();
+    List<Thread> left = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t == Thread.currentThread() || t.isDaemon() || before.contains(t)) {
+        continue;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining > 0) {
+        t.join(Math.max(1, remaining / 1_000_000));
+      }
+      if (t.isAlive()) {
+        left.add(t);
+      }
+    }
+    return left;
   }
 
   /** All figures and request counts of one run. */

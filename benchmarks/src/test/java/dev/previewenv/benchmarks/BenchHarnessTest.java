@@ -4,15 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Runs every scenario once at tiny size: proves the harness works; asserts no timings. */
+/**
+ * Runs every scenario once at tiny size: proves the harness works and leaves no thread behind;
+ * asserts no timings.
+ */
 class BenchHarnessTest {
 
   @Test
   void runsEveryScenarioAtTinySizeAndCountsRequests() throws Exception {
     List<String> progress = new ArrayList<>();
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
     Bench.Result result = Bench.run(Settings.tiny(), progress::add);
+
+    // the command ends by itself: every server, client and pool of the run is closed, so no
+    // non-daemon thread it started keeps the JVM alive after the last line
+    List<Thread> left = Bench.nonDaemonThreadsLeft(before);
+    assertThat(left)
+        .as(
+            "non-daemon threads still running after the run: %s",
+            left.stream().map(t -> t.getName() + " " + List.of(t.getStackTrace())).toList())
+        .isEmpty();
 
     List<String> names = result.figures().stream().map(Figure::scenario).toList();
     assertThat(names)

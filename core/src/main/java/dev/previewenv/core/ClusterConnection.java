@@ -284,7 +284,11 @@ public final class ClusterConnection {
   public KubernetesClient connect() {
     Located located = read();
     probe(located);
-    return new KubernetesClientBuilder().withConfig(located.config()).build();
+    // HTTP/2 where the server offers it: a wave of concurrent requests shares its connections
+    return new KubernetesClientBuilder()
+        .withConfig(located.config())
+        .withHttpClientFactory(HttpClients.reusing())
+        .build();
   }
 
   /** One request without retries, so that an unreachable cluster fails within the timeout. */

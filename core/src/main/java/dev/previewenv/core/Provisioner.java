@@ -120,6 +120,7 @@ public final class Provisioner {
     Path diagnosticsRoot = Path.of("target", "previewenv");
     Cleanup cleanup = Cleanup.ALWAYS;
     Duration waitTimeout = Duration.ofMinutes(2);
+    Duration teardownLimit = Namespaces.DEFAULT_TEARDOWN_LIMIT;
     Access access = Access.INGRESS;
     RetryPolicy retry = RetryPolicy.defaults();
     Duration heartbeatInterval = Duration.ofSeconds(10);
@@ -568,6 +569,15 @@ public final class Provisioner {
   }
 
   /**
+   * How long a teardown follows a namespace controller that is still making progress (default 15
+   * min). The {@linkplain #withWaitTimeout wait timeout} is then the time the namespace may go
+   * without progress (its status unchanged) before the teardown fails naming what remains.
+   */
+  public Provisioner withTeardownLimit(Duration limit) {
+    return with(s -> s.teardownLimit = positive(limit, "teardown limit"));
+  }
+
+  /**
    * Creates or updates the environment of {@code plan} and waits until it is ready.
    *
    * <p>When it fails after the namespace was created, the {@link Cleanup} policy decides: {@code
@@ -768,6 +778,7 @@ public final class Provisioner {
             ns,
             ns,
             settings.waitTimeout,
+            settings.teardownLimit,
             n -> {
               EnvironmentHolder live =
                   Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), null);
@@ -824,7 +835,7 @@ public final class Provisioner {
         }
         return;
       }
-      namespaces.deleteAndWait(ns, env, settings.waitTimeout, stillOurs);
+      namespaces.deleteAndWait(ns, env, settings.waitTimeout, settings.teardownLimit, stillOurs);
     } catch (OwnerConflictException lost) {
       log.warn(
           "Not deleting environment {}: it was taken over by {} (since {}); this owner ({}) lost"

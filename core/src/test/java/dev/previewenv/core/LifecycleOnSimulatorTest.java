@@ -106,6 +106,86 @@ class LifecycleOnSimulatorTest {
     assertThat(client.namespaces().withName("sim-stuck").get()).isNull();
   }
 
+  @Test
+  void teardownFollowsANamespaceControllerThatKeepsMakingProgress() throws Exception {
+    // 5 objects whose finalizers go one every 500 ms: the namespace takes ~3.3 s to go, longer
+    // than the 2 s wait timeout, but its status changes all along (contents shrinking)
+    Provisioner p = provisioner().withWaitTimeout(Duration.ofSeconds(2));
+    Thread releaser = upWithHeldObjects(p, "sim-slow", 5);
+
+    p.down(EnvironmentName.of("sim-slow"));
+
+    assertThat(client.namespaces().withName("sim-slow").get()).isNull();
+    releaser.join();
+  }
+
+  @Test
+  void teardownThatKeepsProgressingStopsAtTheTeardownLimitNamingWhatRemains() throws Exception {
+    Provisioner p =
+        provisioner()
+            .withWaitTimeout(Duration.ofSeconds(2))
+            .withTeardownLimit(Duration.ofSeconds(3));
+    Thread releaser = upWithHeldObjects(p, "sim-limit", 12);
+
+    assertThatThrownBy(() -> p.down(EnvironmentName.of("sim-limit")))
+        .isInstanceOf(PreviewEnvException.class)
+        .hasMessageContaining("Namespace sim-limit of environment sim-limit is still Terminating")
+        .hasMessageContaining("after deleting it (the teardown limit)")
+        .hasMessageContaining("example.com/slow");
+    releaser.join();
+    p.down(EnvironmentName.of("sim-limit"));
+  }
+
+  /**
+   * Ups {@code count} ConfigMaps holding finalizer {@code example.com/slow}; the returned thread
+   * (started) removes one finalizer every 500 ms once the namespace is being deleted.
+   */
+  private Thread upWithHeldObjects(Provisioner p, String env, int count) {
+    List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      objects.add(configMap("held-" + i, "k", "v"));
+    }
+    p.up(plan(env, objects.toArray(io.fabric8.kubernetes.api.model.HasMetadata[]::new)));
+    for (int i = 0; i < count; i++) {
+      client
+          .configMaps()
+          .inNamespace(env)
+          .withName("held-" + i)
+          .edit(
+              c -> {
+                c.getMetadata().setFinalizers(List.of("example.com/slow"));
+                return c;
+              });
+    }
+    Thread releaser =
+        new Thread(
+            () -> {
+              try {
+                while (!Namespaces.terminating(client.namespaces().withName(env).get())) {
+                  Thread.sleep(50);
+                }
+                for (int i = 0; i < count; i++) {
+                  Thread.sleep(500);
+                  client
+                      .configMaps()
+                      .inNamespace(env)
+                      .withName("held-" + i)
+                      .edit(
+                          c -> {
+                            c.getMetadata().setFinalizers(List.of());
+                            return c;
+                          });
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "finalizer-releaser");
+    releaser.setDaemon(true);
+    releaser.start();
+    return releaser;
+  }
+
   /** Reads the namespace state the way the provisioner does. */
   private static final class Namespaces {
     static boolean terminating(Namespace ns) {

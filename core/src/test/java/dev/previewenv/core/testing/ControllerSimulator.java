@@ -183,6 +183,8 @@ public final class ControllerSimulator implements AutoCloseable {
 
   // Touched only on the executor thread.
   private final Set<String> kubeletStarted = new HashSet<>();
+  // pods whose transient failure the simulated kubelet has retried past (they start normally)
+  private final Set<String> retriedPast = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Set<String> terminating = new HashSet<>();
   private final Map<String, Integer> retries = new HashMap<>();
 
@@ -1138,6 +1140,12 @@ public final class ControllerSimulator implements AutoCloseable {
     boolean jobPod = controllerKind(pod).filter("Job"::equals).isPresent();
     Optional<Container> failing =
         containers.stream().filter(c -> options.failureFor(c.getImage()).isPresent()).findFirst();
+    if (failing.isPresent()
+        && options.failureFor(failing.get().getImage()).orElseThrow()
+            == PodFailure.TRANSIENT_CONFIG_ERROR
+        && retriedPast.contains(uid)) {
+      failing = Optional.empty(); // the kubelet's retry found its cache synced
+    }
     if (failing.isPresent()) {
       fail(pod, failing.get(), options.failureFor(failing.get().getImage()).orElseThrow(), now);
       return;
@@ -1296,6 +1304,23 @@ public final class ControllerSimulator implements AutoCloseable {
             "Error: " + options.configErrorMessage(),
             "kubelet",
             fieldPath);
+      }
+      case TRANSIENT_CONFIG_ERROR -> {
+        // a real 1.20 kubelet on a busy node: its watch-based ConfigMap cache had not synced
+        String message = "failed to sync configmap cache: timed out waiting for the condition";
+        waiting = waiting("CreateContainerConfigError", message);
+        event(pod, "Warning", "Failed", "Error: " + message, "kubelet", fieldPath);
+        if (!options.retryInterval().isZero()) {
+          String namespace = ns(pod);
+          String name = name(pod);
+          String uid = uid(pod);
+          later(
+              options.retryInterval(),
+              () -> {
+                retriedPast.add(uid);
+                runPod(namespace, name, uid);
+              });
+        }
       }
       case CRASH_LOOP_BACK_OFF -> {
         restarts = 3;

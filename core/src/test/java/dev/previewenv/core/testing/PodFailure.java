@@ -21,6 +21,13 @@ public enum PodFailure {
    */
   CREATE_CONTAINER_CONFIG_ERROR,
   /**
+   * Pending; container waiting {@code CreateContainerConfigError} with the kubelet's transient
+   * message {@code failed to sync configmap cache: timed out waiting for the condition}; Warning
+   * event {@code Failed}. After {@link SimulatorOptions#retryInterval()} the kubelet's retry
+   * succeeds and the pod starts as usual (zero: it never retries).
+   */
+  TRANSIENT_CONFIG_ERROR,
+  /**
    * Running, not ready; container waiting {@code CrashLoopBackOff}, restartCount 3, lastState
    * terminated with exit code 1; a previous log; Warning event {@code BackOff}.
    */

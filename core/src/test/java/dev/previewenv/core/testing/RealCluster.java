@@ -56,7 +56,10 @@ public @interface RealCluster {
           kubeconfig()
               .orElseThrow(() -> new IllegalStateException("no kubeconfig for real-cluster tests"));
       Config config = Config.fromKubeconfig((File) path.toFile());
-      return new KubernetesClientBuilder().withConfig(config).build();
+      return new KubernetesClientBuilder()
+          .withConfig(config)
+          .withHttpClientFactory(dev.previewenv.core.HttpClients.reusing())
+          .build();
     }
 
     private static final ExtensionContext.Namespace NS =

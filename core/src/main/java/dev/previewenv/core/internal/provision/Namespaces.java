@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -411,19 +412,37 @@ public final class Namespaces {
    *     finalizers that block)
    */
   public void deleteAndWait(String namespace, String environment, Duration timeout) {
-    deleteAndWait(namespace, environment, timeout, ns -> {});
+    deleteAndWait(namespace, environment, timeout, DEFAULT_TEARDOWN_LIMIT, ns -> {});
+  }
+
+  /** How long a teardown follows a namespace controller that keeps making progress, at most. */
+  public static final Duration DEFAULT_TEARDOWN_LIMIT = Duration.ofMinutes(15);
+
+  /**
+   * Like {@link #deleteAndWait(String, String, Duration)}, but {@code timeout} is the time the
+   * namespace may go without progress: as long as the namespace controller keeps working (the
+   * namespace's status changes: contents shrinking, conditions changing), the wait follows it, up
+   * to {@code limit} in all. A namespace that stalls for {@code timeout}, or is still there after
+   * {@code limit}, fails naming what remains.
+   */
+  public void deleteAndWait(
+      String namespace, String environment, Duration timeout, Duration limit) {
+    deleteAndWait(namespace, environment, timeout, limit, ns -> {});
   }
 
   /**
-   * Like {@link #deleteAndWait(String, String, Duration)}; {@code precondition} is run on every
-   * copy of the namespace a delete is about to carry the resourceVersion of (it throws to refuse).
+   * Like {@link #deleteAndWait(String, String, Duration, Duration)}; {@code precondition} is run on
+   * every copy of the namespace a delete is about to carry the resourceVersion of (it throws to
+   * refuse).
    */
   public void deleteAndWait(
       String namespace,
       String environment,
       Duration timeout,
+      Duration limit,
       java.util.function.Consumer<Namespace> precondition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long started = System.nanoTime();
+    long deadline = started + Math.max(timeout.toNanos(), limit.toNanos());
     Namespace seen = get(namespace);
     if (seen == null) {
       log.debug("Namespace {} of environment {} is already gone", namespace, environment);
@@ -440,10 +459,10 @@ public final class Namespaces {
       if (deletion == Deletion.ABSENT) {
         return;
       }
-      gone = awaitWithProgress(watch, namespace, environment, deadline);
+      gone = awaitWithProgress(watch, namespace, environment, timeout, deadline);
     }
     if (gone != Boolean.TRUE) {
-      waitGone(namespace, environment, deadline, timeout, "after deleting it");
+      waitGone(namespace, environment, started, deadline, timeout, "after deleting it");
     }
     log.info("Deleted namespace {} of environment {}", namespace, environment);
   }
@@ -550,21 +569,28 @@ public final class Namespaces {
   }
 
   private void waitGone(String namespace, String environment, Duration timeout, String when) {
-    waitGone(namespace, environment, System.nanoTime() + timeout.toNanos(), timeout, when);
+    long now = System.nanoTime();
+    waitGone(namespace, environment, now, now + timeout.toNanos(), timeout, when);
   }
 
   /**
    * Waits until the namespace is gone: an informer lists it (absent: done) and watches it; an
-   * informer that stops is started again.
+   * informer that stops is started again. Gives up when the namespace made no progress for {@code
+   * stall}, or at {@code deadline}.
    */
   private void waitGone(
-      String namespace, String environment, long deadline, Duration timeout, String when) {
+      String namespace,
+      String environment,
+      long started,
+      long deadline,
+      Duration stall,
+      String when) {
     while (System.nanoTime() < deadline) {
       try (GoneWatch watch = open(namespace, deadline)) {
         if (watch.current() == null) {
           return;
         }
-        Boolean gone = awaitWithProgress(watch, namespace, environment, deadline);
+        Boolean gone = awaitWithProgress(watch, namespace, environment, stall, deadline);
         if (gone == null) {
           break; // deadline
         }
@@ -578,8 +604,13 @@ public final class Namespaces {
     if (ns == null) {
       return;
     }
+    Duration waited = Duration.ofNanos(System.nanoTime() - started).withNanos(0);
+    String after =
+        System.nanoTime() >= deadline
+            ? waited + " " + when + " (the teardown limit)"
+            : waited + " " + when + ", with no progress for the last " + stall;
     throw new PreviewEnvException(
-        stuckMessage(ns, environment, timeout, when), environment, "Namespace/" + namespace, null);
+        stuckMessage(ns, environment, after), environment, "Namespace/" + namespace, null);
   }
 
   /** How often a wait for a namespace to go says what still terminates. */
@@ -589,25 +620,38 @@ public final class Namespaces {
    * {@link GoneWatch#await} in steps of {@link #PROGRESS_INTERVAL}, logging after each step what
    * the namespace still holds, from the informer's copy (its conditions; no extra request).
    */
+  /**
+   * Follows the deletion while the namespace makes progress (gives up, {@code null}, when its
+   * status has not changed for {@code stall}, or at {@code deadline}), saying every {@link
+   * #PROGRESS_INTERVAL} what still terminates.
+   */
   private static Boolean awaitWithProgress(
-      GoneWatch watch, String namespace, String environment, long deadline) {
+      GoneWatch watch, String namespace, String environment, Duration stall, long deadline) {
     long start = System.nanoTime();
+    long nextLine = start + PROGRESS_INTERVAL.toNanos();
     while (true) {
-      long step = Math.min(deadline, System.nanoTime() + PROGRESS_INTERVAL.toNanos());
-      Boolean gone = watch.await(step);
-      if (gone != null || System.nanoTime() >= deadline) {
+      long until = Math.min(Math.min(deadline, nextLine), watch.lastProgress + stall.toNanos());
+      Boolean gone = watch.await(until);
+      if (gone != null) {
         return gone;
       }
-      Namespace ns = watch.current();
-      if (ns == null) {
-        return Boolean.TRUE;
+      long now = System.nanoTime();
+      if (now >= deadline || now - watch.lastProgress >= stall.toNanos()) {
+        return null;
       }
-      log.info(
-          "Namespace {} (environment {}) still terminating after {} s: {}",
-          namespace,
-          environment,
-          Duration.ofNanos(System.nanoTime() - start).toSeconds(),
-          remaining(ns));
+      if (now >= nextLine) {
+        Namespace ns = watch.current();
+        if (ns == null) {
+          return Boolean.TRUE;
+        }
+        log.info(
+            "Namespace {} (environment {}) still terminating after {} s: {}",
+            namespace,
+            environment,
+            Duration.ofNanos(now - start).toSeconds(),
+            remaining(ns));
+        nextLine = now + PROGRESS_INTERVAL.toNanos();
+      }
     }
   }
 
@@ -640,6 +684,8 @@ public final class Namespaces {
   private static final class GoneWatch implements AutoCloseable {
     private final CompletableFuture<Boolean> signal = new CompletableFuture<>();
     private final SharedIndexInformer<Namespace> informer;
+    // when the namespace's status last changed (the namespace controller making progress)
+    private volatile long lastProgress = System.nanoTime();
 
     GoneWatch(KubernetesClient client, String namespace, long deadline) {
       informer = client.namespaces().withName(namespace).runnableInformer(0);
@@ -649,7 +695,11 @@ public final class Namespaces {
             public void onAdd(Namespace obj) {}
 
             @Override
-            public void onUpdate(Namespace oldObj, Namespace newObj) {}
+            public void onUpdate(Namespace oldObj, Namespace newObj) {
+              if (!Objects.equals(oldObj.getStatus(), newObj.getStatus())) {
+                lastProgress = System.nanoTime();
+              }
+            }
 
             @Override
             public void onDelete(Namespace obj, boolean deletedFinalStateUnknown) {
@@ -709,7 +759,7 @@ public final class Namespaces {
     }
   }
 
-  private String stuckMessage(Namespace ns, String environment, Duration timeout, String when) {
+  private String stuckMessage(Namespace ns, String environment, String after) {
     String name = ns.getMetadata().getName();
     StringBuilder sb = new StringBuilder();
     sb.append("Namespace ")
@@ -722,9 +772,7 @@ public final class Namespaces {
                 ? "present"
                 : ns.getStatus().getPhase())
         .append(' ')
-        .append(timeout)
-        .append(' ')
-        .append(when)
+        .append(after)
         .append('.');
     List<String> conditions = new ArrayList<>();
     if (ns.getStatus() != null && ns.getStatus().getConditions() != null) {

@@ -60,10 +60,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Fail fast: any pod in the namespace with a container (or init container) waiting in {@link
- * #FATAL_REASONS} ends the wait at once; so does a Warning event {@code FailedScheduling} or {@code
- * FailedMount} about a pod that is still unscheduled/pending, when its count reaches 3 or it lasts
- * longer than the event grace (default 10 s). Custom {@link ReadinessCheck}s run once the workloads
- * are ready, with a growing pause between probes, while fail-fast detection continues.
+ * #FATAL_REASONS} ends the wait at once, unless the kubelet's message says the state is transient
+ * ({@link #isTransient}: {@code CreateContainerConfigError: failed to sync configmap cache} or
+ * {@code secret cache}, which the kubelet retries by itself): such a state ends the wait only once
+ * the same container has been in it without a break for the transient grace (default 60 s); so does
+ * a Warning event {@code FailedScheduling} or {@code FailedMount} about a pod that is still
+ * unscheduled/pending, when its count reaches 3 or it lasts longer than the event grace (default 10
+ * s). Custom {@link ReadinessCheck}s run once the workloads are ready, with a growing pause between
+ * probes, while fail-fast detection continues.
  */
 public final class ReadinessWaiter {
   /** Container waiting reasons that will not heal by waiting. */
@@ -75,6 +79,33 @@ public final class ReadinessWaiter {
     reasons.add("CrashLoopBackOff");
     return Set.copyOf(reasons);
   }
+
+  /**
+   * Default time a container may stay in a {@link #isTransient transient} fatal-looking state (the
+   * kubelet retrying a cache sync) before the wait ends.
+   */
+  public static final Duration DEFAULT_TRANSIENT_GRACE = Duration.ofSeconds(60);
+
+  /**
+   * Whether a container waiting state whose reason is in {@link #FATAL_REASONS} is one the kubelet
+   * leaves by itself: {@code CreateContainerConfigError} with the message {@code failed to sync
+   * configmap cache: ...} or {@code failed to sync secret cache: ...} (its watch-based cache of the
+   * referenced object had not synced in time on a busy node; the next pod sync retries). A missing
+   * ConfigMap, Secret or key ({@code configmap "x" not found}, {@code couldn't find key ...}) is
+   * not transient.
+   */
+  public static boolean isTransient(String reason, String message) {
+    if (!"CreateContainerConfigError".equals(reason) || message == null) {
+      return false;
+    }
+    String m = message.trim().toLowerCase(java.util.Locale.ROOT);
+    return m.startsWith("failed to sync configmap cache")
+        || m.startsWith("failed to sync secret cache");
+  }
+
+  private static final String TRANSIENT_HINT =
+      "The kubelet retries this by itself but kept failing: check the node (kubectl describe"
+          + " node) and the kubelet's connection to the API server.";
 
   /** Warning event reasons that end the wait when they last. */
   public static final Set<String> LASTING_EVENT_REASONS = Set.of("FailedScheduling", "FailedMount");
@@ -92,6 +123,7 @@ public final class ReadinessWaiter {
 
   private final KubernetesClient client;
   private final Duration eventGrace;
+  private final Duration transientGrace;
 
   public ReadinessWaiter(KubernetesClient client) {
     this(client, DEFAULT_EVENT_GRACE);
@@ -101,10 +133,24 @@ public final class ReadinessWaiter {
    * @param eventGrace how long a FailedScheduling/FailedMount event may last before the wait ends
    */
   public ReadinessWaiter(KubernetesClient client, Duration eventGrace) {
+    this(client, eventGrace, DEFAULT_TRANSIENT_GRACE);
+  }
+
+  /**
+   * @param eventGrace how long a FailedScheduling/FailedMount event may last before the wait ends
+   * @param transientGrace how long a container may stay in a {@link #isTransient transient}
+   *     fatal-looking state before the wait ends
+   */
+  public ReadinessWaiter(KubernetesClient client, Duration eventGrace, Duration transientGrace) {
     this.client = Objects.requireNonNull(client, "client");
     this.eventGrace = Objects.requireNonNull(eventGrace, "eventGrace");
+    this.transientGrace = Objects.requireNonNull(transientGrace, "transientGrace");
     if (eventGrace.isNegative()) {
       throw new IllegalArgumentException("eventGrace must not be negative, was " + eventGrace);
+    }
+    if (transientGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "transientGrace must not be negative, was " + transientGrace);
     }
   }
 
@@ -205,6 +251,8 @@ public final class ReadinessWaiter {
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final Map<String, Instant> eventFirstSeen = new HashMap<>();
+    // pod uid/container -> when it was first seen in a transient state (removed when it leaves it)
+    private final Map<String, Instant> transientSince = new HashMap<>();
     private final Map<String, Revision> revisions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<ReadinessCheck, String> checkObserved = new LinkedHashMap<>();
     private final Set<ReadinessCheck> checksReady = new java.util.HashSet<>();
@@ -433,6 +481,9 @@ public final class ReadinessWaiter {
     }
 
     private Optional<NotReadyException> failFast() {
+      Instant now = Instant.now();
+      Instant nextDeadline = null;
+      Set<String> stillTransient = new java.util.HashSet<>();
       for (Pod pod : pods.getStore().list()) {
         if (pod.getMetadata().getDeletionTimestamp() != null
             || pod.getStatus() == null
@@ -450,6 +501,36 @@ public final class ReadinessWaiter {
           if (FATAL_REASONS.contains(reason)) {
             String owner = Pods.owner(pod);
             String message = cs.getState().getWaiting().getMessage();
+            String lasted = "";
+            if (isTransient(reason, message)) {
+              String key = uidOf(pod) + "/" + cs.getName();
+              stillTransient.add(key);
+              boolean first = !transientSince.containsKey(key);
+              Instant since = transientSince.computeIfAbsent(key, k -> now);
+              Instant deadline = since.plus(transientGrace);
+              if (now.isBefore(deadline)) {
+                if (first) {
+                  log.info(
+                      "{}{} pod {} container {} is {} ({}): transient, the kubelet retries it;"
+                          + " waiting up to {} s",
+                      prefix(),
+                      owner,
+                      name(pod),
+                      cs.getName(),
+                      reason,
+                      message,
+                      transientGrace.toSeconds());
+                }
+                if (nextDeadline == null || deadline.isBefore(nextDeadline)) {
+                  nextDeadline = deadline;
+                }
+                continue;
+              }
+              lasted =
+                  " (for "
+                      + Duration.between(since, now).toSeconds()
+                      + " s, longer than the transient grace)";
+            }
             String text =
                 prefix()
                     + owner
@@ -459,16 +540,16 @@ public final class ReadinessWaiter {
                     + cs.getName()
                     + " is "
                     + reason
+                    + lasted
                     + (message == null || message.isBlank() ? "" : ": " + message)
                     + lastTermination(cs)
                     + ". "
-                    + hint(reason, message);
+                    + (lasted.isEmpty() ? hint(reason, message) : TRANSIENT_HINT);
             return Optional.of(new NotReadyException(text, environment, owner));
           }
         }
       }
-      Instant now = Instant.now();
-      Instant nextDeadline = null;
+      transientSince.keySet().retainAll(stillTransient);
       for (Event e : events.getStore().list()) {
         if (!"Warning".equals(e.getType())
             || !LASTING_EVENT_REASONS.contains(e.getReason())
@@ -515,7 +596,7 @@ public final class ReadinessWaiter {
       if (nextDeadline != null
           && !scheduler.isShutdown()
           && (evaluationScheduledAt == null || nextDeadline.isBefore(evaluationScheduledAt))) {
-        // Look again when the first pending event has lasted the grace period.
+        // Look again when the first pending event or transient state has lasted its grace.
         evaluationScheduledAt = nextDeadline;
         long delay = Math.max(1, Duration.between(now, nextDeadline).toMillis());
         scheduler.schedule(this::scheduledEvaluate, delay, TimeUnit.MILLISECONDS);

@@ -282,6 +282,70 @@ class ReadinessWaiterTest {
   }
 
   @Test
+  void waitsThroughATransientConfigCacheErrorTheKubeletRetries() {
+    // the kubelet reports CreateContainerConfigError "failed to sync configmap cache" and starts
+    // the container on its next sync: not a state that lasts, so the wait goes on
+    simulate(
+        SimulatorOptions.builder()
+            .failing("busy-node", PodFailure.TRANSIENT_CONFIG_ERROR)
+            .retryInterval(Duration.ofMillis(400))
+            .build());
+    List<HasMetadata> objects =
+        apply(deployment("api", 1, "api:1"), deployment("web", 2, "busy-node/web:1"));
+
+    await(objects, List.of(), LONG);
+
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .as("the simulated kubelet reported the transient error before the pods started")
+        .anyMatch(
+            e ->
+                "Failed".equals(e.getReason())
+                    && e.getMessage()
+                        .equals(
+                            "Error: failed to sync configmap cache: timed out waiting for the"
+                                + " condition"));
+  }
+
+  @Test
+  void aTransientLookingStateThatLastsLongerThanTheTransientGraceEndsTheWait() {
+    simulate(
+        SimulatorOptions.builder()
+            .failing("stuck", PodFailure.CREATE_CONTAINER_CONFIG_ERROR)
+            .configErrorMessage("failed to sync secret cache: timed out waiting for the condition")
+            .build());
+    List<HasMetadata> objects = apply(deployment("web", 1, "stuck/web:1"));
+
+    assertThatThrownBy(
+            () ->
+                new ReadinessWaiter(client, Duration.ofSeconds(10), Duration.ofMillis(500))
+                    .await(ENV, NS, objects, List.of(), LONG))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("will not become ready") // not the timeout
+        .hasMessageContaining("container web is CreateContainerConfigError (for ")
+        .hasMessageContaining("longer than the transient grace)")
+        .hasMessageContaining("failed to sync secret cache")
+        .hasMessageContaining("The kubelet retries this by itself but kept failing");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "CreateContainerConfigError | failed to sync configmap cache: timed out waiting for the"
+            + " condition | true",
+        "CreateContainerConfigError | failed to sync secret cache: timed out waiting for the"
+            + " condition | true",
+        "CreateContainerConfigError | configmap \"app-config\" not found | false",
+        "CreateContainerConfigError | secret \"db\" not found | false",
+        "CreateContainerConfigError | couldn't find key url in ConfigMap pr-42/app-config | false",
+        "CreateContainerConfigError | container has runAsNonRoot and image will run as root | false",
+        "ImagePullBackOff | failed to sync configmap cache: timed out | false",
+      })
+  void theTransientRuleReadsTheKubeletsMessage(String reason, String message, boolean transient_) {
+    assertThat(ReadinessWaiter.isTransient(reason, message)).isEqualTo(transient_);
+  }
+
+  @Test
   void failsFastOnRepeatedFailedScheduling() {
     simulate(
         SimulatorOptions.builder()
