@@ -89,12 +89,12 @@ class CliIT {
       String xml =
           "<testsuite name=\"it\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">"
               + "<testcase classname=\"dev.it.CliE2E\" name=\"one\"/></testsuite>";
+      // the report as the launcher's records (e2e-protocol), printed by the shell as they are
       String script =
-          "printf '%s' '"
-              + xml
-              + "' > /tmp/TEST-cli.xml; echo suite ran;"
-              + " echo '##previewenv-junit-xml begin TEST-cli.xml'; gzip -c /tmp/TEST-cli.xml |"
-              + " base64; echo '##previewenv-junit-xml end'";
+          "echo suite ran; cat <<'EOF'\n"
+              + dev.previewenv.core.E2eResults.encode(
+                  "TEST-cli.xml", xml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              + "EOF\n";
       assertThat(
               run(
                   "e2e",
