@@ -64,6 +64,9 @@ class CliCanaryTest {
   private final Map<String, String> env = new HashMap<>();
   private KubeTestServer kube;
 
+  /** Output paths taken: commands run (stdout and stderr), kinds of files written, log lines. */
+  private int paths;
+
   /** Every output, by the path that produced it. */
   private final Map<String, String> outputs = new LinkedHashMap<>();
 
@@ -89,6 +92,7 @@ class CliCanaryTest {
     String logs = captured.toString(StandardCharsets.UTF_8);
     assertThat(logs).as("the library logged while the CLI ran").contains("canary-e2e");
     outputs.put("library log lines on System.out/System.err", logs);
+    paths++;
 
     Path inputs = dir.resolve("in");
     List<Path> written;
@@ -102,6 +106,7 @@ class CliCanaryTest {
         .anyMatch(f -> f.endsWith("report.json"))
         .anyMatch(f -> f.endsWith("step-summary.md"))
         .anyMatch(f -> f.endsWith("TEST-canary.xml"));
+    paths += 5; // diagnostics (summary and logs), JSON report, job summary, JUnit XML
     for (Path f : written) {
       outputs.put("file " + dir.relativize(f), Files.readString(f, StandardCharsets.ISO_8859_1));
     }
@@ -125,7 +130,15 @@ class CliCanaryTest {
         }
       }
     }
-    System.out.println("RELIABILITY canary-cli paths=" + outputs.size() + " leaked=" + leaked);
+    System.out.println(
+        "RELIABILITY canary-cli paths="
+            + paths
+            + " outputs="
+            + outputs.size()
+            + " canaries="
+            + CANARIES.size()
+            + " leaked="
+            + leaked);
     if (leaked > 0) {
       fail("canary found in %d output(s):%n%s", leaked, String.join("\n----\n", found));
     }
@@ -187,7 +200,9 @@ class CliCanaryTest {
                   .readyDelay(Duration.ZERO)
                   .failing("crashy", PodFailure.CRASH_LOOP_BACK_OFF)
                   .crashLog(failingLog)
-                  .job(JobOutcome.of("suite:canary", 1, e2eLog, ""))
+                  .job(
+                      JobOutcome.of(
+                          "suite:canary", 1, e2eLog, "suite failed near " + COPIED_CANARY))
                   .job(JobOutcome.of("suite:none", 2, noVerdictLog, "{\"tests\":0}"))
                   .build())) {
         sourceSecrets(kube.client());
@@ -254,6 +269,10 @@ class CliCanaryTest {
               .reduce("", String::concat);
     }
     assertThat(previousLogs).as("the crash log was collected").contains("<redacted>");
+    assertThat(dir.resolve("out/diag/" + failingNs + "/summary.md"))
+        .as("diagnostics written while Secrets could not be listed")
+        .content()
+        .contains("list Secrets");
 
     // up that succeeds: phases, URLs, the report and the job summary
     Run upOk =
@@ -310,6 +329,39 @@ class CliCanaryTest {
     assertThat(none.out()).contains("No tests found; the token was <redacted>");
     record("e2e, no verdict", none);
 
+    // up that the API server refuses, its message echoing the values (as a webhook may)
+    String rejectedNs = EnvironmentName.forBranch("canary/rejected").value();
+    String rejection =
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":422,"
+            + "\"reason\":\"Invalid\",\"message\":\"Secret is invalid: policy forbids the values "
+            + PLAN_CANARY
+            + " and "
+            + COPIED_CANARY
+            + " and "
+            + DATA_CANARY
+            + "\"}";
+    kube.server()
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/" + rejectedNs + "/secrets")
+        .andReturn(422, rejection)
+        .always();
+    Run rejected =
+        run(
+            concat(
+                List.of(
+                    "up",
+                    "--branch",
+                    "canary/rejected",
+                    "--manifests",
+                    "in/ok",
+                    "--diagnostics-dir",
+                    "out/diag"),
+                stack));
+    assertThat(rejected.code()).as(rejected.both()).isEqualTo(1);
+    assertThat(rejected.err()).contains("previewenv up: ").contains("422");
+    record("up, refused by the API server", rejected);
+
     Run status = run("status");
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).contains(failingNs).contains("canary/e2e");
@@ -352,6 +404,7 @@ class CliCanaryTest {
 
   private void record(String path, Run run) {
     assertThat(run.both()).as(path).isNotBlank();
+    paths++;
     outputs.put(path + ": stdout", run.out());
     outputs.put(path + ": stderr", run.err());
   }
