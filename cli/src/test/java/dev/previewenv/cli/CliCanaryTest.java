@@ -235,7 +235,8 @@ class CliCanaryTest {
     assertThat(plan.out()).contains("kind: \"Secret\"").contains("<redacted>");
     record("plan", plan);
 
-    // up with a workload that crash-loops logging the canaries, Secrets unlistable there
+    // up with a workload that crash-loops logging the canaries, Secrets unlistable there (the
+    // CrashLoopBackOff fails readiness at once; the timeout is only the bound)
     String failingNs = EnvironmentName.forBranch("canary/fail").value();
     kube.server()
         .expect()
@@ -253,7 +254,7 @@ class CliCanaryTest {
                     "--manifests",
                     "in/failing",
                     "--readiness-timeout",
-                    "20s",
+                    "60s",
                     "--diagnostics-dir",
                     "out/diag"),
                 stack));
