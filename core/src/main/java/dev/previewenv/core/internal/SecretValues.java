@@ -16,7 +16,11 @@ import java.util.Set;
  * The secret values PreviewEnv knows (those of the plan's Secrets, the copied source secrets, and
  * where it may list them the namespace's Secrets), and the one scrubber every output goes through:
  * each value, decoded and base64 (padded and unpadded), at least {@value #MIN_LENGTH} characters
- * long, is replaced by {@value #REDACTED}, longest first. Immutable and thread-safe.
+ * long, is replaced by {@value #REDACTED}, longest first. The credentials inside a registry
+ * secret's docker config ({@code .dockerconfigjson}, {@code .dockercfg}: each registry's {@code
+ * password}, {@code auth} and its decoded {@code user:password}, {@code identitytoken}, {@code
+ * registrytoken}) are values of their own: a log prints the password, not the whole JSON. Immutable
+ * and thread-safe.
  */
 public final class SecretValues {
   /** What a secret value is replaced with. */
@@ -26,6 +30,14 @@ public final class SecretValues {
   public static final int MIN_LENGTH = 4;
 
   private static final String SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+
+  private static final Set<String> DOCKER_CONFIG_KEYS = Set.of(".dockerconfigjson", ".dockercfg");
+
+  private static final Set<String> DOCKER_CREDENTIALS =
+      Set.of("password", "auth", "identitytoken", "registrytoken");
+
+  /** A docker config larger than this is not parsed for its credentials. */
+  private static final int DOCKER_CONFIG_LIMIT = 1 << 20;
 
   private static final SecretValues NONE = new SecretValues(List.of());
 
@@ -151,32 +163,33 @@ public final class SecretValues {
         // a token secret's "namespace" is the namespace's own name, which is no secret: scrubbing
         // it made every mention of the environment read <redacted> (summary.md's title)
         if (!(serviceAccountToken && "namespace".equals(e.getKey()))) {
-          addEncoded(found, e.getValue());
+          addEncoded(found, e.getKey(), e.getValue());
         }
       }
     }
     if (s.getStringData() != null) {
-      for (String plain : s.getStringData().values()) {
-        addPlain(found, plain);
+      for (Map.Entry<String, String> e : s.getStringData().entrySet()) {
+        addPlain(found, e.getKey(), e.getValue());
       }
     }
   }
 
   private static void addMap(Set<String> found, Object map, boolean encoded) {
     if (map instanceof Map<?, ?> m) {
-      for (Object v : m.values()) {
-        if (v instanceof String s) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (e.getValue() instanceof String s) {
+          String key = String.valueOf(e.getKey());
           if (encoded) {
-            addEncoded(found, s);
+            addEncoded(found, key, s);
           } else {
-            addPlain(found, s);
+            addPlain(found, key, s);
           }
         }
       }
     }
   }
 
-  private static void addEncoded(Set<String> found, String encoded) {
+  private static void addEncoded(Set<String> found, String key, String encoded) {
     if (encoded == null) {
       return;
     }
@@ -188,20 +201,81 @@ public final class SecretValues {
       for (String line : plain.split("\\R")) {
         add(found, line); // a multi-line value (a key file) may appear one line at a time
       }
+      addDockerConfig(found, key, plain);
     } catch (IllegalArgumentException notBase64) {
       // kept as given
     }
   }
 
   private static void addPlain(Set<String> found, String plain) {
+    addPlain(found, null, plain);
+  }
+
+  private static void addPlain(Set<String> found, String key, String plain) {
     if (plain == null) {
       return;
     }
+    addOnePlain(found, plain);
+    addDockerConfig(found, key, plain);
+  }
+
+  private static void addOnePlain(Set<String> found, String plain) {
     add(found, plain);
     for (String line : plain.split("\\R")) {
       add(found, line);
     }
     add(found, Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The credentials of a docker config ({@code .dockerconfigjson}: {@code {"auths": {registry:
+   * {...}}}}; the older {@code .dockercfg}: {@code {registry: {...}}}), each as a value of its own.
+   * A config that does not parse adds nothing here (its whole text is known anyway).
+   */
+  private static void addDockerConfig(Set<String> found, String key, String json) {
+    if (key == null || !DOCKER_CONFIG_KEYS.contains(key) || json.length() > DOCKER_CONFIG_LIMIT) {
+      return;
+    }
+    Object tree;
+    try {
+      tree =
+          new org.snakeyaml.engine.v2.api.Load(
+                  org.snakeyaml.engine.v2.api.LoadSettings.builder()
+                      .setCodePointLimit(DOCKER_CONFIG_LIMIT)
+                      .build())
+              .loadFromString(json);
+    } catch (RuntimeException | StackOverflowError notJson) {
+      return;
+    }
+    if (!(tree instanceof Map<?, ?> top)) {
+      return;
+    }
+    Object registries = top.get("auths") instanceof Map<?, ?> auths ? auths : top;
+    for (Object entry : ((Map<?, ?>) registries).values()) {
+      if (!(entry instanceof Map<?, ?> credentials)) {
+        continue;
+      }
+      for (Map.Entry<?, ?> field : credentials.entrySet()) {
+        String name = String.valueOf(field.getKey()).toLowerCase(java.util.Locale.ROOT);
+        if (!(field.getValue() instanceof String value) || !DOCKER_CREDENTIALS.contains(name)) {
+          continue;
+        }
+        addOnePlain(found, value);
+        if (name.equals("auth")) {
+          try {
+            String userPassword =
+                new String(Base64.getDecoder().decode(value.strip()), StandardCharsets.UTF_8);
+            addOnePlain(found, userPassword);
+            int colon = userPassword.indexOf(':');
+            if (colon >= 0) {
+              addOnePlain(found, userPassword.substring(colon + 1));
+            }
+          } catch (IllegalArgumentException notBase64) {
+            // kept as given
+          }
+        }
+      }
+    }
   }
 
   private static void add(Set<String> found, String value) {
