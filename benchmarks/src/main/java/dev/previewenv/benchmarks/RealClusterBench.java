@@ -1,0 +1,754 @@
+package dev.previewenv.benchmarks;
+
+import dev.previewenv.core.ClusterConnection;
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.Plan;
+import dev.previewenv.core.Preview;
+import dev.previewenv.core.Provisioner;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real-cluster mode of the benchmarks: the same generated stack brought up (until every
+ * Deployment is available) and torn down (until the namespace is gone) by PreviewEnv in this warm
+ * JVM, the PreviewEnv CLI as a fresh process, {@code kubectl apply} + {@code kubectl rollout
+ * status}, {@code helm upgrade --install --wait} and a naive create-then-poll loop, through a TCP
+ * proxy that adds a round trip time; runs interleaved, an independent watch splitting each into
+ * phases.
+ *
+ * <p>Arguments: {@code --kubeconfig <file>} (default {@code PREVIEWENV_IT_KUBECONFIG}, then {@code
+ * KUBECONFIG}), {@code --cli-jar <jar>} (default {@code cli/target/previewenv-cli-*-all.jar}),
+ * {@code --helm <binary>} (default {@code PREVIEWENV_HELM}; without it Helm is left out, said so),
+ * {@code --kubectl <binary>} (default {@code kubectl}), {@code --reps N} (measured runs per
+ * contender and case, default 3, after one warm-up round), {@code --cases 4@0,4@20,4@80,20@0}
+ * (services@RTT in ms).
+ */
+public final class RealClusterBench {
+  private RealClusterBench() {}
+
+  private static final Duration READY_LIMIT = Duration.ofMinutes(5);
+
+  record Case(int services, Duration rtt) {
+    String label() {
+      return RealStack.objects(services) + "obj@" + rtt.toMillis() + "ms";
+    }
+  }
+
+  /** One run: its namespace, the files each tool reads, the kubeconfig through the proxy. */
+  record Run(
+      String namespace,
+      String branch,
+      int services,
+      Path kubeconfig,
+      Path stack,
+      Path stackWithNamespace,
+      Path chart,
+      Path work) {}
+
+  interface Contender {
+    String name();
+
+    void up(Run run) throws Exception;
+
+    void down(Run run) throws Exception;
+
+    default void close() {}
+  }
+
+  /** One measured run (milliseconds; NaN = not seen). */
+  record Sample(
+      double up,
+      double down,
+      double namespace,
+      double objects,
+      double ready,
+      double gone,
+      int connections) {
+    /** Time not spent waiting for the cluster: until every object exists, and ready → return. */
+    double clientShare() {
+      return objects + Math.max(0, up - ready);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException(
+            "arguments are --name value pairs (--kubeconfig, --cli-jar, --helm, --kubectl, --reps,"
+                + " --cases), got "
+                + args[i]);
+      }
+      opts.put(args[i].substring(2), args[++i]);
+    }
+    String kc =
+        first(
+            opts.get("kubeconfig"),
+            System.getenv("PREVIEWENV_IT_KUBECONFIG"),
+            System.getenv("KUBECONFIG"));
+    if (kc == null) {
+      throw new IllegalArgumentException(
+          "the real-cluster benchmark needs a cluster: --kubeconfig <file> or PREVIEWENV_IT_KUBECONFIG");
+    }
+    Path kubeconfig = Path.of(kc);
+    int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
+    List<Case> cases = parseCases(opts.getOrDefault("cases", "4@0,4@20,4@80,20@0"));
+    Path cliJar = cliJar(opts.get("cli-jar"));
+    String helm = first(opts.get("helm"), System.getenv("PREVIEWENV_HELM"));
+    String kubectl = opts.getOrDefault("kubectl", "kubectl");
+    new RealClusterBench.Runner(kubeconfig, cliJar, helm, kubectl, reps).run(cases);
+  }
+
+  static List<Case> parseCases(String spec) {
+    List<Case> out = new ArrayList<>();
+    for (String c : spec.split(",")) {
+      String[] p = c.strip().split("@");
+      if (p.length != 2) {
+        throw new IllegalArgumentException(
+            "--cases: '" + c + "' is not services@rttMillis (e.g. 4@20)");
+      }
+      out.add(new Case(Integer.parseInt(p[0]), Duration.ofMillis(Long.parseLong(p[1]))));
+    }
+    return out;
+  }
+
+  private static Path cliJar(String given) throws IOException {
+    if (given != null) {
+      return Path.of(given);
+    }
+    for (Path dir : List.of(Path.of("cli", "target"), Path.of("..", "cli", "target"))) {
+      if (Files.isDirectory(dir)) {
+        try (var files = Files.list(dir)) {
+          var jar =
+              files
+                  .filter(f -> f.getFileName().toString().matches("previewenv-cli-.*-all\\.jar"))
+                  .findFirst();
+          if (jar.isPresent()) {
+            return jar.get();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String first(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  static final class Runner {
+    private final Path kubeconfig;
+    private final Path cliJar;
+    private final String helm;
+    private final String kubectl;
+    private final int reps;
+    private final String run = UUID.randomUUID().toString().substring(0, 4);
+    private final Path work;
+    private final List<String> lines = new ArrayList<>();
+    private final List<String> table = new ArrayList<>();
+    private int counter;
+
+    Runner(Path kubeconfig, Path cliJar, String helm, String kubectl, int reps) throws IOException {
+      this.kubeconfig = kubeconfig;
+      this.cliJar = cliJar;
+      this.helm = helm;
+      this.kubectl = kubectl;
+      this.reps = reps;
+      this.work = Files.createTempDirectory("previewenv-real-bench");
+    }
+
+    void run(List<Case> cases) throws Exception {
+      String text = Files.readString(kubeconfig);
+      Matcher m = Pattern.compile("server:\\s*\"?(https://[^\"\\s,}]+)\"?").matcher(text);
+      if (!m.find()) {
+        throw new IllegalArgumentException("no server: https://… in " + kubeconfig);
+      }
+      URI server = URI.create(m.group(1));
+      progress(
+          "real cluster "
+              + server
+              + ", "
+              + Runtime.getRuntime().availableProcessors()
+              + " cpus, java "
+              + System.getProperty("java.version")
+              + ", reps "
+              + reps
+              + ", work dir "
+              + work);
+      try (KubernetesClient observerClient =
+          new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(text)).build()) {
+        boolean warmedUp = false;
+        for (Case c : cases) {
+          try (DelayProxy proxy =
+              new DelayProxy(
+                  server.getHost(), server.getPort() < 0 ? 443 : server.getPort(), c.rtt())) {
+            Path proxied = work.resolve("kubeconfig-" + c.rtt().toMillis());
+            Files.writeString(
+                proxied,
+                m.replaceFirst(
+                    Matcher.quoteReplacement(
+                        "server: \"https://127.0.0.1:" + proxy.port() + "\"")));
+            List<Contender> contenders = contenders(proxied);
+            Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            contenders.forEach(k -> samples.put(k.name(), new ArrayList<>()));
+            int rounds = reps + (warmedUp ? 0 : 1);
+            for (int r = 0; r < rounds; r++) {
+              boolean warmUp = !warmedUp && r == 0;
+              for (int i = 0; i < contenders.size(); i++) {
+                Contender k = contenders.get((i + r) % contenders.size()); // interleaved, rotated
+                Sample s = measure(observerClient, proxy, proxied, c, k);
+                progress(
+                    String.format(
+                        Locale.ROOT,
+                        "%s %-10s %s up %.0f ms (ns %.0f, objects %.0f, ready %.0f) down %.0f ms"
+                            + " (gone %.0f) connections %d",
+                        c.label(),
+                        k.name(),
+                        warmUp ? "warm-up" : "run " + r,
+                        s.up(),
+                        s.namespace(),
+                        s.objects(),
+                        s.ready(),
+                        s.down(),
+                        s.gone(),
+                        s.connections()));
+                if (!warmUp) {
+                  samples.get(k.name()).add(s);
+                }
+              }
+            }
+            warmedUp = true;
+            contenders.forEach(Contender::close);
+            report(c, samples);
+          }
+        }
+      }
+      System.out.println();
+      lines.forEach(System.out::println);
+      System.out.println();
+      System.out.println(
+          "| stack, RTT | contender | up median (min–max) s | down median (min–max) s |"
+              + " client share s | namespace / objects / ready s | connections |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      table.forEach(System.out::println);
+    }
+
+    private List<Contender> contenders(Path proxied) {
+      List<Contender> list = new ArrayList<>();
+      list.add(new Warm(proxied));
+      if (cliJar != null) {
+        list.add(new Cli(cliJar, proxied));
+      } else {
+        lines.add(
+            "BENCH real-cli not measured: no cli/target/previewenv-cli-*-all.jar (package the cli"
+                + " module, or pass --cli-jar)");
+      }
+      list.add(new Kubectl(kubectl, proxied));
+      if (helm != null) {
+        list.add(new Helm(helm, kubectl, proxied));
+      } else if (lines.stream().noneMatch(l -> l.startsWith("BENCH real-helm"))) {
+        lines.add(
+            "BENCH real-helm not measured: no --helm and no PREVIEWENV_HELM (bash .ci/helm.sh)");
+      }
+      list.add(new Naive(proxied));
+      return list;
+    }
+
+    private Sample measure(
+        KubernetesClient observerClient, DelayProxy proxy, Path proxied, Case c, Contender k)
+        throws Exception {
+      int n = ++counter;
+      String branch = "bench/" + k.name() + "-" + run + "-" + n;
+      String ns =
+          k instanceof Warm || k instanceof Cli
+              ? EnvironmentName.forBranch(branch).value()
+              : "bench-" + k.name() + "-" + run + "-" + n;
+      Path dir = Files.createDirectories(work.resolve("run-" + n));
+      Path stack = dir.resolve("stack.yaml");
+      Files.writeString(stack, RealStack.yaml(c.services(), null));
+      Path withNs = dir.resolve("stack-with-namespace.yaml");
+      Files.writeString(withNs, RealStack.yaml(c.services(), ns));
+      Path chart = Files.createDirectories(dir.resolve("chart/templates"));
+      Files.writeString(
+          dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: bench\nversion: 0.1.0\n");
+      Files.writeString(chart.resolve("stack.yaml"), RealStack.yaml(c.services(), null));
+      Run r = new Run(ns, branch, c.services(), proxied, stack, withNs, dir.resolve("chart"), dir);
+      try (Observer o = new Observer(observerClient, ns, c.services())) {
+        return measure(o, proxy, r, k);
+      } catch (Exception | AssertionError e) {
+        // a failed run leaves nothing behind: its namespace is deleted (not awaited)
+        observerClient.namespaces().withName(ns).delete();
+        throw e;
+      }
+    }
+
+    private Sample measure(Observer o, DelayProxy proxy, Run r, Contender k) throws Exception {
+      String ns = r.namespace();
+      proxy.takeConnections();
+      long t0 = System.nanoTime();
+      k.up(r);
+      long t1 = System.nanoTime();
+      int connections = proxy.takeConnections();
+      if (!o.awaitReady(READY_LIMIT)) {
+        throw new IllegalStateException(k.name() + ": the stack in " + ns + " never became ready");
+      }
+      long t2 = System.nanoTime();
+      k.down(r);
+      long t3 = System.nanoTime();
+      connections += proxy.takeConnections();
+      if (!o.awaitGone(READY_LIMIT)) {
+        throw new IllegalStateException(k.name() + ": namespace " + ns + " was never deleted");
+      }
+      return new Sample(
+          ms(t1 - t0),
+          ms(t3 - t2),
+          since(t0, o.namespaceAt),
+          since(t0, o.objectsAt),
+          since(t0, o.readyAt),
+          since(t2, o.goneAt),
+          connections);
+    }
+
+    private void report(Case c, Map<String, List<Sample>> samples) {
+      List<Sample> ours = samples.get("previewenv");
+      double rtt = c.rtt().toMillis();
+      double up = median(ours, Sample::up);
+      double down = median(ours, Sample::down);
+      double share = median(ours, Sample::clientShare);
+      String label = c.label();
+      for (var e : samples.entrySet()) {
+        List<Sample> s = e.getValue();
+        if (s.isEmpty()) {
+          continue;
+        }
+        table.add(
+            String.format(
+                Locale.ROOT,
+                "| %d objects, %d ms | %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) | %.2f | %.2f / %.2f /"
+                    + " %.2f | %.0f |",
+                RealStack.objects(c.services()),
+                c.rtt().toMillis(),
+                e.getKey(),
+                median(s, Sample::up) / 1000,
+                min(s, Sample::up) / 1000,
+                max(s, Sample::up) / 1000,
+                median(s, Sample::down) / 1000,
+                min(s, Sample::down) / 1000,
+                max(s, Sample::down) / 1000,
+                median(s, Sample::clientShare) / 1000,
+                median(s, Sample::namespace) / 1000,
+                median(s, Sample::objects) / 1000,
+                median(s, Sample::ready) / 1000,
+                median(s, x -> x.connections())));
+        if (e.getKey().equals("previewenv")) {
+          continue;
+        }
+        double theirUp = median(s, Sample::up);
+        double theirDown = median(s, Sample::down);
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "BENCH real-up-%s %.0f ms baseline=%.0f ratio=%.2f vs=%s min=%.0f max=%.0f"
+                    + " baseline-min=%.0f baseline-max=%.0f",
+                label,
+                up,
+                theirUp,
+                theirUp / up,
+                e.getKey(),
+                min(ours, Sample::up),
+                max(ours, Sample::up),
+                min(s, Sample::up),
+                max(s, Sample::up)));
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "BENCH real-down-%s %.0f ms baseline=%.0f ratio=%.2f vs=%s",
+                label,
+                down,
+                theirDown,
+                theirDown / down,
+                e.getKey()));
+      }
+      List<Sample> cli = samples.get("cli");
+      if (cli != null && !cli.isEmpty() && samples.containsKey("kubectl")) {
+        double cold = median(cli, Sample::up);
+        double kubectlUp = median(samples.get("kubectl"), Sample::up);
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "BENCH real-cli-cold-up-%s %.0f ms baseline=%.0f ratio=%.2f vs=kubectl target:"
+                    + " ratio>=1 at 0 ms (JVM start included)",
+                label,
+                cold,
+                kubectlUp,
+                kubectlUp / cold));
+      }
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "BENCH real-client-share-%s %.0f ms floor=%.0f target<=%.0f (5 RTT + 150 ms; time"
+                  + " until every object exists + ready-to-return)",
+              label,
+              share,
+              2 * rtt,
+              5 * rtt + 150));
+    }
+  }
+
+  private interface Field {
+    double of(Sample s);
+  }
+
+  private static double median(List<Sample> s, Field f) {
+    return Stats.median(s.stream().mapToDouble(f::of).toArray());
+  }
+
+  private static double min(List<Sample> s, Field f) {
+    return s.stream().mapToDouble(f::of).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<Sample> s, Field f) {
+    return s.stream().mapToDouble(f::of).max().orElse(Double.NaN);
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  private static double since(long t0, long at) {
+    return at == 0 ? Double.NaN : ms(at - t0);
+  }
+
+  private static void progress(String s) {
+    System.out.println("# " + s);
+  }
+
+  // ------------------------------------------------------------------------------ contenders
+
+  /** PreviewEnv in this JVM (warm after the warm-up round), its own client through the proxy. */
+  static final class Warm implements Contender {
+    private final KubernetesClient client;
+    private final Provisioner provisioner;
+
+    Warm(Path kubeconfig) {
+      this.client = ClusterConnection.locate().kubeconfig(kubeconfig, "--kubeconfig").connect();
+      this.provisioner = Provisioner.forClient(client).withOwner("bench").withKeptNotice(false);
+    }
+
+    @Override
+    public String name() {
+      return "previewenv";
+    }
+
+    @Override
+    public void up(Run run) throws IOException {
+      Plan plan =
+          Plan.builder(EnvironmentName.forBranch(run.branch()))
+              .source(ManifestSource.yaml("stack.yaml", Files.readString(run.stack())))
+              .build();
+      Preview preview = provisioner.withCleanup(dev.previewenv.core.Cleanup.NEVER).up(plan);
+      preview.close(); // kept: releases the lease, so down may delete it
+    }
+
+    @Override
+    public void down(Run run) {
+      provisioner.down(EnvironmentName.forBranch(run.branch()));
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  /** The PreviewEnv CLI as a fresh process per command (JVM start included). */
+  static final class Cli implements Contender {
+    private final Path jar;
+    private final Path kubeconfig;
+
+    Cli(Path jar, Path kubeconfig) {
+      this.jar = jar;
+      this.kubeconfig = kubeconfig;
+    }
+
+    @Override
+    public String name() {
+      return "cli";
+    }
+
+    @Override
+    public void up(Run run) throws Exception {
+      exec(
+          run,
+          "java",
+          "-jar",
+          jar.toString(),
+          "up",
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "--branch",
+          run.branch(),
+          "--manifests",
+          "file:" + run.stack(),
+          "--report",
+          run.work().resolve("report.json").toString(),
+          "--diagnostics-dir",
+          run.work().resolve("diagnostics").toString());
+    }
+
+    @Override
+    public void down(Run run) throws Exception {
+      exec(
+          run,
+          "java",
+          "-jar",
+          jar.toString(),
+          "down",
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "--report",
+          run.work().resolve("report.json").toString(),
+          run.branch());
+    }
+  }
+
+  /** {@code kubectl apply -f} (the Namespace first in the file) and {@code rollout status}. */
+  static final class Kubectl implements Contender {
+    private final String kubectl;
+    private final Path kubeconfig;
+
+    Kubectl(String kubectl, Path kubeconfig) {
+      this.kubectl = kubectl;
+      this.kubeconfig = kubeconfig;
+    }
+
+    @Override
+    public String name() {
+      return "kubectl";
+    }
+
+    @Override
+    public void up(Run run) throws Exception {
+      exec(
+          run,
+          kubectl,
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "apply",
+          "-f",
+          run.stackWithNamespace().toString());
+      exec(
+          run,
+          kubectl,
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "-n",
+          run.namespace(),
+          "rollout",
+          "status",
+          "deployment",
+          "-l",
+          RealStack.LABEL + "=1",
+          "--timeout=300s");
+    }
+
+    @Override
+    public void down(Run run) throws Exception {
+      exec(
+          run,
+          kubectl,
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "delete",
+          "namespace",
+          run.namespace(),
+          "--wait=true",
+          "--timeout=300s");
+    }
+  }
+
+  /** {@code helm upgrade --install --create-namespace --wait} (Helm 4: the watcher strategy). */
+  static final class Helm implements Contender {
+    private final String helm;
+    private final String kubectl;
+    private final Path kubeconfig;
+
+    Helm(String helm, String kubectl, Path kubeconfig) {
+      this.helm = helm;
+      this.kubectl = kubectl;
+      this.kubeconfig = kubeconfig;
+    }
+
+    @Override
+    public String name() {
+      return "helm";
+    }
+
+    @Override
+    public void up(Run run) throws Exception {
+      exec(
+          run,
+          helm,
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "upgrade",
+          "--install",
+          "bench",
+          run.chart().toString(),
+          "-n",
+          run.namespace(),
+          "--create-namespace",
+          "--wait=watcher",
+          "--timeout",
+          "5m");
+    }
+
+    @Override
+    public void down(Run run) throws Exception {
+      exec(
+          run,
+          helm,
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "uninstall",
+          "bench",
+          "-n",
+          run.namespace(),
+          "--wait");
+      exec(
+          run,
+          kubectl,
+          "--kubeconfig",
+          kubeconfig.toString(),
+          "delete",
+          "namespace",
+          run.namespace(),
+          "--wait=true",
+          "--timeout=300s");
+    }
+  }
+
+  /** Creates every object one after the other, then polls every 250 ms. */
+  static final class Naive implements Contender {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private final KubernetesClient client;
+
+    Naive(Path kubeconfig) {
+      try {
+        this.client =
+            new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+                .build();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "naive";
+    }
+
+    @Override
+    public void up(Run run) throws Exception {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(run.namespace())
+                  .endMetadata()
+                  .build())
+          .create();
+      List<HasMetadata> objects =
+          client
+              .load(
+                  new ByteArrayInputStream(
+                      Files.readString(run.stack()).getBytes(StandardCharsets.UTF_8)))
+              .items();
+      for (HasMetadata o : objects) {
+        client.resource(o).inNamespace(run.namespace()).create();
+      }
+      while (true) {
+        List<Deployment> ds =
+            client.apps().deployments().inNamespace(run.namespace()).list().getItems();
+        boolean all =
+            ds.size() == run.services()
+                && ds.stream()
+                    .allMatch(
+                        d ->
+                            d.getStatus() != null
+                                && d.getStatus().getAvailableReplicas() != null
+                                && d.getStatus().getAvailableReplicas() >= 1);
+        if (all) {
+          return;
+        }
+        TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+      }
+    }
+
+    @Override
+    public void down(Run run) throws Exception {
+      client.namespaces().withName(run.namespace()).delete();
+      while (client.namespaces().withName(run.namespace()).get() != null) {
+        TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+      }
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  static void exec(Run run, String... command) throws IOException, InterruptedException {
+    Path log = run.work().resolve("commands.log");
+    Files.writeString(
+        log,
+        "$ " + String.join(" ", command) + "\n",
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("timed out: " + Arrays.toString(command));
+    }
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "exit " + p.exitValue() + ": " + String.join(" ", command) + " (output in " + log + ")");
+    }
+  }
+}
