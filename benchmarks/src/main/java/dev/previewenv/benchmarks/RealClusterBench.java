@@ -185,7 +185,16 @@ public final class RealClusterBench {
       this.work = Files.createTempDirectory("previewenv-real-bench");
     }
 
+    private Path cdsArchive;
+
     void run(List<Case> cases) throws Exception {
+      if (cliJar != null) {
+        // the CLI's class-data archive, recorded once (previewenv cds), for the cli-cds contender
+        Path archive = work.resolve("previewenv-cli.jsa");
+        Run setup = new Run("", "", 0, null, null, null, null, work);
+        exec(setup, "java", "-jar", cliJar.toString(), "cds", "--archive", archive.toString());
+        cdsArchive = archive;
+      }
       String text = Files.readString(kubeconfig);
       Matcher m = Pattern.compile("server:\\s*\"?(https://[^\"\\s,}]+)\"?").matcher(text);
       if (!m.find()) {
@@ -265,7 +274,11 @@ public final class RealClusterBench {
       List<Contender> list = new ArrayList<>();
       list.add(new Warm(proxied));
       if (cliJar != null) {
-        list.add(new Cli(cliJar, proxied));
+        list.add(new Cli("cli", cliJar, proxied, List.of()));
+        if (cdsArchive != null) {
+          list.add(
+              new Cli("cli-cds", cliJar, proxied, List.of("-XX:SharedArchiveFile=" + cdsArchive)));
+        }
       } else {
         lines.add(
             "BENCH real-cli not measured: no cli/target/previewenv-cli-*-all.jar (package the cli"
@@ -397,15 +410,19 @@ public final class RealClusterBench {
                 theirDown / down,
                 e.getKey()));
       }
-      List<Sample> cli = samples.get("cli");
-      if (cli != null && !cli.isEmpty() && samples.containsKey("kubectl")) {
+      for (String cliName : List.of("cli", "cli-cds")) {
+        List<Sample> cli = samples.get(cliName);
+        if (cli == null || cli.isEmpty() || !samples.containsKey("kubectl")) {
+          continue;
+        }
         double cold = median(cli, Sample::up);
         double kubectlUp = median(samples.get("kubectl"), Sample::up);
         lines.add(
             String.format(
                 Locale.ROOT,
-                "BENCH real-cli-cold-up-%s %.0f ms baseline=%.0f ratio=%.2f vs=kubectl target:"
+                "BENCH real-%s-cold-up-%s %.0f ms baseline=%.0f ratio=%.2f vs=kubectl target:"
                     + " ratio>=1 at 0 ms (JVM start included)",
+                cliName,
                 label,
                 cold,
                 kubectlUp,
@@ -491,52 +508,62 @@ public final class RealClusterBench {
 
   /** The PreviewEnv CLI as a fresh process per command (JVM start included). */
   static final class Cli implements Contender {
+    private final String name;
     private final Path jar;
     private final Path kubeconfig;
+    private final List<String> jvmArgs;
 
-    Cli(Path jar, Path kubeconfig) {
+    Cli(String name, Path jar, Path kubeconfig, List<String> jvmArgs) {
+      this.name = name;
       this.jar = jar;
       this.kubeconfig = kubeconfig;
+      this.jvmArgs = jvmArgs;
     }
 
     @Override
     public String name() {
-      return "cli";
+      return name;
+    }
+
+    private String[] java(String... args) {
+      List<String> c = new ArrayList<>();
+      c.add("java");
+      c.addAll(jvmArgs);
+      c.add("-jar");
+      c.add(jar.toString());
+      c.addAll(List.of(args));
+      return c.toArray(String[]::new);
     }
 
     @Override
     public void up(Run run) throws Exception {
       exec(
           run,
-          "java",
-          "-jar",
-          jar.toString(),
-          "up",
-          "--kubeconfig",
-          kubeconfig.toString(),
-          "--branch",
-          run.branch(),
-          "--manifests",
-          "file:" + run.stack(),
-          "--report",
-          run.work().resolve("report.json").toString(),
-          "--diagnostics-dir",
-          run.work().resolve("diagnostics").toString());
+          java(
+              "up",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "--branch",
+              run.branch(),
+              "--manifests",
+              "file:" + run.stack(),
+              "--report",
+              run.work().resolve("report.json").toString(),
+              "--diagnostics-dir",
+              run.work().resolve("diagnostics").toString()));
     }
 
     @Override
     public void down(Run run) throws Exception {
       exec(
           run,
-          "java",
-          "-jar",
-          jar.toString(),
-          "down",
-          "--kubeconfig",
-          kubeconfig.toString(),
-          "--report",
-          run.work().resolve("report.json").toString(),
-          run.branch());
+          java(
+              "down",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "--report",
+              run.work().resolve("report.json").toString(),
+              run.branch()));
     }
   }
 

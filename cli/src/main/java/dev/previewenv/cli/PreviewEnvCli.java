@@ -93,6 +93,7 @@ public final class PreviewEnvCli implements Runnable {
     cl.addSubcommand(new DownCommand(context));
     cl.addSubcommand(new GcCommand(context));
     cl.addSubcommand(new StatusCommand(context));
+    cl.addSubcommand(new CdsCommand(context));
     cl.setOut(context.out());
     cl.setErr(context.err());
     cl.setDefaultValueProvider(new EnvironmentDefaults(context.env()));
