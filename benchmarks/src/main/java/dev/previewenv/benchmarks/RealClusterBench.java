@@ -6,6 +6,7 @@ import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -42,8 +43,9 @@ import java.util.regex.Pattern;
  * KUBECONFIG}), {@code --cli-jar <jar>} (default {@code cli/target/previewenv-cli-*-all.jar}),
  * {@code --helm <binary>} (default {@code PREVIEWENV_HELM}; without it Helm is left out, said so),
  * {@code --kubectl <binary>} (default {@code kubectl}), {@code --reps N} (measured runs per
- * contender and case, default 3, after one warm-up round), {@code --cases 4@0,4@20,4@80,20@0}
- * (services@RTT in ms).
+ * contender and case, default 3, after one warm-up round), {@code --cases 4@0,4@20} (services@RTT
+ * in ms), {@code --contenders previewenv-request,cli,cli-cds,kubectl,helm,naive} (a subset; the
+ * warm {@code previewenv} always runs).
  */
 public final class RealClusterBench {
   private RealClusterBench() {}
@@ -115,11 +117,15 @@ public final class RealClusterBench {
     }
     Path kubeconfig = Path.of(kc);
     int reps = Integer.parseInt(opts.getOrDefault("reps", "3"));
-    List<Case> cases = parseCases(opts.getOrDefault("cases", "4@0,4@20,4@80,20@0"));
+    List<Case> cases = parseCases(opts.getOrDefault("cases", "4@0,4@20"));
     Path cliJar = cliJar(opts.get("cli-jar"));
     String helm = first(opts.get("helm"), System.getenv("PREVIEWENV_HELM"));
     String kubectl = opts.getOrDefault("kubectl", "kubectl");
-    new RealClusterBench.Runner(kubeconfig, cliJar, helm, kubectl, reps).run(cases);
+    Runner runner = new Runner(kubeconfig, cliJar, helm, kubectl, reps);
+    if (opts.containsKey("contenders")) {
+      runner.only = List.of(opts.get("contenders").split(","));
+    }
+    runner.run(cases);
   }
 
   static List<Case> parseCases(String spec) {
@@ -186,6 +192,7 @@ public final class RealClusterBench {
     }
 
     private Path cdsArchive;
+    List<String> only; // contenders to run (previewenv always); null = all
 
     void run(List<Case> cases) throws Exception {
       if (cliJar != null) {
@@ -272,7 +279,8 @@ public final class RealClusterBench {
 
     private List<Contender> contenders(Path proxied) {
       List<Contender> list = new ArrayList<>();
-      list.add(new Warm(proxied));
+      list.add(new Warm("previewenv", proxied, Teardown.WAIT));
+      list.add(new Warm("previewenv-request", proxied, Teardown.REQUEST));
       if (cliJar != null) {
         list.add(new Cli("cli", cliJar, proxied, List.of()));
         if (cdsArchive != null) {
@@ -292,6 +300,9 @@ public final class RealClusterBench {
             "BENCH real-helm not measured: no --helm and no PREVIEWENV_HELM (bash .ci/helm.sh)");
       }
       list.add(new Naive(proxied));
+      if (only != null) {
+        list.removeIf(k -> !only.contains(k.name()) && !k.name().equals("previewenv"));
+      }
       return list;
     }
 
@@ -410,6 +421,19 @@ public final class RealClusterBench {
                 theirDown / down,
                 e.getKey()));
       }
+      List<Sample> request = samples.get("previewenv-request");
+      if (request != null && !request.isEmpty()) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "BENCH real-down-request-%s %.0f ms floor=%.0f target<=%.0f (teardown REQUEST:"
+                    + " returns once the deletion is accepted; gone %.0f ms later by the observer)",
+                label,
+                median(request, Sample::down),
+                rtt,
+                2 * rtt,
+                median(request, Sample::gone)));
+      }
       for (String cliName : List.of("cli", "cli-cds")) {
         List<Sample> cli = samples.get(cliName);
         if (cli == null || cli.isEmpty() || !samples.containsKey("kubectl")) {
@@ -472,17 +496,30 @@ public final class RealClusterBench {
 
   /** PreviewEnv in this JVM (warm after the warm-up round), its own client through the proxy. */
   static final class Warm implements Contender {
+    private final String name;
     private final KubernetesClient client;
     private final Provisioner provisioner;
+    private Preview preview;
 
-    Warm(Path kubeconfig) {
+    /**
+     * @param teardown how {@code down} ends: {@link Teardown#WAIT} until the namespace is gone,
+     *     {@link Teardown#REQUEST} as soon as the deletion is accepted (the observer still waits
+     *     for it to be gone before the next run)
+     */
+    Warm(String name, Path kubeconfig, Teardown teardown) {
+      this.name = name;
       this.client = ClusterConnection.locate().kubeconfig(kubeconfig, "--kubeconfig").connect();
-      this.provisioner = Provisioner.forClient(client).withOwner("bench").withKeptNotice(false);
+      this.provisioner =
+          Provisioner.forClient(client)
+              .withOwner("bench")
+              .withKeptNotice(false)
+              .withCleanup(dev.previewenv.core.Cleanup.ALWAYS)
+              .withTeardown(teardown);
     }
 
     @Override
     public String name() {
-      return "previewenv";
+      return name;
     }
 
     @Override
@@ -491,13 +528,13 @@ public final class RealClusterBench {
           Plan.builder(EnvironmentName.forBranch(run.branch()))
               .source(ManifestSource.yaml("stack.yaml", Files.readString(run.stack())))
               .build();
-      Preview preview = provisioner.withCleanup(dev.previewenv.core.Cleanup.NEVER).up(plan);
-      preview.close(); // kept: releases the lease, so down may delete it
+      preview = provisioner.up(plan);
     }
 
     @Override
     public void down(Run run) {
-      provisioner.down(EnvironmentName.forBranch(run.branch()));
+      preview.close(); // the test-end teardown: deletes the environment as the teardown says
+      preview = null;
     }
 
     @Override
