@@ -1,0 +1,6 @@
+/**
+ * Internal, no compatibility promise: the registry client that resolves image tags to digests.
+ * Public only so that core's other packages can use it; any release may change or remove it. Use
+ * the API in {@code dev.previewenv.core} instead.
+ */
+package dev.previewenv.core.internal.registry;
