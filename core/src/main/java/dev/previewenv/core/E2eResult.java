@@ -241,4 +241,60 @@ public record E2eResult(
         + cause.map(c -> "; " + c.kind() + ": " + c.message()).orElse("")
         + ")";
   }
+
+  /**
+   * Writes the raw reports of this result to {@code reportDir/<job name>/} and its artifacts to
+   * {@code reportDir/<job name>/artifacts/<path>}; returns the files. Names come from the pod log:
+   * a report name that is not a plain file name is replaced, an artifact path segment that is
+   * empty, {@code .} or {@code ..} or holds a backslash becomes {@code _}.
+   */
+  public java.util.List<java.nio.file.Path> writeReports(java.nio.file.Path reportDir) {
+    java.util.List<java.nio.file.Path> written = new java.util.ArrayList<>();
+    if (xmlReports().isEmpty() && artifacts().isEmpty()) {
+      return written;
+    }
+    java.nio.file.Path dir = reportDir.resolve(jobName());
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      int i = 0;
+      for (java.util.Map.Entry<String, String> e : xmlReports().entrySet()) {
+        i++;
+        String name = e.getKey();
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}") || !name.endsWith(".xml")) {
+          name = "TEST-previewenv-e2e-" + i + ".xml";
+        }
+        java.nio.file.Path file = dir.resolve(name);
+        java.nio.file.Files.writeString(
+            file, e.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+        written.add(file);
+      }
+      java.nio.file.Path artifacts = dir.resolve("artifacts");
+      for (Artifact a : artifacts()) {
+        java.nio.file.Path file = artifacts;
+        for (String segment : a.path().split("/", -1)) {
+          boolean bad =
+              segment.isEmpty()
+                  || segment.equals(".")
+                  || segment.equals("..")
+                  || segment.contains("\\")
+                  || segment.chars().anyMatch(c -> c < 0x20);
+          file = file.resolve(bad ? "_" : segment);
+        }
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, a.content());
+        written.add(file);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "Cannot write the JUnit XML reports of E2E run "
+              + namespace()
+              + "/"
+              + jobName()
+              + " to "
+              + dir
+              + "; check that the directory is writable",
+          e);
+    }
+    return written;
+  }
 }

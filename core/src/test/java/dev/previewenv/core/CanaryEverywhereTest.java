@@ -149,7 +149,7 @@ class CanaryEverywhereTest {
           outputs.addAll(lines);
           outputs.add(result.toString());
           outputs.add(result.summary());
-          E2eDynamicTests.writeReports(result, tmp.resolve("reports"));
+          result.writeReports(tmp.resolve("reports"));
           assertThat(tmp.resolve("reports")).isNotEmptyDirectory();
           paths += 2;
         }

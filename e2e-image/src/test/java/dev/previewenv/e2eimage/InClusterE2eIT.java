@@ -3,7 +3,6 @@ package dev.previewenv.e2eimage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.previewenv.core.E2eDynamicTests;
 import dev.previewenv.core.E2eJob;
 import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.EnvironmentName;
@@ -11,6 +10,7 @@ import dev.previewenv.core.Preview;
 import dev.previewenv.core.testing.RealCluster;
 import dev.previewenv.core.testing.TestRegistry;
 import dev.previewenv.e2e.ExampleStack;
+import dev.previewenv.junit.E2eDynamicTests;
 import dev.previewenv.junit.PreviewEnvironment;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Service;

@@ -2,7 +2,6 @@ package dev.previewenv.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.previewenv.core.E2eDynamicTests;
 import dev.previewenv.core.E2eJob;
 import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.E2eResult.Cause;
@@ -133,7 +132,7 @@ class LauncherInClusterIT {
               assertThat(new String(a.content(), java.nio.charset.StandardCharsets.UTF_8))
                   .isEqualTo("the checkout page, as the test saw it");
             });
-    List<Path> written = E2eDynamicTests.writeReports(result, REPORTS);
+    List<Path> written = result.writeReports(REPORTS);
     assertThat(written)
         .contains(
             REPORTS.resolve(result.jobName()).resolve("artifacts/screens/checkout.txt"),

@@ -114,6 +114,16 @@ class BoundaryTest {
   }
 
   @Test
+  void coreDoesNotDependOnJUnit() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.junit..", "org.opentest4j..")
+        .because("the JUnit bridges live in previewenv-junit-extension (E2eDynamicTests)")
+        .check(classes);
+  }
+
+  @Test
   void everyInternalPackageSaysItHasNoCompatibilityPromise() throws IOException {
     Path root = Path.of("src", "main", "java", INTERNAL.replace('.', '/'));
     List<Path> packages;

@@ -1,15 +1,12 @@
-package dev.previewenv.core;
+package dev.previewenv.junit;
 
+import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.E2eResult.Status;
 import dev.previewenv.core.E2eResult.TestCase;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -42,8 +39,6 @@ import org.opentest4j.AssertionFailedError;
  * The raw XML reports are written to {@code target/previewenv-e2e/<job name>/} (or the given
  * directory), where CI test reporters can pick them up, and the suite's artifacts below it in
  * {@code artifacts/}.
- *
- * <p>Needs {@code junit-jupiter-api} on the classpath (an optional dependency of core).
  */
 public final class E2eDynamicTests {
   /** The default directory of the reports, relative to the working directory. */
@@ -62,63 +57,8 @@ public final class E2eDynamicTests {
    * @throws UncheckedIOException when a report cannot be written
    */
   public static Stream<DynamicTest> of(E2eResult result, Path reportDir) {
-    writeReports(result, reportDir);
+    result.writeReports(reportDir);
     return tests(result).stream();
-  }
-
-  /**
-   * Writes the raw reports of {@code result} to {@code reportDir/<job name>/} and its artifacts to
-   * {@code reportDir/<job name>/artifacts/<path>}; returns the files. Names come from the pod log:
-   * a report name that is not a plain file name is replaced, an artifact path segment that is
-   * empty, {@code .} or {@code ..} or holds a backslash becomes {@code _}.
-   */
-  public static List<Path> writeReports(E2eResult result, Path reportDir) {
-    List<Path> written = new ArrayList<>();
-    if (result.xmlReports().isEmpty() && result.artifacts().isEmpty()) {
-      return written;
-    }
-    Path dir = reportDir.resolve(result.jobName());
-    try {
-      Files.createDirectories(dir);
-      int i = 0;
-      for (Map.Entry<String, String> e : result.xmlReports().entrySet()) {
-        i++;
-        String name = e.getKey();
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}") || !name.endsWith(".xml")) {
-          name = "TEST-previewenv-e2e-" + i + ".xml";
-        }
-        Path file = dir.resolve(name);
-        Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
-        written.add(file);
-      }
-      Path artifacts = dir.resolve("artifacts");
-      for (E2eResult.Artifact a : result.artifacts()) {
-        Path file = artifacts;
-        for (String segment : a.path().split("/", -1)) {
-          boolean bad =
-              segment.isEmpty()
-                  || segment.equals(".")
-                  || segment.equals("..")
-                  || segment.contains("\\")
-                  || segment.chars().anyMatch(c -> c < 0x20);
-          file = file.resolve(bad ? "_" : segment);
-        }
-        Files.createDirectories(file.getParent());
-        Files.write(file, a.content());
-        written.add(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot write the JUnit XML reports of E2E run "
-              + result.namespace()
-              + "/"
-              + result.jobName()
-              + " to "
-              + dir
-              + "; check that the directory is writable",
-          e);
-    }
-    return written;
   }
 
   /** The dynamic tests of {@code result}, without writing anything. */

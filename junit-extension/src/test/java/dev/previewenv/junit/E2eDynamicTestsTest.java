@@ -1,4 +1,4 @@
-package dev.previewenv.core;
+package dev.previewenv.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -11,6 +11,7 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.E2eResult.Cause;
 import dev.previewenv.core.E2eResult.Outcome;
 import dev.previewenv.core.E2eResult.Status;
@@ -196,7 +197,7 @@ class E2eDynamicTestsTest {
                 new E2eResult.Artifact("../../escape.txt", new byte[] {3})));
 
     List<DynamicTest> tests = E2eDynamicTests.tests(stopped);
-    List<Path> written = E2eDynamicTests.writeReports(stopped, dir);
+    List<Path> written = stopped.writeReports(dir);
 
     assertThat(tests)
         .extracting(DynamicTest::getDisplayName)
