@@ -17,7 +17,6 @@ import dev.previewenv.core.Teardown;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +86,6 @@ record EnvironmentSpec(
       String oauth2ProxyNamespace,
       boolean strictHosts) {}
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern PREFIXED = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]+):(.*)");
 
   EnvironmentSpec {
@@ -653,22 +651,7 @@ record EnvironmentSpec(
   }
 
   static Duration parseDuration(String text) {
-    Matcher m = SHORT_DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return dev.previewenv.core.Durations.parse(text).orElse(null);
   }
 
   private static String setting(Settings settings, String name, String annotationValue) {

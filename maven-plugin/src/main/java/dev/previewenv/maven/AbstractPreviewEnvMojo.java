@@ -14,12 +14,9 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -33,7 +30,6 @@ import org.apache.maven.project.MavenProject;
  * parameters have the names of the JUnit extension's settings ({@code previewenv.images}, ...).
  */
 abstract class AbstractPreviewEnvMojo extends AbstractMojo {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   MavenProject project;
@@ -165,31 +161,12 @@ abstract class AbstractPreviewEnvMojo extends AbstractMojo {
 
   /** {@code 4h}, {@code 90m}, {@code 30s}, {@code 2d} or ISO-8601 such as {@code PT4H}. */
   static Duration duration(String value, String parameter) throws MojoExecutionException {
-    String text = value.strip().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT_DURATION.matcher(text);
-    Duration d = null;
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d =
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-          };
-    } else {
-      try {
-        d = Duration.parse(text.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        // below
-      }
-    }
-    if (d == null || d.isZero() || d.isNegative()) {
+    var d = dev.previewenv.core.Durations.parsePositive(value);
+    if (d.isEmpty()) {
       throw new MojoExecutionException(
           parameter + " '" + value + "' is not a positive duration such as 4h, 90m, 30s or PT4H");
     }
-    return d;
+    return d.get();
   }
 
   static String seconds(Duration d) {
