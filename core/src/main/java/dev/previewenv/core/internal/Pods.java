@@ -1,7 +1,9 @@
 package dev.previewenv.core.internal;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,5 +35,19 @@ public final class Pods {
       return r.getKind() + "/" + r.getName();
     }
     return "Pod/" + pod.getMetadata().getName();
+  }
+
+  /** The statuses of the pod's init containers, then of its containers; none when unknown. */
+  public static List<ContainerStatus> containerStatuses(Pod pod) {
+    List<ContainerStatus> out = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      if (pod.getStatus().getInitContainerStatuses() != null) {
+        out.addAll(pod.getStatus().getInitContainerStatuses());
+      }
+      if (pod.getStatus().getContainerStatuses() != null) {
+        out.addAll(pod.getStatus().getContainerStatuses());
+      }
+    }
+    return out;
   }
 }

@@ -349,14 +349,7 @@ public final class DiagnosticsWriter {
       if (pod.getStatus() == null || pod.getMetadata() == null) {
         continue;
       }
-      List<ContainerStatus> statuses = new ArrayList<>();
-      if (pod.getStatus().getInitContainerStatuses() != null) {
-        statuses.addAll(pod.getStatus().getInitContainerStatuses());
-      }
-      if (pod.getStatus().getContainerStatuses() != null) {
-        statuses.addAll(pod.getStatus().getContainerStatuses());
-      }
-      for (ContainerStatus c : statuses) {
+      for (ContainerStatus c : Pods.containerStatuses(pod)) {
         String reason =
             c.getState() == null || c.getState().getWaiting() == null
                 ? null
@@ -503,12 +496,7 @@ public final class DiagnosticsWriter {
   }
 
   private static List<ContainerStatus> allStatuses(Pod pod) {
-    List<ContainerStatus> out = new ArrayList<>();
-    if (pod.getStatus() != null) {
-      out.addAll(nonNull(pod.getStatus().getInitContainerStatuses()));
-      out.addAll(nonNull(pod.getStatus().getContainerStatuses()));
-    }
-    return out;
+    return Pods.containerStatuses(pod);
   }
 
   // ---------------------------------------------------------------- logs

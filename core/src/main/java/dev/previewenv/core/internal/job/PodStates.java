@@ -96,14 +96,7 @@ public final class PodStates {
       if (pod.getStatus() == null) {
         continue;
       }
-      List<ContainerStatus> statuses = new ArrayList<>();
-      if (pod.getStatus().getInitContainerStatuses() != null) {
-        statuses.addAll(pod.getStatus().getInitContainerStatuses());
-      }
-      if (pod.getStatus().getContainerStatuses() != null) {
-        statuses.addAll(pod.getStatus().getContainerStatuses());
-      }
-      for (ContainerStatus c : statuses) {
+      for (ContainerStatus c : Pods.containerStatuses(pod)) {
         ContainerStateWaiting w = c.getState() == null ? null : c.getState().getWaiting();
         if (w != null && IMAGE_PULL_REASONS.contains(w.getReason())) {
           String image = c.getImage() != null ? c.getImage() : imageOf(pod, c.getName());
