@@ -646,16 +646,7 @@ public final class RealClusterBench {
 
     @Override
     public void down(Run run) throws Exception {
-      exec(
-          run,
-          kubectl,
-          "--kubeconfig",
-          kubeconfig.toString(),
-          "delete",
-          "namespace",
-          run.namespace(),
-          "--wait=true",
-          "--timeout=300s");
+      deleteNamespace(run, kubectl, kubeconfig);
     }
   }
 
@@ -707,16 +698,7 @@ public final class RealClusterBench {
           "-n",
           run.namespace(),
           "--wait");
-      exec(
-          run,
-          kubectl,
-          "--kubeconfig",
-          kubeconfig.toString(),
-          "delete",
-          "namespace",
-          run.namespace(),
-          "--wait=true",
-          "--timeout=300s");
+      deleteNamespace(run, kubectl, kubeconfig);
     }
   }
 
@@ -791,6 +773,21 @@ public final class RealClusterBench {
     public void close() {
       client.close();
     }
+  }
+
+  /** {@code kubectl delete namespace --wait}: returns once the namespace is gone. */
+  static void deleteNamespace(Run run, String kubectl, Path kubeconfig)
+      throws IOException, InterruptedException {
+    exec(
+        run,
+        kubectl,
+        "--kubeconfig",
+        kubeconfig.toString(),
+        "delete",
+        "namespace",
+        run.namespace(),
+        "--wait=true",
+        "--timeout=300s");
   }
 
   static void exec(Run run, String... command) throws IOException, InterruptedException {
