@@ -77,7 +77,37 @@ public final class PreviewEnvCli implements Runnable {
             err,
             Path.of(System.getProperty("user.dir")),
             Clock.systemUTC());
-    System.exit(run(context, args));
+    Thread command = Thread.currentThread();
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(command, finished, err), "stop"));
+    int code = run(context, args);
+    finished.countDown();
+    System.exit(code);
+  }
+
+  /** How long a command may take to clean up after SIGTERM or Ctrl-C before the JVM ends. */
+  static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(20);
+
+  /**
+   * On SIGTERM or Ctrl-C while a command runs (a cancelled pipeline): interrupts it and gives it
+   * {@link #STOP_GRACE} to clean up, so an interrupted {@code up} releases the environment's owner
+   * lease and the next pipeline's {@code up} is not refused for the lease's duration.
+   */
+  static void stop(Thread command, java.util.concurrent.CountDownLatch finished, PrintWriter err) {
+    if (finished.getCount() == 0) {
+      return; // ended normally: System.exit runs the hooks
+    }
+    err.println(
+        "previewenv: stopping (SIGTERM or Ctrl-C): the command is interrupted and releases what it"
+            + " holds; waiting up to "
+            + STOP_GRACE.toSeconds()
+            + " s");
+    command.interrupt();
+    try {
+      finished.await(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs {@code args} with {@code context}; returns the exit code. */

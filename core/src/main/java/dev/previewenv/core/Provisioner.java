@@ -738,26 +738,46 @@ public final class Provisioner {
       throw e; // thrown before anything was changed: nothing of ours to clean up
     } catch (RuntimeException raw) {
       RuntimeException e = scrubbed(raw, known, env);
-      if (heartbeat.get() != null) {
-        heartbeat.get().close();
-      }
-      if (settings.cleanup == Cleanup.ALWAYS) {
-        try {
-          teardownAsHolder(ns, env, holder);
-        } catch (RuntimeException teardownFailure) {
-          e.addSuppressed(teardownFailure);
-        }
-      } else {
-        try {
-          lease.release(ns, holder);
-        } catch (RuntimeException releaseFailure) {
-          e.addSuppressed(releaseFailure);
-        }
-        if (settings.keptNotice) {
-          Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
+      // an interrupted up (a cancelled pipeline: the CLI interrupts on SIGTERM) still cleans up:
+      // the requests below would fail at once with the flag set, so it is restored afterwards
+      boolean interrupted = Thread.interrupted();
+      try {
+        cleanUpAfterFailure(e, lease, heartbeat.get(), ns, env, holder);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
       throw e;
+    }
+  }
+
+  /** After a failed up: the heartbeat stops; the environment goes or is kept as cleanup says. */
+  private void cleanUpAfterFailure(
+      RuntimeException e,
+      OwnerLease lease,
+      OwnerLease.Heartbeat beat,
+      String ns,
+      String env,
+      String holder) {
+    if (beat != null) {
+      beat.close();
+    }
+    if (settings.cleanup == Cleanup.ALWAYS) {
+      try {
+        teardownAsHolder(ns, env, holder);
+      } catch (RuntimeException teardownFailure) {
+        e.addSuppressed(teardownFailure);
+      }
+    } else {
+      try {
+        lease.release(ns, holder);
+      } catch (RuntimeException releaseFailure) {
+        e.addSuppressed(releaseFailure);
+      }
+      if (settings.keptNotice) {
+        Preview.logKept(ns, env, "up failed, cleanup " + settings.cleanup);
+      }
     }
   }
 

@@ -74,6 +74,45 @@ class OneOwnerTest {
   }
 
   @Test
+  void anInterruptedUpReleasesTheEnvironmentSoTheNextRunHasItAtOnce() throws Exception {
+    Plan plan = plan("feature/cancelled");
+    String ns = plan.namespace();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // no controllers here: the Deployments never become ready, so up waits until interrupted
+    Thread pipeline =
+        new Thread(
+            () -> {
+              try {
+                Provisioner.forClient(client)
+                    .withOwner("run-a")
+                    .withCleanup(Cleanup.NEVER)
+                    .withReadinessTimeout(Duration.ofMinutes(5))
+                    .up(plan);
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    pipeline.start();
+    dev.previewenv.core.testing.Eventually.await(
+        "the owner lease of the running up",
+        () -> lease(ns),
+        l -> l != null && l.getSpec().getHolderIdentity().startsWith("run-a@"));
+    pipeline.interrupt(); // what the CLI does on SIGTERM (a cancelled pipeline)
+    pipeline.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(pipeline.isAlive()).isFalse();
+    assertThat(failure.get()).isInstanceOf(PreviewEnvException.class);
+    assertThat(lease(ns)).as("released despite the interrupt").isNull();
+    assertThat(client.namespaces().withName(ns).get().getMetadata().getAnnotations())
+        .doesNotContainKey(Meta.HOLDER);
+    // the next pipeline's up (default OnConflict.fail) is not refused by the cancelled one
+    try (Preview next = owner("run-b").up(plan)) {
+      assertThat(lease(next.namespace()).getSpec().getHolderIdentity())
+          .isEqualTo(owner("run-b").holderIdentity());
+    }
+  }
+
+  @Test
   void takeOverIsExplicitAndTheOwnerThatLostItNeverDeletesIt() {
     Preview first = owner("run-a").up(plan("feature/taken"));
     Preview second = owner("run-b").withOnConflict(OnConflict.takeOver()).up(plan("feature/taken"));
