@@ -5,6 +5,7 @@ import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.PullPolicy;
 import dev.previewenv.core.PullSecrets;
+import dev.previewenv.core.RegistryCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -80,6 +81,15 @@ final class StackOptions {
               + " Never; default: the manifests' (env PREVIEWENV_IMAGE_PULL_POLICY).")
   String imagePullPolicy;
 
+  @Option(
+      names = "--pin-digests",
+      description =
+          "Resolve every overridden image tag to its digest in the registry before anything is"
+              + " sent (the environment runs exactly the image CI built, even if the tag moves);"
+              + " with --pull-secret, its credentials are read from the source secret (env"
+              + " PREVIEWENV_PIN_DIGESTS).")
+  boolean pinDigests;
+
   /**
    * The plan of the stack for {@code environment}: loads and transforms; sends nothing.
    *
@@ -87,6 +97,28 @@ final class StackOptions {
    * @throws dev.previewenv.core.InvalidPlanException listing every problem of the stack
    */
   Plan plan(PreviewEnvCli.Context context, EnvironmentName environment) {
+    return builder(context, environment).build();
+  }
+
+  /**
+   * Like {@link #plan}, with {@code --pin-digests}: the tags resolved in the registry, with the
+   * credentials {@code credentials} gives for the plan's pull secrets (read from the cluster;
+   * nothing is written there).
+   */
+  Plan plan(
+      PreviewEnvCli.Context context,
+      EnvironmentName environment,
+      java.util.function.Function<java.util.Optional<PullSecrets>, RegistryCredentials>
+          credentials) {
+    Plan.Builder builder = builder(context, environment);
+    if (!pinDigests) {
+      return builder.build();
+    }
+    Plan unpinned = builder.build(); // every problem of the stack first, before any registry call
+    return builder.pinDigests(credentials.apply(unpinned.pullSecrets())).build();
+  }
+
+  private Plan.Builder builder(PreviewEnvCli.Context context, EnvironmentName environment) {
     if (manifests.isEmpty()) {
       throw new UsageException(
           "no manifests: give --manifests kustomize:<dir> (or file:<path>, classpath:<resource>),"
@@ -134,7 +166,7 @@ final class StackOptions {
         throw new UsageException("--image-pull-policy: " + e.getMessage());
       }
     }
-    return builder.build();
+    return builder;
   }
 
   /** The image overrides as given, blanks dropped. */

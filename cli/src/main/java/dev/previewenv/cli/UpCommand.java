@@ -7,6 +7,7 @@ import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.RegistryCredentials;
 import dev.previewenv.core.SecretSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -131,6 +132,18 @@ final class UpCommand implements Callable<Integer> {
             + plan.objects().size()
             + " objects)");
     try (KubernetesClient client = cluster.connect(context)) {
+      if (stack.pinDigests) {
+        // the pull secrets' credentials are read from their source namespace; nothing is written
+        plan =
+            stack.plan(
+                context,
+                name,
+                pull ->
+                    pull.map(p -> RegistryCredentials.fromSecrets(client, p))
+                        .orElse(RegistryCredentials.anonymous()));
+        plan.pinnedImages()
+            .forEach((image, digest) -> out.println("  pinned " + image + " to " + digest));
+      }
       Provisioner provisioner =
           Provisioner.forClient(client)
               .withCleanup(Cleanup.NEVER)

@@ -309,6 +309,78 @@ class PreviewEnvCliTest {
   }
 
   @Test
+  void upPinDigestsRunsTheDigestTheRegistryNamesAndAMissingTagChangesNothing() throws Exception {
+    String digest = "sha256:" + "ab".repeat(32);
+    com.sun.net.httpserver.HttpServer registry =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    registry.createContext(
+        "/v2/",
+        ex -> {
+          ex.getResponseHeaders().add("Docker-Distribution-API-Version", "registry/2.0");
+          boolean known = ex.getRequestURI().getPath().equals("/v2/shop/web/manifests/pr-7");
+          if (known) {
+            ex.getResponseHeaders().add("Docker-Content-Digest", digest);
+          }
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(known ? 200 : 404, -1);
+          ex.close();
+        });
+    registry.start();
+    try {
+      String host = "127.0.0.1:" + registry.getAddress().getPort();
+      stack("web:1");
+      String branch = "feature/pinned";
+      assertThat(
+              run(
+                  "up",
+                  "--branch",
+                  branch,
+                  "--manifests",
+                  "deploy",
+                  "--image",
+                  "web=" + host + "/shop/web:pr-7",
+                  "--pin-digests",
+                  "--no-wait"))
+          .as(err.toString())
+          .isZero();
+      assertThat(out.toString()).contains("pinned " + host + "/shop/web:pr-7 to " + digest);
+      String ns = EnvironmentName.forBranch(branch).value();
+      assertThat(
+              client()
+                  .apps()
+                  .deployments()
+                  .inNamespace(ns)
+                  .withName("web")
+                  .get()
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getImage())
+          .isEqualTo(host + "/shop/web:pr-7@" + digest);
+
+      String gone = "feature/pinned-gone";
+      assertThat(
+              run(
+                  "up",
+                  "--branch",
+                  gone,
+                  "--manifests",
+                  "deploy",
+                  "--image",
+                  "web=" + host + "/shop/web:pr-8",
+                  "--pin-digests"))
+          .isEqualTo(1);
+      assertThat(err.toString()).contains("invalid plan, nothing was changed").contains("pr-8");
+      assertThat(client().namespaces().withName(EnvironmentName.forBranch(gone).value()).get())
+          .isNull();
+    } finally {
+      registry.stop(0);
+    }
+  }
+
+  @Test
   void upWithABadSecretOrDurationIsUsageAndChangesNothing() throws Exception {
     stack("web:1");
     assertThat(run("up", "--branch", "bad/secret", "--manifests", "deploy", "--secret", "shared"))
