@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.manifest;
 
+import dev.previewenv.core.PreviewEnvException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -40,5 +41,60 @@ final class Executables {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The program a setting names ({@code value}, from {@code origin}): a bare name is looked up on
+   * the {@code PATH}, a path must be an executable file.
+   *
+   * @param what what cannot be rendered without it, for the message
+   * @param fix what to do instead, ending the message
+   * @throws PreviewEnvException naming the setting and what is wrong with it
+   */
+  static Path configured(
+      String value, String origin, String what, String fix, UnaryOperator<String> environment) {
+    Path path;
+    try {
+      path = Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new PreviewEnvException(
+          "Cannot render "
+              + what
+              + ": "
+              + origin
+              + " is not a valid path ("
+              + e.getMessage()
+              + "). "
+              + fix);
+    }
+    if (path.getParent() == null) {
+      Optional<Path> found = onPath(value, environment);
+      if (found.isPresent()) {
+        return found.get();
+      }
+      throw new PreviewEnvException(
+          "Cannot render "
+              + what
+              + ": "
+              + origin
+              + " names '"
+              + value
+              + "', which is not on the PATH. "
+              + fix);
+    }
+    if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+      throw new PreviewEnvException(
+          "Cannot render "
+              + what
+              + ": "
+              + origin
+              + " points at "
+              + path
+              + ", which "
+              + (Files.exists(path) ? "is not an executable file" : "does not exist")
+              + ". "
+              + fix);
+    }
+    return path;
   }
 }

@@ -2,10 +2,7 @@ package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.Helm;
 import dev.previewenv.core.PreviewEnvException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -65,49 +62,7 @@ final class HelmLocator {
   }
 
   private Path existing(String value, String origin, String what, String preRender) {
-    Path path;
-    try {
-      path = Path.of(value);
-    } catch (InvalidPathException e) {
-      throw new PreviewEnvException(
-          "Cannot render "
-              + what
-              + ": "
-              + origin
-              + " is not a valid path ("
-              + e.getMessage()
-              + "). "
-              + howToFix(preRender));
-    }
-    if (path.getParent() == null) {
-      Optional<Path> found = Executables.onPath(value, environment);
-      if (found.isPresent()) {
-        return found.get();
-      }
-      throw new PreviewEnvException(
-          "Cannot render "
-              + what
-              + ": "
-              + origin
-              + " names '"
-              + value
-              + "', which is not on the PATH. "
-              + howToFix(preRender));
-    }
-    if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-      throw new PreviewEnvException(
-          "Cannot render "
-              + what
-              + ": "
-              + origin
-              + " points at "
-              + path
-              + ", which "
-              + (Files.exists(path) ? "is not an executable file" : "does not exist")
-              + ". "
-              + howToFix(preRender));
-    }
-    return path;
+    return Executables.configured(value, origin, what, howToFix(preRender), environment);
   }
 
   static String howToFix(String preRender) {

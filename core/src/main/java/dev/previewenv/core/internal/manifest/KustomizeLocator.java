@@ -2,8 +2,6 @@ package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.Kustomize;
 import dev.previewenv.core.PreviewEnvException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,49 +90,8 @@ final class KustomizeLocator {
   }
 
   private Path existing(String value, String origin, Path dir) {
-    Path path;
-    try {
-      path = Path.of(value);
-    } catch (InvalidPathException e) {
-      throw new PreviewEnvException(
-          "Cannot render kustomize directory "
-              + dir
-              + ": "
-              + origin
-              + " is not a valid path ("
-              + e.getMessage()
-              + "). "
-              + howToFix(dir));
-    }
-    if (path.getParent() == null) {
-      Optional<Path> found = onPath(value);
-      if (found.isPresent()) {
-        return found.get();
-      }
-      throw new PreviewEnvException(
-          "Cannot render kustomize directory "
-              + dir
-              + ": "
-              + origin
-              + " names '"
-              + value
-              + "', which is not on the PATH. "
-              + howToFix(dir));
-    }
-    if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-      throw new PreviewEnvException(
-          "Cannot render kustomize directory "
-              + dir
-              + ": "
-              + origin
-              + " points at "
-              + path
-              + ", which "
-              + (Files.exists(path) ? "is not an executable file" : "does not exist")
-              + ". "
-              + howToFix(dir));
-    }
-    return path;
+    return Executables.configured(
+        value, origin, "kustomize directory " + dir, howToFix(dir), environment);
   }
 
   private static Kustomize.Tool toolFor(Path executable) {
