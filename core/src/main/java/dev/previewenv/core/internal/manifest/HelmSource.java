@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class HelmSource implements RenderingSource {
   private static final Logger log = LoggerFactory.getLogger(HelmSource.class);
 
-  private static final int MAX_STDERR_LINES = 40;
-
   private final HelmChart chart;
   private final HelmLocator locator;
 
@@ -74,7 +72,7 @@ public final class HelmSource implements RenderingSource {
           e);
     }
     if (result.exitCode() != 0) {
-      List<String> lines = stderrLines(result.stderr());
+      List<String> lines = ProcessRunner.stderrLines(result.stderr(), "helm");
       if (result.stderr().contains("missing in charts/")
           || result.stderr().contains("found in Chart.yaml, but missing")) {
         lines.add(
@@ -201,23 +199,6 @@ public final class HelmSource implements RenderingSource {
         + " "
         + chart.chart()
         + (context == null ? "" : " --namespace " + context.namespace());
-  }
-
-  private static List<String> stderrLines(String stderr) {
-    List<String> lines = new ArrayList<>();
-    for (String line : stderr.split("\\R")) {
-      if (!line.isBlank()) {
-        if (lines.size() == MAX_STDERR_LINES) {
-          lines.add("[... more lines of standard error left out]");
-          break;
-        }
-        lines.add(line.strip());
-      }
-    }
-    if (lines.isEmpty()) {
-      lines.add("(helm wrote nothing to standard error)");
-    }
-    return lines;
   }
 
   @Override

@@ -22,9 +22,8 @@ public final class KustomizeSource implements RenderingSource {
   private static final Logger log = LoggerFactory.getLogger(KustomizeSource.class);
 
   /** Lines of kustomize's standard error put into an error's problem list. */
-  private static final int MAX_STDERR_LINES = 40;
-
   private final Path dir;
+
   private final Kustomize kustomize;
   private final KustomizeLocator locator;
 
@@ -108,7 +107,7 @@ public final class KustomizeSource implements RenderingSource {
           e);
     }
     if (result.exitCode() != 0) {
-      List<String> lines = stderrLines(secrets.scrub(result.stderr()));
+      List<String> lines = ProcessRunner.stderrLines(secrets.scrub(result.stderr()), "kustomize");
       if (result.stderr().contains("--enable-helm") && kustomize.helm().isEmpty()) {
         lines.add(
             "hint: the kustomization uses helmCharts:, which runs Helm; allow it with"
@@ -165,23 +164,6 @@ public final class KustomizeSource implements RenderingSource {
               + " ManifestSource.directory(...) for a directory of plain manifests");
     }
     problems.throwIfAny(description());
-  }
-
-  private static List<String> stderrLines(String stderr) {
-    List<String> lines = new ArrayList<>();
-    for (String line : stderr.split("\\R")) {
-      if (!line.isBlank()) {
-        if (lines.size() == MAX_STDERR_LINES) {
-          lines.add("[... more lines of standard error left out]");
-          break;
-        }
-        lines.add(line.strip());
-      }
-    }
-    if (lines.isEmpty()) {
-      lines.add("(kustomize wrote nothing to standard error)");
-    }
-    return lines;
   }
 
   @Override

@@ -23,6 +23,30 @@ final class ProcessRunner {
 
   record Result(int exitCode, byte[] stdout, String stderr) {}
 
+  /** How many lines of a tool's standard error a failure message quotes at most. */
+  static final int MAX_STDERR_LINES = 40;
+
+  /**
+   * The non-blank lines of {@code stderr}, stripped, at most {@link #MAX_STDERR_LINES} (then a line
+   * saying more were left out); one line saying {@code tool} wrote nothing when it is empty.
+   */
+  static List<String> stderrLines(String stderr, String tool) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (String line : stderr.split("\\R")) {
+      if (!line.isBlank()) {
+        if (lines.size() == MAX_STDERR_LINES) {
+          lines.add("[... more lines of standard error left out]");
+          break;
+        }
+        lines.add(line.strip());
+      }
+    }
+    if (lines.isEmpty()) {
+      lines.add("(" + tool + " wrote nothing to standard error)");
+    }
+    return lines;
+  }
+
   /** Thrown when the program did not end within the timeout; it has been killed. */
   static final class TimedOut extends Exception {
     private static final long serialVersionUID = 1L;
