@@ -122,6 +122,30 @@ class HelmSourceTest {
   }
 
   @Test
+  void helmsStandardErrorQuotingASetValueIsScrubbed(@TempDir Path tmp) throws IOException {
+    Path chart = Files.createDirectories(tmp.resolve("quoting/templates"));
+    Files.writeString(
+        tmp.resolve("quoting/Chart.yaml"), "apiVersion: v2\nname: quoting\nversion: 0.1.0\n");
+    Files.writeString(
+        chart.resolve("fail.yaml"),
+        "{{ fail (printf \"the password %s is refused\" .Values.db.password) }}\n");
+    assertThatThrownBy(
+            () ->
+                ManifestSource.helm(
+                        HelmChart.of(tmp.resolve("quoting"))
+                            .withHelm(shop().helm())
+                            .withSet("db.password", "canary-quoted-5823"))
+                    .load())
+        .isInstanceOf(InvalidPlanException.class)
+        .satisfies(
+            e -> {
+              String all = e.getMessage() + ((InvalidPlanException) e).problems();
+              assertThat(all).contains("the password <redacted> is refused");
+              assertThat(all).doesNotContain("canary-quoted-5823");
+            });
+  }
+
+  @Test
   void missingChartAndValuesFilesAreNamedBeforeHelmRuns(@TempDir Path tmp) {
     assertThatThrownBy(
             () ->

@@ -60,7 +60,7 @@ public final class HelmSource implements RenderingSource {
               + chart.helm().timeout().toSeconds()
               + " s and was killed. Raise the limit with Helm.auto().withTimeout(...), or"
               + " pre-render the chart. Standard error so far: "
-              + (e.stderr.isBlank() ? "(empty)" : e.stderr.strip()));
+              + (e.stderr.isBlank() ? "(empty)" : setValues().scrub(e.stderr.strip())));
     } catch (IOException e) {
       throw new PreviewEnvException(
           "Cannot run '"
@@ -72,7 +72,7 @@ public final class HelmSource implements RenderingSource {
           e);
     }
     if (result.exitCode() != 0) {
-      List<String> lines = ProcessRunner.stderrLines(result.stderr(), "helm");
+      List<String> lines = ProcessRunner.stderrLines(setValues().scrub(result.stderr()), "helm");
       if (result.stderr().contains("missing in charts/")
           || result.stderr().contains("found in Chart.yaml, but missing")) {
         lines.add(
@@ -97,7 +97,7 @@ public final class HelmSource implements RenderingSource {
           lines);
     }
     if (!result.stderr().isBlank()) {
-      log.warn("'{}' warned: {}", shown, result.stderr().strip());
+      log.warn("'{}' warned: {}", shown, setValues().scrub(result.stderr().strip()));
     }
     log.info(
         "Rendered {} with '{}' in {} ms",
@@ -146,6 +146,23 @@ public final class HelmSource implements RenderingSource {
    * The command line as shown in messages and logs: {@code --set} values may be passwords, so only
    * their keys are shown.
    */
+  /**
+   * The values given with {@code --set}/{@code --set-string}: hidden in the command line shown, and
+   * scrubbed from Helm's standard error too (its messages may quote them).
+   */
+  private dev.previewenv.core.internal.SecretValues setValues() {
+    List<String> values = new ArrayList<>();
+    for (String kv : chart.set()) {
+      int eq = kv.indexOf('=');
+      values.add(eq >= 0 ? kv.substring(eq + 1) : kv);
+    }
+    for (String kv : chart.setString()) {
+      int eq = kv.indexOf('=');
+      values.add(eq >= 0 ? kv.substring(eq + 1) : kv);
+    }
+    return dev.previewenv.core.internal.SecretValues.ofPlain(values);
+  }
+
   static String shown(List<String> command) {
     List<String> shown = new ArrayList<>(command.size());
     for (int i = 0; i < command.size(); i++) {
