@@ -286,7 +286,7 @@ public final class SeedRunner {
             .append(" of environment ")
             .append(env)
             .append(" did not complete, so up fails: ")
-            .append(known.scrub(e.getMessage()));
+            .append(known.scrub(cause(env, ns, e.getMessage())));
     if (from != null) {
       message.append(nl).append("Last log lines of ").append(from).append(':');
       if (lines.isEmpty()) {
@@ -310,6 +310,13 @@ public final class SeedRunner {
       failure.addSuppressed(s);
     }
     return failure;
+  }
+
+  /** The readiness wait's message without its opening (which this message already says). */
+  private static String cause(String env, String ns, String message) {
+    String opening = "Environment " + env + " (namespace " + ns + ") will not become ready: ";
+    String m = String.valueOf(message);
+    return m.startsWith(opening) ? m.substring(opening.length()) : m;
   }
 
   /**
