@@ -946,30 +946,35 @@ public final class Provisioner {
     long readinessStart = System.nanoTime();
     long readinessNanos = 0;
     long seedNanos = 0;
-    for (SeedRunner.Stage stage : SeedRunner.stages(applied, toSeed)) {
-      boolean last = stage.seeds().isEmpty();
-      boolean wait = !stage.awaitFirst().isEmpty() || stage.withChecks();
-      if (wait && !(last && settings.readinessTimeout == null)) {
-        Duration timeout = settings.seedTimeout;
-        if (settings.readinessTimeout != null) {
-          Duration left =
-              settings.readinessTimeout.minusNanos(System.nanoTime() - readinessStart - seedNanos);
-          timeout = left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+    // one set of watches for every stage and seed: nothing is listed again or closed in between
+    try (ReadinessWaiter.Session session = new ReadinessWaiter(client).session(env, ns)) {
+      for (SeedRunner.Stage stage : SeedRunner.stages(applied, toSeed)) {
+        boolean last = stage.seeds().isEmpty();
+        boolean wait = !stage.awaitFirst().isEmpty() || stage.withChecks();
+        if (wait && !(last && settings.readinessTimeout == null)) {
+          Duration timeout = settings.seedTimeout;
+          if (settings.readinessTimeout != null) {
+            Duration left =
+                settings.readinessTimeout.minusNanos(
+                    System.nanoTime() - readinessStart - seedNanos);
+            timeout = left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+          }
+          long t = System.nanoTime();
+          awaitReady(
+              env,
+              ns,
+              stage.awaitFirst(),
+              known,
+              stage.withChecks() ? settings.readinessChecks : List.of(),
+              timeout,
+              session);
+          readinessNanos += System.nanoTime() - t;
         }
-        long t = System.nanoTime();
-        awaitReady(
-            env,
-            ns,
-            stage.awaitFirst(),
-            known,
-            stage.withChecks() ? settings.readinessChecks : List.of(),
-            timeout);
-        readinessNanos += System.nanoTime() - t;
-      }
-      if (!last) {
-        long t = System.nanoTime();
-        seeder.run(env, ns, stage.seeds(), settings.seedTimeout);
-        seedNanos += System.nanoTime() - t;
+        if (!last) {
+          long t = System.nanoTime();
+          seeder.run(env, ns, stage.seeds(), settings.seedTimeout, session);
+          seedNanos += System.nanoTime() - t;
+        }
       }
     }
     if (settings.readinessTimeout != null) {
@@ -979,18 +984,24 @@ public final class Provisioner {
   }
 
   private void awaitReady(String env, String ns, List<HasMetadata> applied, SecretValues known) {
-    awaitReady(env, ns, applied, known, settings.readinessChecks, settings.readinessTimeout);
+    awaitReady(env, ns, applied, known, settings.readinessChecks, settings.readinessTimeout, null);
   }
 
+  /** {@code session}: the watches to wait on, or {@code null} for a wait of its own. */
   private void awaitReady(
       String env,
       String ns,
       List<HasMetadata> applied,
       SecretValues known,
       List<ReadinessCheck> checks,
-      Duration timeout) {
+      Duration timeout,
+      ReadinessWaiter.Session session) {
     try {
-      new ReadinessWaiter(client).await(env, ns, applied, checks, timeout);
+      if (session == null) {
+        new ReadinessWaiter(client).await(env, ns, applied, checks, timeout);
+      } else {
+        session.await(applied, checks, timeout);
+      }
     } catch (NotReadyException e) {
       Path dir = settings.diagnosticsRoot.resolve(env);
       String where;

@@ -178,16 +178,21 @@ public final class SeedRunner {
    *
    * @throws SeedFailedException when a seed fails or does not complete in time
    */
-  public void run(String env, String ns, List<HasMetadata> seeds, Duration timeout) {
+  public void run(
+      String env,
+      String ns,
+      List<HasMetadata> seeds,
+      Duration timeout,
+      ReadinessWaiter.Session session) {
     long started = System.nanoTime();
     List<String> names = seeds.stream().map(s -> "Job/" + s.getMetadata().getName()).toList();
     log.info("Environment {}: seeding, running {}", env, String.join(", ", names));
     for (HasMetadata seed : seeds) {
-      removeEarlier(env, ns, seed.getMetadata().getName());
+      removeEarlier(env, ns, seed.getMetadata().getName(), session);
     }
     objects.applyAll(env, seeds);
     try {
-      new ReadinessWaiter(client).await(env, ns, seeds, List.of(), timeout);
+      session.await(seeds, List.of(), timeout);
     } catch (NotReadyException e) {
       throw failed(env, ns, seeds, e);
     }
@@ -210,7 +215,7 @@ public final class SeedRunner {
    * Deletes a Job of this name left by an earlier run (a Job's pod template cannot be changed, and
    * a completed Job does not run again) and waits until it is gone.
    */
-  private void removeEarlier(String env, String ns, String name) {
+  private void removeEarlier(String env, String ns, String name, ReadinessWaiter.Session session) {
     Retry.Op get = new Retry.Op("get", "batch", "jobs", ns, name);
     Job earlier =
         retry.call(get, () -> client.batch().v1().jobs().inNamespace(ns).withName(name).get());
@@ -230,18 +235,9 @@ public final class SeedRunner {
                 .withPropagationPolicy(
                     io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
                 .delete());
-    try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(ns)
-          .withName(name)
-          .waitUntilCondition(
-              j -> j == null || !earlier.getMetadata().getUid().equals(j.getMetadata().getUid()),
-              waitTimeout.toMillis(),
-              TimeUnit.MILLISECONDS);
-    } catch (KubernetesClientException e) {
+    // watched on the session's informers: the old Job is gone from the store before the new one
+    // is created, so the wait never mistakes the old Job's state for the new one's
+    if (!session.awaitJobGone(name, earlier.getMetadata().getUid(), waitTimeout)) {
       throw new PreviewEnvException(
           "Environment "
               + env
@@ -256,7 +252,7 @@ public final class SeedRunner {
               + ") and run up again",
           env,
           "Job/" + name,
-          e);
+          null);
     }
   }
 
