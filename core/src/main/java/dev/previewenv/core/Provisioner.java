@@ -918,14 +918,21 @@ public final class Provisioner {
       return e;
     }
     PreviewEnvException clean =
-        e instanceof NotReadyException n
-            ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
-            : new PreviewEnvException(
-                known.scrub(String.valueOf(e.getMessage()))
-                    + " (cause left out: it held a secret value)",
+        e instanceof SeedFailedException f
+            ? new SeedFailedException(
+                known.scrub(f.getMessage()),
                 env,
-                e instanceof PreviewEnvException p ? p.object().orElse(null) : null,
-                null);
+                known.scrub(f.job()),
+                f.lastLogLines().stream().map(known::scrub).toList(),
+                f.diagnostics().orElse(null))
+            : e instanceof NotReadyException n
+                ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
+                : new PreviewEnvException(
+                    known.scrub(String.valueOf(e.getMessage()))
+                        + " (cause left out: it held a secret value)",
+                    env,
+                    e instanceof PreviewEnvException p ? p.object().orElse(null) : null,
+                    null);
     clean.setStackTrace(e.getStackTrace());
     return clean;
   }

@@ -271,6 +271,42 @@ class SeedPhaseTest {
   }
 
   @Test
+  void aSeedFailureWhoseMessageHoldsASecretValueIsScrubbedAndStaysASeedFailure() {
+    // the Secret's value "loader" is also the Job's name: scrubbed everywhere, even there
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: creds}
+        stringData: {user: loader}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: loader
+          annotations: {previewenv.dev/phase: seed}
+        spec:
+          backoffLimit: 0
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: load, image: seed-broken:1}]
+        """;
+    Plan plan =
+        Plan.builder(EnvironmentName.of("seed-scrub"))
+            .source(ManifestSource.yaml("stack.yaml", yaml))
+            .build();
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> provisioner().up(plan));
+
+    assertThat(thrown).isInstanceOf(SeedFailedException.class);
+    SeedFailedException e = (SeedFailedException) thrown;
+    assertThat(e.getMessage()).doesNotContain("loader").contains("Seed Job/<redacted>");
+    assertThat(e.job()).isEqualTo("Job/<redacted>");
+    assertThat(e.lastLogLines()).last().asString().contains("relation \"orders\"");
+  }
+
+  @Test
   void aSecondUpDoesNotSeedAgainButAChangedSeedOrReseedDoes() {
     String ns = "seed-rerun";
     // without the readiness wait: a seed that runs still waits for its dependencies; one that is
