@@ -586,9 +586,9 @@ public final class Provisioner {
 
   /**
    * Tells {@code listener} the end of each phase of {@code up} (namespace, secrets, apply,
-   * readiness) with its duration, as it happens; e.g. one progress line per phase in a CI log. The
-   * listener runs on PreviewEnv's threads and must return quickly; what it throws is logged at
-   * DEBUG and ignored. The same durations are on {@link Preview#timings()}.
+   * readiness, seed) with its duration, as it happens; e.g. one progress line per phase in a CI
+   * log. The listener runs on PreviewEnv's threads and must return quickly; what it throws is
+   * logged at DEBUG and ignored. The same durations are on {@link Preview#timings()}.
    */
   public Provisioner withProgress(java.util.function.BiConsumer<Phase, Duration> listener) {
     return with(s -> s.progress = Objects.requireNonNull(listener, "listener"));
