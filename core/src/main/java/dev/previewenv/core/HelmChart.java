@@ -20,15 +20,23 @@ import java.util.regex.Pattern;
  * server's), else Helm's default.
  *
  * <p>Helm hooks ({@code helm.sh/hook} annotations) are not ordinary objects: by default ({@link
- * Hooks#OMIT}) they are left out of the plan, and each is named in the plan's warnings; {@code helm
- * test} pods ({@code helm.sh/hook: test}) are always left out, because PreviewEnv's E2E run is the
- * test step.
+ * Hooks#SEED}) a {@code post-install} Job runs as a seed step (see {@link Plan#seeds()}), and every
+ * other hook is left out of the plan, each named in the plan's warnings; {@code helm test} pods
+ * ({@code helm.sh/hook: test}) are always left out, because PreviewEnv's E2E run is the test step.
  */
 public final class HelmChart {
 
   /** What happens to objects that Helm would run as hooks. */
   public enum Hooks {
-    /** Left out of the plan; each one named in {@link Plan#warnings()} (the default). */
+    /**
+     * The default: Jobs whose hooks include {@code post-install} become seed Jobs (annotation
+     * {@code previewenv.dev/phase: seed}, ordered by their {@code helm.sh/hook-weight}): they run
+     * once every workload is ready and before {@code up} returns, and again only when their spec
+     * changes ({@code post-upgrade} is not re-run on every {@code up}). Every other hook is left
+     * out as with {@link #OMIT}.
+     */
+    SEED,
+    /** Left out of the plan; each one named in {@link Plan#warnings()}. */
     OMIT,
     /**
      * Applied as ordinary objects together with the rest (no ordering, weights or delete policies),
@@ -87,7 +95,7 @@ public final class HelmChart {
         List.of(),
         List.of(),
         null,
-        Hooks.OMIT,
+        Hooks.SEED,
         Helm.auto());
   }
 

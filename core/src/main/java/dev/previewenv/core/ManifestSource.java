@@ -159,7 +159,7 @@ public interface ManifestSource {
    *   <li>{@code helm:<chart dir or .tgz>}: {@link #helm(HelmChart)}; options, each repeatable
    *       where it makes sense and applied in order: {@code release=<name>}, {@code values=<file>},
    *       {@code set=<key>=<value>}, {@code set-string=<key>=<value>}, {@code
-   *       kube-version=<version>}, {@code hooks=omit|apply|refuse}
+   *       kube-version=<version>}, {@code hooks=seed|omit|apply|refuse}
    * </ul>
    *
    * <p>Options follow the path, each after a {@code ;}: {@code

@@ -15,6 +15,8 @@ public enum Phase {
   APPLY,
   /** Waiting until the workloads and readiness checks are ready. */
   READINESS,
+  /** Running the seed Jobs ({@link Plan#seeds()}) and waiting until they complete. */
+  SEED,
   /** The in-cluster E2E run, from the Job's creation to its result. */
   E2E,
   /** Deleting the namespace and waiting until it is gone. */

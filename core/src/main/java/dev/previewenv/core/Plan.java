@@ -1,6 +1,7 @@
 package dev.previewenv.core;
 
 import dev.previewenv.core.internal.registry.RegistryClient;
+import dev.previewenv.core.internal.seed.SeedDeclarations;
 import dev.previewenv.core.internal.transform.HostChecks;
 import dev.previewenv.core.internal.transform.ImageTransform;
 import dev.previewenv.core.internal.transform.IngressHostTransform;
@@ -43,6 +44,33 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Plan {
+  /**
+   * Annotation declaring the phase an object belongs to: {@value}. Its one value is {@link
+   * #SEED_PHASE}, on a {@code batch/v1} Job that seeds the environment's data; any other value, or
+   * the annotation on another kind, makes {@link Builder#build()} fail naming the source, the
+   * object and the annotation.
+   */
+  public static final String PHASE_ANNOTATION = SeedDeclarations.PHASE;
+
+  /**
+   * The value {@value} of {@link #PHASE_ANNOTATION}: the Job is a seed step; see {@link #seeds()}.
+   */
+  public static final String SEED_PHASE = SeedDeclarations.SEED;
+
+  /**
+   * Seed Job annotation {@value}: the workloads it waits for, as {@code Kind/name} comma separated
+   * (e.g. {@code StatefulSet/postgres}); each must be in the plan. Default: every workload of the
+   * plan that is not a seed, and the readiness checks.
+   */
+  public static final String SEED_AFTER_ANNOTATION = SeedDeclarations.AFTER;
+
+  /**
+   * Seed Job annotation {@value}: an integer ordering the seeds (default 0); lower weights run
+   * first, seeds of one weight at once. A Helm {@code post-install} hook's {@code
+   * helm.sh/hook-weight} becomes its seed weight.
+   */
+  public static final String SEED_WEIGHT_ANNOTATION = SeedDeclarations.WEIGHT;
+
   private static final Logger log = LoggerFactory.getLogger(Plan.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -94,9 +122,25 @@ public final class Plan {
     return environment.value();
   }
 
-  /** The objects to apply, in a deterministic order. */
+  /**
+   * The objects to apply, in a deterministic order, the {@linkplain #seeds() seed Jobs} included
+   * (which {@link Provisioner#up} applies later than the rest).
+   */
   public List<HasMetadata> objects() {
     return objects;
+  }
+
+  /**
+   * The seed Jobs among {@link #objects()}: the Jobs annotated {@code previewenv.dev/phase: seed}
+   * (and the {@code post-install} Jobs of Helm charts, see {@link HelmChart.Hooks#SEED}). {@link
+   * Provisioner#up} applies them only after the workloads they depend on ({@value
+   * #SEED_AFTER_ANNOTATION}; default all the others) are ready, in the order of their {@value
+   * #SEED_WEIGHT_ANNOTATION}, waits until each completes and fails, naming the Job and its last log
+   * lines, when one fails. A seed that completed is recorded on the namespace and not run again for
+   * the same environment unless its Job as planned changes or {@link Provisioner#withReseed} asks.
+   */
+  public List<HasMetadata> seeds() {
+    return SeedDeclarations.seeds(objects);
   }
 
   /** The ingress routes with their rewritten hosts. */

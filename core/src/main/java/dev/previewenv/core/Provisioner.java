@@ -16,6 +16,8 @@ import dev.previewenv.core.internal.rbac.SelfSubjectAccessReviewer;
 import dev.previewenv.core.internal.readiness.ReadinessWaiter;
 import dev.previewenv.core.internal.retry.Retry;
 import dev.previewenv.core.internal.retry.RetryPolicy;
+import dev.previewenv.core.internal.seed.SeedDeclarations;
+import dev.previewenv.core.internal.seed.SeedRunner;
 import dev.previewenv.core.internal.transform.HostChecks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
@@ -54,13 +56,16 @@ import org.slf4j.LoggerFactory;
  * create or adopt the namespace (labels {@code app.kubernetes.io/managed-by=previewenv}, {@code
  * previewenv.dev/environment}; annotations for branch, owner, created-at, expires-at = now + TTL
  * and the kinds applied), waiting for a Terminating namespace of an earlier run to go; quota and
- * limit range; apply all objects (concurrently, in dependency waves; the owner lease and the
- * secrets go out with the configuration wave, before the workloads); prune objects of the
- * environment that left the plan (an adopted namespace only); wait until ready. Independent
- * requests are sent at once: the namespace and the source secrets are read in one round trip.
- * Running {@code up} again with the same or a changed plan converges. The plan's {@linkplain
- * Plan#pullSecrets() pull secrets} are copied like {@link SecretSpec#copy} secrets (and must be of
- * type {@code kubernetes.io/dockerconfigjson}, checked before anything is created).
+ * limit range; apply all objects but the seed Jobs (concurrently, in dependency waves; the owner
+ * lease and the secrets go out with the configuration wave, before the workloads); prune objects of
+ * the environment that left the plan (an adopted namespace only); wait until ready; run the seed
+ * Jobs that have not run with their spec yet ({@link Plan#seeds()}), each after what it depends on
+ * is ready, and wait until they complete (a failing seed fails {@code up} with a {@link
+ * SeedFailedException}). Independent requests are sent at once: the namespace and the source
+ * secrets are read in one round trip. Running {@code up} again with the same or a changed plan
+ * converges. The plan's {@linkplain Plan#pullSecrets() pull secrets} are copied like {@link
+ * SecretSpec#copy} secrets (and must be of type {@code kubernetes.io/dockerconfigjson}, checked
+ * before anything is created).
  *
  * <p>Reliability: idempotent requests are retried with backoff and jitter on 429 (honouring
  * Retry-After), 5xx and lost connections, at most 6 attempts within 30 seconds by default ({@link
@@ -113,6 +118,8 @@ public final class Provisioner {
     ApplyStrategy applyStrategy = ApplyStrategy.AUTO;
     int concurrency = DEFAULT_CONCURRENCY;
     Duration readinessTimeout = Duration.ofMinutes(5); // null: do not wait for readiness
+    Duration seedTimeout = Duration.ofMinutes(30);
+    boolean reseed;
     List<ReadinessCheck> readinessChecks = List.of();
     ResourceQuotaSpec quota;
     LimitRangeSpec limitRange;
@@ -447,6 +454,23 @@ public final class Provisioner {
     return with(s -> s.readinessTimeout = positive(timeout, "readiness timeout"));
   }
 
+  /**
+   * How long the seed Jobs of one weight ({@link Plan#seeds()}) may take to complete (default 30
+   * minutes); a seed still running then fails {@code up} with a {@link SeedFailedException}.
+   */
+  public Provisioner withSeedTimeout(Duration timeout) {
+    return with(s -> s.seedTimeout = positive(timeout, "seed timeout"));
+  }
+
+  /**
+   * Whether {@code up} runs every seed Job again even when the namespace records it as done with
+   * the same spec (default {@code false}: a seed runs once per environment, and again only when its
+   * Job as planned changes). An earlier Job of the same name is deleted first.
+   */
+  public Provisioner withReseed(boolean reseed) {
+    return with(s -> s.reseed = reseed);
+  }
+
   /** Custom checks run once the workloads are ready, within the readiness timeout. */
   public Provisioner withReadinessChecks(ReadinessCheck... checks) {
     return with(s -> s.readinessChecks = List.of(checks));
@@ -454,7 +478,9 @@ public final class Provisioner {
 
   /**
    * Do not wait for readiness: {@code up} returns once everything is applied. For clusters without
-   * controllers (such as the in-process test server) or callers that wait themselves.
+   * controllers (such as the in-process test server) or callers that wait themselves. Seed Jobs
+   * that run still wait for what they depend on (bounded by the seed timeout), and {@code up} still
+   * waits for them.
    */
   public Provisioner withoutReadinessWait() {
     return with(s -> s.readinessTimeout = null);
@@ -560,9 +586,9 @@ public final class Provisioner {
 
   /**
    * Tells {@code listener} the end of each phase of {@code up} (namespace, secrets, apply,
-   * readiness) with its duration, as it happens; e.g. one progress line per phase in a CI log. The
-   * listener runs on PreviewEnv's threads and must return quickly; what it throws is logged at
-   * DEBUG and ignored. The same durations are on {@link Preview#timings()}.
+   * readiness, seed) with its duration, as it happens; e.g. one progress line per phase in a CI
+   * log. The listener runs on PreviewEnv's threads and must return quickly; what it throws is
+   * logged at DEBUG and ignored. The same durations are on {@link Preview#timings()}.
    */
   public Provisioner withProgress(java.util.function.BiConsumer<Phase, Duration> listener) {
     return with(s -> s.progress = Objects.requireNonNull(listener, "listener"));
@@ -683,10 +709,16 @@ public final class Provisioner {
         objects.applyAll(env, guards); // before anything the quota or limits count
       }
       // the lease and the secrets go out with the configuration wave, before the workloads
+      List<HasMetadata> seeds = plan.seeds();
+      List<HasMetadata> main =
+          seeds.isEmpty()
+              ? plan.objects()
+              : plan.objects().stream().filter(o -> !SeedDeclarations.isSeed(o)).toList();
+      // seed Jobs go out later, once what they depend on is ready
       List<HasMetadata> applied =
           objects.applyAll(
               env,
-              plan.objects(),
+              main,
               List.of(
                   () -> {
                     heartbeat.set(
@@ -713,10 +745,29 @@ public final class Provisioner {
         namespaces.recordKinds(ns, kinds);
       }
       phaseDone(timings, Phase.APPLY, phaseStart);
-      if (settings.readinessTimeout != null) {
-        phaseStart = System.nanoTime();
-        awaitReady(env, ns, applied, known);
-        phaseDone(timings, Phase.READINESS, phaseStart);
+      List<HasMetadata> toSeed = List.of();
+      SeedRunner seeder = null;
+      if (!seeds.isEmpty()) {
+        seeder =
+            new SeedRunner(
+                client,
+                retry,
+                objects,
+                namespaces,
+                known,
+                diagnosticsDirectory(plan.environment()),
+                settings.waitTimeout,
+                SeedRunner.recorded(ensured.namespace()));
+        toSeed = seeder.toRun(env, seeds, settings.reseed);
+      }
+      if (toSeed.isEmpty()) {
+        if (settings.readinessTimeout != null) {
+          phaseStart = System.nanoTime();
+          awaitReady(env, ns, applied, known);
+          phaseDone(timings, Phase.READINESS, phaseStart);
+        }
+      } else {
+        readyAndSeeded(env, ns, applied, toSeed, seeder, known, timings);
       }
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
@@ -887,22 +938,97 @@ public final class Provisioner {
       return e;
     }
     PreviewEnvException clean =
-        e instanceof NotReadyException n
-            ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
-            : new PreviewEnvException(
-                known.scrub(String.valueOf(e.getMessage()))
-                    + " (cause left out: it held a secret value)",
+        e instanceof SeedFailedException f
+            ? new SeedFailedException(
+                known.scrub(f.getMessage()),
                 env,
-                e instanceof PreviewEnvException p ? p.object().orElse(null) : null,
-                null);
+                known.scrub(f.job()),
+                f.lastLogLines().stream().map(known::scrub).toList(),
+                f.diagnostics().orElse(null))
+            : e instanceof NotReadyException n
+                ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
+                : new PreviewEnvException(
+                    known.scrub(String.valueOf(e.getMessage()))
+                        + " (cause left out: it held a secret value)",
+                    env,
+                    e instanceof PreviewEnvException p ? p.object().orElse(null) : null,
+                    null);
     clean.setStackTrace(e.getStackTrace());
     return clean;
   }
 
+  /**
+   * The readiness wait in the stages the seeds need: each stage waits for what its seeds depend on
+   * (within what is left of the readiness timeout, or the seed timeout when up does not wait for
+   * readiness), then runs them; the last stage waits for the rest.
+   */
+  private void readyAndSeeded(
+      String env,
+      String ns,
+      List<HasMetadata> applied,
+      List<HasMetadata> toSeed,
+      SeedRunner seeder,
+      SecretValues known,
+      Map<Phase, Duration> timings) {
+    long readinessStart = System.nanoTime();
+    long readinessNanos = 0;
+    long seedNanos = 0;
+    // one set of watches for every stage and seed: nothing is listed again or closed in between
+    try (ReadinessWaiter.Session session = new ReadinessWaiter(client).session(env, ns)) {
+      for (SeedRunner.Stage stage : SeedRunner.stages(applied, toSeed)) {
+        boolean last = stage.seeds().isEmpty();
+        boolean wait = !stage.awaitFirst().isEmpty() || stage.withChecks();
+        if (wait && !(last && settings.readinessTimeout == null)) {
+          Duration timeout = settings.seedTimeout;
+          if (settings.readinessTimeout != null) {
+            Duration left =
+                settings.readinessTimeout.minusNanos(
+                    System.nanoTime() - readinessStart - seedNanos);
+            timeout = left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+          }
+          long t = System.nanoTime();
+          awaitReady(
+              env,
+              ns,
+              stage.awaitFirst(),
+              known,
+              stage.withChecks() ? settings.readinessChecks : List.of(),
+              timeout,
+              session);
+          readinessNanos += System.nanoTime() - t;
+        }
+        if (!last) {
+          long t = System.nanoTime();
+          seeder.run(env, ns, stage.seeds(), settings.seedTimeout, session);
+          seedNanos += System.nanoTime() - t;
+        }
+      }
+    }
+    if (settings.readinessTimeout != null) {
+      phaseTook(timings, Phase.READINESS, Duration.ofNanos(readinessNanos));
+    }
+    phaseTook(timings, Phase.SEED, Duration.ofNanos(seedNanos));
+  }
+
   private void awaitReady(String env, String ns, List<HasMetadata> applied, SecretValues known) {
+    awaitReady(env, ns, applied, known, settings.readinessChecks, settings.readinessTimeout, null);
+  }
+
+  /** {@code session}: the watches to wait on, or {@code null} for a wait of its own. */
+  private void awaitReady(
+      String env,
+      String ns,
+      List<HasMetadata> applied,
+      SecretValues known,
+      List<ReadinessCheck> checks,
+      Duration timeout,
+      ReadinessWaiter.Session session) {
     try {
-      new ReadinessWaiter(client)
-          .await(env, ns, applied, settings.readinessChecks, settings.readinessTimeout);
+      if (session == null) {
+        new ReadinessWaiter(client).await(env, ns, applied, checks, timeout);
+      } else {
+        session.await(applied, checks, timeout);
+      }
     } catch (NotReadyException e) {
       Path dir = settings.diagnosticsRoot.resolve(env);
       String where;
@@ -1008,7 +1134,10 @@ public final class Provisioner {
   }
 
   private void phaseDone(Map<Phase, Duration> timings, Phase phase, long startNanos) {
-    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    phaseTook(timings, phase, Duration.ofNanos(System.nanoTime() - startNanos));
+  }
+
+  private void phaseTook(Map<Phase, Duration> timings, Phase phase, Duration took) {
     timings.put(phase, took);
     try {
       settings.progress.accept(phase, took);

@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
 
 /**
  * The example stack (catalog, orders, admin) as every E2E class of this suite sees it: the {@code
- * preview} kustomize overlay of {@code examples/deploy}, with the images built locally by Jib.
+ * preview} kustomize overlay of {@code examples/deploy}, with the images built locally by Jib, and
+ * the {@code admin} ingress put behind OAuth2 Proxy at {@code auth.example.com} by PreviewEnv.
  *
  * <ul>
  *   <li>From the CI JVM (Maven, working directory {@code e2e-suite}): PreviewEnv provisions a
@@ -34,5 +35,9 @@ import java.lang.annotation.Target;
       "previewenv-examples/orders:local",
       "previewenv-examples/admin:local"
     },
+    // the admin tool behind the central OAuth2 Proxy: PreviewEnv writes the auth annotations
+    // (the manifests carry none; production states them in its overlay)
+    protectedIngresses = "admin",
+    authHost = "auth.example.com",
     readinessTimeout = "3m")
 public @interface ExampleStack {}

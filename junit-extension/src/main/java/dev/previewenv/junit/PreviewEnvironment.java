@@ -250,7 +250,7 @@ public @interface PreviewEnvironment {
    * kustomize:<kustomization directory>} (option {@code ;helm=true} allows its {@code helmCharts:})
    * or {@code helm:<chart directory or .tgz>} with options {@code ;release=<name>}, {@code
    * ;values=<file>}, {@code ;set=<key>=<value>}, {@code ;set-string=<key>=<value>}, {@code
-   * ;hooks=omit|apply|refuse}, e.g. {@code
+   * ;hooks=seed|omit|apply|refuse}, e.g. {@code
    * helm:deploy/charts/shop;values=deploy/preview-values.yaml;set=api.replicas=1}; a path without
    * prefix is a file or directory. Relative paths resolve against the working directory. Helm
    * charts are rendered for the cluster's Kubernetes version; see {@code

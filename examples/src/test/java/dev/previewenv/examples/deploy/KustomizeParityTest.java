@@ -2,6 +2,10 @@ package dev.previewenv.examples.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.previewenv.core.EnvironmentName;
+import dev.previewenv.core.ManifestSource;
+import dev.previewenv.core.Plan;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +32,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Renders {@code deploy/overlays/preview} and {@code deploy/overlays/production} with kustomize and
  * checks parity: the same objects, and every field equal except the fields one of the overlays
- * states (its JSON 6902 patches and its {@code images}).
+ * states (its JSON 6902 patches and its {@code images}). The admin tool's OAuth2 Proxy annotations
+ * are such a field: production states them, a preview gets the same ones from PreviewEnv's
+ * protection setting (checked here on the plan PreviewEnv makes of the preview overlay).
  */
 class KustomizeParityTest {
 
@@ -78,6 +84,12 @@ class KustomizeParityTest {
     assertThat(unstated).as("differences no overlay states").isEmpty();
     assertThat(stated.get("Deployment"))
         .contains("/spec/replicas", "/spec/template/spec/containers/0/resources", CONTAINER_IMAGE);
+    assertThat(stated.get("Ingress"))
+        .as("production states the admin tool's protection")
+        .containsExactlyInAnyOrder(
+            "/metadata/annotations/nginx.ingress.kubernetes.io~1auth-url",
+            "/metadata/annotations/nginx.ingress.kubernetes.io~1auth-signin",
+            "/metadata/annotations/nginx.ingress.kubernetes.io~1auth-response-headers");
   }
 
   @Test
@@ -94,10 +106,20 @@ class KustomizeParityTest {
     copyDir(DEPLOY.resolve("overlays/preview"), overlay);
 
     Map<String, Map<String, Object>> drifted = render(overlay);
-    List<String> unstated =
-        unstatedDifferences(drifted, production, statedPaths(DEPLOY.resolve("overlays/preview")));
+    Map<String, Set<String>> stated = statedPaths(DEPLOY.resolve("overlays/preview"));
+    List<String> unstated = unstatedDifferences(drifted, production, stated);
 
+    // what only the preview overlay states leaves production's stated protection unstated too
     assertThat(unstated)
+        .containsExactly(
+            "Deployment/orders /spec/template/spec/containers/0/readinessProbe/httpGet/path",
+            "Ingress/admin /metadata/annotations/nginx.ingress.kubernetes.io~1auth-response-headers",
+            "Ingress/admin /metadata/annotations/nginx.ingress.kubernetes.io~1auth-signin",
+            "Ingress/admin /metadata/annotations/nginx.ingress.kubernetes.io~1auth-url");
+
+    statedPaths(DEPLOY.resolve("overlays/production"))
+        .forEach((kind, paths) -> stated.computeIfAbsent(kind, k -> new TreeSet<>()).addAll(paths));
+    assertThat(unstatedDifferences(drifted, production, stated))
         .containsExactly(
             "Deployment/orders /spec/template/spec/containers/0/readinessProbe/httpGet/path");
   }
@@ -152,16 +174,79 @@ class KustomizeParityTest {
   }
 
   @Test
-  void adminIngressSendsEveryRequestThroughOAuth2Proxy() {
-    for (Map<String, Map<String, Object>> rendered : List.of(preview, production)) {
-      assertThat(at(rendered.get("Ingress/admin"), "metadata", "annotations"))
-          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-          .containsEntry(
-              "nginx.ingress.kubernetes.io/auth-url", "https://auth.example.com/oauth2/auth")
-          .containsEntry(
-              "nginx.ingress.kubernetes.io/auth-signin",
-              "https://auth.example.com/oauth2/start?rd=$scheme://$host$request_uri");
+  void productionStatesTheAdminProtectionAndThePreviewLeavesItToPreviewEnv() {
+    assertThat(authAnnotations(production.get("Ingress/admin")))
+        .as("production's admin ingress, from overlays/production/admin-protection.yaml")
+        .containsEntry(AUTH_URL, "https://auth.example.com/oauth2/auth")
+        .containsEntry(
+            AUTH_SIGNIN, "https://auth.example.com/oauth2/start?rd=$scheme://$host$request_uri")
+        .containsEntry(AUTH_RESPONSE_HEADERS, "X-Auth-Request-User,X-Auth-Request-Email");
+    for (Map<String, Object> ingress : preview.values()) {
+      assertThat(authAnnotations(ingress))
+          .as(
+              ingress.get("kind")
+                  + "/"
+                  + at(ingress, "metadata", "name")
+                  + " of the preview overlay: no auth annotations in the manifests, so a preview"
+                  + " is protected only when PreviewEnv protects it")
+          .isEmpty();
     }
+  }
+
+  @Test
+  void previewEnvProtectsThePreviewsAdminIngressExactlyAsProductionDoes() throws Exception {
+    Map<String, Object> productionAdmin = production.get("Ingress/admin");
+    String authUrl = authAnnotations(productionAdmin).get(AUTH_URL);
+    String authHost = java.net.URI.create(authUrl).getHost();
+
+    Plan plan =
+        Plan.builder(EnvironmentName.forBranch("feature/parity"))
+            .source(
+                ManifestSource.yaml(
+                    "overlays/preview", renderText(DEPLOY.resolve("overlays/preview"))))
+            .protect("admin")
+            .authHost(authHost)
+            .build();
+    HasMetadata admin =
+        plan.objects().stream()
+            .filter(o -> o.getKind().equals("Ingress") && o.getMetadata().getName().equals("admin"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(authOf(admin.getMetadata().getAnnotations()))
+        .as("what PreviewEnv writes for a preview equals what production states")
+        .isEqualTo(authAnnotations(productionAdmin))
+        .hasSize(3);
+    assertThat(plan.objects())
+        .filteredOn(
+            o -> o.getKind().equals("Ingress") && !o.getMetadata().getName().equals("admin"))
+        .as("only the admin ingress is protected")
+        .allSatisfy(i -> assertThat(authOf(i.getMetadata().getAnnotations())).isEmpty());
+  }
+
+  private static final String AUTH_URL = "nginx.ingress.kubernetes.io/auth-url";
+  private static final String AUTH_SIGNIN = "nginx.ingress.kubernetes.io/auth-signin";
+  private static final String AUTH_RESPONSE_HEADERS =
+      "nginx.ingress.kubernetes.io/auth-response-headers";
+
+  private static Map<String, String> authAnnotations(Map<String, Object> object) {
+    Map<String, String> annotations = new TreeMap<>();
+    asMap(at(object, "metadata", "annotations"))
+        .forEach((k, v) -> annotations.put(k, String.valueOf(v)));
+    return authOf(annotations);
+  }
+
+  private static Map<String, String> authOf(Map<String, String> annotations) {
+    Map<String, String> auth = new TreeMap<>();
+    if (annotations != null) {
+      annotations.forEach(
+          (k, v) -> {
+            if (k.startsWith("nginx.ingress.kubernetes.io/auth-")) {
+              auth.put(k, v);
+            }
+          });
+    }
+    return auth;
   }
 
   // ---- rendering ----
@@ -183,13 +268,18 @@ class KustomizeParityTest {
         .findFirst();
   }
 
-  private static Map<String, Map<String, Object>> render(Path overlay) throws Exception {
+  private static String renderText(Path overlay) throws Exception {
     List<String> command = new ArrayList<>(kustomize);
     command.add(overlay.toString());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kustomize finished").isTrue();
     assertThat(process.exitValue()).as(String.join(" ", command) + " failed:\n" + output).isZero();
+    return output;
+  }
+
+  private static Map<String, Map<String, Object>> render(Path overlay) throws Exception {
+    String output = renderText(overlay);
     Map<String, Map<String, Object>> objects = new TreeMap<>();
     for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(output)) {
       if (doc instanceof Map<?, ?>) {
@@ -268,7 +358,10 @@ class KustomizeParityTest {
       ma.keySet().forEach(k -> keys.add(String.valueOf(k)));
       mb.keySet().forEach(k -> keys.add(String.valueOf(k)));
       for (String k : keys) {
-        diff(path + "/" + k, ma.get(k), mb.get(k), out);
+        // JSON pointer escaping, as patches write keys such as
+        // nginx.ingress.kubernetes.io~1auth-url
+        String segment = k.replace("~", "~0").replace("/", "~1");
+        diff(path + "/" + segment, ma.get(k), mb.get(k), out);
       }
     } else if (a instanceof List<?> la && b instanceof List<?> lb && la.size() == lb.size()) {
       for (int i = 0; i < la.size(); i++) {

@@ -2,6 +2,7 @@ package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.HelmChart;
 import dev.previewenv.core.InvalidPlanException;
+import dev.previewenv.core.internal.seed.SeedDeclarations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,8 +13,9 @@ import java.util.Set;
 /**
  * Recognises objects that Helm runs as hooks ({@code helm.sh/hook} annotation) rather than installs
  * as part of a release, and separates them from the ordinary objects by a {@link HelmChart.Hooks}
- * policy. {@code helm test} hooks ({@code test}, and the old {@code test-success}/{@code
- * test-failure}) are always left out.
+ * policy: {@link HelmChart.Hooks#SEED} turns {@code post-install} Jobs into seed Jobs ({@link
+ * SeedDeclarations}). {@code helm test} hooks ({@code test}, and the old {@code
+ * test-success}/{@code test-failure}) are always left out.
  */
 public final class HelmHooks {
   public static final String HOOK = "helm.sh/hook";
@@ -38,6 +40,31 @@ public final class HelmHooks {
       }
     }
     return types;
+  }
+
+  /** Whether the object is a Job Helm runs after installing the release. */
+  static boolean isPostInstallJob(HasMetadata o, Set<String> types) {
+    return types.contains("post-install")
+        && "Job".equals(o.getKind())
+        && "batch/v1".equals(o.getApiVersion());
+  }
+
+  /**
+   * The hook Job as a seed Job: {@code previewenv.dev/phase: seed}, its hook weight as seed weight,
+   * the {@code helm.sh/hook*} annotations removed (PreviewEnv, not Helm, runs it now).
+   */
+  static HasMetadata asSeed(HasMetadata o) {
+    Map<String, String> annotations =
+        new java.util.LinkedHashMap<>(o.getMetadata().getAnnotations());
+    String weight = annotations.remove(WEIGHT);
+    annotations.remove(HOOK);
+    annotations.remove(DELETE_POLICY);
+    annotations.put(SeedDeclarations.PHASE, SeedDeclarations.SEED);
+    if (weight != null && weight.strip().matches("[-+]?\\d{1,9}")) {
+      annotations.put(SeedDeclarations.WEIGHT, weight.strip());
+    }
+    o.getMetadata().setAnnotations(annotations);
+    return o;
   }
 
   /** Whether every hook type of the object is a {@code helm test} type. */
@@ -89,6 +116,15 @@ public final class HelmHooks {
                 + what
                 + ", a 'helm test' hook; PreviewEnv's E2E run is the test step (run the suite"
                 + " with E2eJob, or apply the test pod yourself)");
+      } else if (policy == HelmChart.Hooks.SEED && isPostInstallJob(o, types)) {
+        kept.add(asSeed(o));
+        warnings.add(
+            origin
+                + ": runs the Helm hook "
+                + what
+                + " as a seed step: after every workload is ready, before up returns; again only"
+                + " when its spec changes (HelmChart.Hooks.APPLY applies it as an ordinary object"
+                + " instead)");
       } else if (policy == HelmChart.Hooks.APPLY) {
         kept.add(o);
         warnings.add(
@@ -110,13 +146,22 @@ public final class HelmHooks {
             origin
                 + ": left out the Helm hook "
                 + what
-                + "; PreviewEnv does not run hooks. If the stack needs it (e.g. a database"
-                + " migration), "
+                + "; PreviewEnv runs only post-install Jobs (as seed steps). If the stack needs it"
+                + " (e.g. a database migration), "
                 + (helmSource
-                    ? "use HelmChart.withHooks(HelmChart.Hooks.APPLY) or a seed step"
+                    ? "use HelmChart.withHooks(HelmChart.Hooks.APPLY), or make it a post-install"
+                        + " Job or a seed step (annotation "
+                        + SeedDeclarations.PHASE
+                        + ": "
+                        + SeedDeclarations.SEED
+                        + ")"
                     : "remove the helm.sh/hook annotation to apply it as an ordinary object,"
                         + " render the chart with ManifestSource.helm(...) and"
-                        + " HelmChart.Hooks.APPLY, or use a seed step"));
+                        + " HelmChart.Hooks.APPLY, or make it a seed step (annotation "
+                        + SeedDeclarations.PHASE
+                        + ": "
+                        + SeedDeclarations.SEED
+                        + ")"));
       }
     }
     if (!refused.isEmpty()) {

@@ -130,7 +130,7 @@ public final class SourceSpecs {
             + spec
             + "\": hooks="
             + value
-            + " is unknown; use omit, apply or refuse");
+            + " is unknown; use seed, omit, apply or refuse");
   }
 
   private static String key(String spec, String entry) {

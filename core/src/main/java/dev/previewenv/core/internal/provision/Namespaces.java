@@ -359,6 +359,21 @@ public final class Namespaces {
                     }));
   }
 
+  /** Sets annotation {@code key} of the namespace to {@code value}. */
+  public void recordAnnotation(String namespace, String key, String value) {
+    retry.run(
+        op("patch", namespace),
+        () ->
+            client
+                .namespaces()
+                .withName(namespace)
+                .edit(
+                    ns -> {
+                      annotations(ns).put(key, value);
+                      return ns;
+                    }));
+  }
+
   /** Removes the annotations {@code keys} from the namespace, if it exists. */
   public void removeAnnotations(String namespace, Set<String> keys) {
     removeAnnotations(namespace, keys, ns -> true);

@@ -168,53 +168,191 @@ public final class ReadinessWaiter {
       List<ReadinessCheck> checks,
       Duration timeout) {
     Objects.requireNonNull(namespace, "namespace");
-    Objects.requireNonNull(timeout, "timeout");
-    List<WorkloadRef> workloads =
-        objects.stream()
-            .filter(o -> WORKLOAD_KINDS.contains(o.getKind()))
-            .map(o -> new WorkloadRef(o.getKind(), o.getMetadata().getName()))
-            .distinct()
-            .toList();
-    long started = System.nanoTime();
-    try (Wait wait = new Wait(environment, namespace, workloads, List.copyOf(checks))) {
-      wait.start();
+    try (Session session = session(environment, namespace)) {
+      session.await(objects, checks, timeout);
+    }
+  }
+
+  /**
+   * Starts watching {@code namespace} (one informer per kind, listed at once) for several waits one
+   * after another: each {@link Session#await} then needs no list and watch of its own, and no watch
+   * is closed between them. Close it when done.
+   */
+  public Session session(String environment, String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    return new Session(environment, namespace, new Informers(environment, namespace));
+  }
+
+  /** Waits on one namespace's informers, started once; see {@link #session}. */
+  public final class Session implements AutoCloseable {
+    private final String environment;
+    private final String namespace;
+    private final Informers informers;
+
+    private Session(String environment, String namespace, Informers informers) {
+      this.environment = environment;
+      this.namespace = namespace;
+      this.informers = informers;
+    }
+
+    /**
+     * Blocks until every workload among {@code objects} is ready and every custom check passes.
+     *
+     * @throws NotReadyException on a fail-fast pod state or when {@code timeout} passes
+     */
+    public void await(List<HasMetadata> objects, List<ReadinessCheck> checks, Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      List<WorkloadRef> workloads =
+          objects.stream()
+              .filter(o -> WORKLOAD_KINDS.contains(o.getKind()))
+              .map(o -> new WorkloadRef(o.getKind(), o.getMetadata().getName()))
+              .distinct()
+              .toList();
+      long started = System.nanoTime();
+      try (Wait wait =
+          new Wait(environment, namespace, workloads, List.copyOf(checks), informers)) {
+        wait.start();
+        try {
+          wait.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          throw new NotReadyException(wait.report(timeout), environment, wait.firstNotReady());
+        }
+        log.info(
+            "Environment {} (namespace {}): {} workloads and {} checks ready in {} ms",
+            environment,
+            namespace,
+            workloads.size(),
+            checks.size(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof PreviewEnvException p) {
+          throw p;
+        }
+        throw new PreviewEnvException(
+            "Environment "
+                + environment
+                + " (namespace "
+                + namespace
+                + "): readiness wait broke: "
+                + e.getCause(),
+            environment,
+            null,
+            e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException(
+            "Environment "
+                + environment
+                + " (namespace "
+                + namespace
+                + "): readiness wait interrupted",
+            environment,
+            null,
+            e);
+      }
+    }
+
+    /**
+     * Blocks until the Job {@code name} of uid {@code uid} is gone from the namespace (deleted), at
+     * most {@code timeout}.
+     *
+     * @return whether it is gone
+     */
+    public boolean awaitJobGone(String name, String uid, Duration timeout) {
+      CompletableFuture<Void> gone = new CompletableFuture<>();
+      Runnable check =
+          () -> {
+            Job j = informers.jobs.getStore().getByKey(namespace + "/" + name);
+            if (j == null || !uid.equals(j.getMetadata().getUid())) {
+              gone.complete(null);
+            }
+          };
+      ResourceEventHandler<Job> handler =
+          new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Job obj) {
+              check.run();
+            }
+
+            @Override
+            public void onUpdate(Job oldObj, Job newObj) {
+              check.run();
+            }
+
+            @Override
+            public void onDelete(Job obj, boolean deletedFinalStateUnknown) {
+              check.run();
+            }
+          };
+      informers.jobs.addEventHandler(handler);
       try {
-        wait.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        check.run();
+        gone.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return true;
       } catch (TimeoutException e) {
-        throw new NotReadyException(wait.report(timeout), environment, wait.firstNotReady());
+        return false;
+      } catch (ExecutionException e) {
+        throw new PreviewEnvException("waiting for Job/" + name + " to go broke", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException("interrupted while waiting for Job/" + name + " to go", e);
+      } finally {
+        informers.jobs.removeEventHandler(handler);
       }
-      log.info(
-          "Environment {} (namespace {}): {} workloads and {} checks ready in {} ms",
-          environment,
-          namespace,
-          workloads.size(),
-          checks.size(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof PreviewEnvException p) {
-        throw p;
+    }
+
+    @Override
+    public void close() {
+      informers.close();
+    }
+  }
+
+  /** The informers of one namespace (Deployments, StatefulSets, DaemonSets, Jobs, Pods, Events). */
+  private final class Informers implements AutoCloseable {
+    final SharedIndexInformer<Deployment> deployments;
+    final SharedIndexInformer<StatefulSet> statefulSets;
+    final SharedIndexInformer<DaemonSet> daemonSets;
+    final SharedIndexInformer<Job> jobs;
+    final SharedIndexInformer<Pod> pods;
+    final SharedIndexInformer<Event> events;
+    final List<SharedIndexInformer<?>> all;
+
+    Informers(String environment, String namespace) {
+      // all informers list and watch at once: one round trip instead of one per kind
+      deployments = client.apps().deployments().inNamespace(namespace).runnableInformer(0);
+      statefulSets = client.apps().statefulSets().inNamespace(namespace).runnableInformer(0);
+      daemonSets = client.apps().daemonSets().inNamespace(namespace).runnableInformer(0);
+      jobs = client.batch().v1().jobs().inNamespace(namespace).runnableInformer(0);
+      pods = client.pods().inNamespace(namespace).runnableInformer(0);
+      events = client.v1().events().inNamespace(namespace).runnableInformer(0);
+      all = List.of(deployments, statefulSets, daemonSets, jobs, pods, events);
+      String prefix = "Environment " + environment + " (namespace " + namespace + "): ";
+      List<CompletableFuture<Void>> synced = new ArrayList<>();
+      try {
+        for (SharedIndexInformer<?> informer : all) {
+          synced.add(informer.start().toCompletableFuture());
+        }
+        CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get();
+      } catch (ExecutionException e) {
+        close();
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new PreviewEnvException(
+            prefix + "could not start watching the namespace: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        close();
+        Thread.currentThread().interrupt();
+        throw new PreviewEnvException(prefix + "interrupted while starting to watch", e);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
       }
-      throw new PreviewEnvException(
-          "Environment "
-              + environment
-              + " (namespace "
-              + namespace
-              + "): readiness wait broke: "
-              + e.getCause(),
-          environment,
-          null,
-          e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PreviewEnvException(
-          "Environment "
-              + environment
-              + " (namespace "
-              + namespace
-              + "): readiness wait interrupted",
-          environment,
-          null,
-          e);
+    }
+
+    @Override
+    public void close() {
+      all.forEach(SharedIndexInformer::close);
     }
   }
 
@@ -248,7 +386,8 @@ public final class ReadinessWaiter {
     private final List<WorkloadRef> workloads;
     private final List<ReadinessCheck> checks;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final Informers informers;
+    private ResourceEventHandler<HasMetadata> onChange;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Instant> eventFirstSeen = new HashMap<>();
     // pod uid/container -> when it was first seen in a transient state (removed when it leaves it)
@@ -257,12 +396,12 @@ public final class ReadinessWaiter {
     private final Map<ReadinessCheck, String> checkObserved = new LinkedHashMap<>();
     private final Set<ReadinessCheck> checksReady = new java.util.HashSet<>();
     private volatile boolean started; // every informer has listed once
-    private volatile SharedIndexInformer<Deployment> deployments;
-    private volatile SharedIndexInformer<StatefulSet> statefulSets;
-    private volatile SharedIndexInformer<DaemonSet> daemonSets;
-    private volatile SharedIndexInformer<Job> jobs;
-    private volatile SharedIndexInformer<Pod> pods;
-    private volatile SharedIndexInformer<Event> events;
+    private final SharedIndexInformer<Deployment> deployments;
+    private final SharedIndexInformer<StatefulSet> statefulSets;
+    private final SharedIndexInformer<DaemonSet> daemonSets;
+    private final SharedIndexInformer<Job> jobs;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Event> events;
     private boolean checksStarted;
     private Instant evaluationScheduledAt;
     private int checksPassed;
@@ -271,11 +410,19 @@ public final class ReadinessWaiter {
         String environment,
         String namespace,
         List<WorkloadRef> workloads,
-        List<ReadinessCheck> checks) {
+        List<ReadinessCheck> checks,
+        Informers informers) {
       this.environment = environment;
       this.namespace = namespace;
       this.workloads = workloads;
       this.checks = checks;
+      this.informers = informers;
+      this.deployments = informers.deployments;
+      this.statefulSets = informers.statefulSets;
+      this.daemonSets = informers.daemonSets;
+      this.jobs = informers.jobs;
+      this.pods = informers.pods;
+      this.events = informers.events;
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
               DaemonThreads.named("previewenv-readiness-" + namespace));
@@ -283,7 +430,7 @@ public final class ReadinessWaiter {
     }
 
     void start() {
-      ResourceEventHandler<HasMetadata> onChange =
+      onChange =
           new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata obj) {
@@ -300,32 +447,11 @@ public final class ReadinessWaiter {
               evaluate();
             }
           };
-      // all informers list and watch at once: one round trip instead of one per kind
-      deployments = client.apps().deployments().inNamespace(namespace).runnableInformer(0);
-      statefulSets = client.apps().statefulSets().inNamespace(namespace).runnableInformer(0);
-      daemonSets = client.apps().daemonSets().inNamespace(namespace).runnableInformer(0);
-      jobs = client.batch().v1().jobs().inNamespace(namespace).runnableInformer(0);
-      pods = client.pods().inNamespace(namespace).runnableInformer(0);
-      events = client.v1().events().inNamespace(namespace).runnableInformer(0);
-      informers.addAll(List.of(deployments, statefulSets, daemonSets, jobs, pods, events));
-      List<CompletableFuture<Void>> synced = new ArrayList<>();
-      for (SharedIndexInformer<?> informer : informers) {
+      // the informers have listed (Informers started them): every change from now on evaluates
+      for (SharedIndexInformer<?> informer : informers.all) {
         @SuppressWarnings("unchecked")
         SharedIndexInformer<HasMetadata> i = (SharedIndexInformer<HasMetadata>) informer;
         i.addEventHandler(onChange);
-        synced.add(i.start().toCompletableFuture());
-      }
-      try {
-        CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new PreviewEnvException(
-            prefix() + "could not start watching the namespace: " + e.getCause(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PreviewEnvException(prefix() + "interrupted while starting to watch", e);
       }
       started = true;
       evaluate();
@@ -749,7 +875,13 @@ public final class ReadinessWaiter {
 
     @Override
     public void close() {
-      informers.forEach(SharedIndexInformer::close);
+      if (onChange != null) {
+        for (SharedIndexInformer<?> informer : informers.all) {
+          @SuppressWarnings("unchecked")
+          SharedIndexInformer<HasMetadata> i = (SharedIndexInformer<HasMetadata>) informer;
+          i.removeEventHandler(onChange);
+        }
+      }
       scheduler.shutdownNow();
     }
   }

@@ -6,9 +6,11 @@ import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Route;
 import dev.previewenv.core.internal.manifest.HelmHooks;
 import dev.previewenv.core.internal.manifest.RenderingSource;
+import dev.previewenv.core.internal.seed.SeedDeclarations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Loads the sources and runs the transformations in their fixed order (namespace, images, pull
  * secrets, ingress hosts and external-dns, protection, labels), then validates the result. Every
  * stage runs even when an earlier one found problems, so one run reports every problem it can find.
- * The object order is the order of the sources, then each source's own order.
+ * Seed declarations ({@link SeedDeclarations}) are checked on the objects as loaded, each problem
+ * naming the source it came from. The object order is the order of the sources, then each source's
+ * own order.
  */
 public record Pipeline(
     NamespaceTransform namespace,
@@ -54,6 +58,7 @@ public record Pipeline(
     List<String> warnings = new ArrayList<>();
     RenderingSource.Context context =
         new RenderingSource.Context(namespace.namespace(), kubeVersion);
+    List<Map.Entry<String, List<HasMetadata>>> bySource = new ArrayList<>();
     for (ManifestSource source : sources) {
       try {
         RenderingSource.Rendered rendered =
@@ -63,6 +68,7 @@ public record Pipeline(
                     source.load(), HelmChart.Hooks.OMIT, source.description(), false);
         log.debug("Loaded {} objects from {}", rendered.objects().size(), source.description());
         objects.addAll(rendered.objects());
+        bySource.add(Map.entry(source.description(), rendered.objects()));
         warnings.addAll(rendered.warnings());
       } catch (InvalidPlanException e) {
         if (e.problems().isEmpty()) {
@@ -71,6 +77,10 @@ public record Pipeline(
           problems.addAll(e.problems());
         }
       }
+    }
+    // seed declarations are checked as loaded, so that each problem names its source
+    for (Map.Entry<String, List<HasMetadata>> loaded : bySource) {
+      problems.addAll(SeedDeclarations.check(loaded.getValue(), objects, loaded.getKey()));
     }
     Outcome outcome = transform(objects, problems);
     warnings.addAll(outcome.warnings());
