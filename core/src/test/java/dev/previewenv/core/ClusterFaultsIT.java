@@ -178,7 +178,14 @@ class ClusterFaultsIT {
     if (!owned(namespace, ns)) {
       problems.add("namespace " + ns + " labels " + namespace.getMetadata().getLabels());
     }
-    for (HasMetadata planned : plan.objects()) {
+    List<HasMetadata> ours = new ArrayList<>(plan.objects());
+    ours.add(
+        new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+            .withNewMetadata()
+            .withName("previewenv-owner")
+            .endMetadata()
+            .build());
+    for (HasMetadata planned : ours) {
       HasMetadata live =
           client
               .resources(planned.getClass())
