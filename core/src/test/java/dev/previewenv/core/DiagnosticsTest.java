@@ -87,6 +87,75 @@ class DiagnosticsTest {
   }
 
   @Test
+  void waitsForTheKubeletsEventOfAStuckPodThatHasNoneYet() throws Exception {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("registry.example.com/web:1")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewContainerStatus()
+                .withName("web")
+                .withImage("registry.example.com/web:1")
+                .withReady(false)
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ErrImagePull")
+                .withMessage("no basic auth credentials")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+    // the kubelet's event comes after the pod's status: while diagnostics are being collected
+    java.util.concurrent.CompletableFuture<Void> late =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () ->
+                client
+                    .v1()
+                    .events()
+                    .inNamespace(NS)
+                    .resource(
+                        new io.fabric8.kubernetes.api.model.EventBuilder()
+                            .withNewMetadata()
+                            .withName("web-1.pull")
+                            .withNamespace(NS)
+                            .endMetadata()
+                            .withType("Warning")
+                            .withReason("Failed")
+                            .withMessage("Failed to pull image \"registry.example.com/web:1\"")
+                            .withNewInvolvedObject()
+                            .withKind("Pod")
+                            .withName("web-1")
+                            .withNamespace(NS)
+                            .endInvolvedObject()
+                            .build())
+                    .create(),
+            java.util.concurrent.CompletableFuture.delayedExecutor(
+                1500, java.util.concurrent.TimeUnit.MILLISECONDS));
+    Path dir = tmp.resolve("late-event");
+    Diagnostics.write(client, NS, dir);
+    late.join();
+    assertThat(Files.readString(dir.resolve("events.txt")))
+        .contains("Failed to pull image \"registry.example.com/web:1\"");
+    assertThat(Files.readString(dir.resolve("summary.md"))).contains("Failed to pull image");
+  }
+
+  @Test
   void writesObjectsEventsStatusesLogsAndSummaryWithoutLeakingSecrets() throws IOException {
     sim =
         ControllerSimulator.start(

@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -30,6 +32,9 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,9 +143,7 @@ public final class DiagnosticsWriter {
       @SuppressWarnings("unchecked")
       List<Pod> listedPods = (List<Pod>) objects.getOrDefault(Pod.class, List.of());
       pods = listedPods;
-      List<Event> listedEvents =
-          attempt(
-              "list Events", () -> client.v1().events().inNamespace(namespace).list().getItems());
+      List<Event> listedEvents = awaitEventsOf(pods);
       events = listedEvents == null ? List.of() : sortEvents(listedEvents);
       writeText("events.txt", eventsText(events));
       writeText("pods.txt", podsText(pods));
@@ -264,6 +268,109 @@ public final class DiagnosticsWriter {
   }
 
   // ---------------------------------------------------------------- events
+
+  /**
+   * The namespace's events. The kubelet sends its events apart from the pod's status, and later: a
+   * pod seen in {@code ErrImagePull} may have no {@code Failed to pull image} event yet. When a pod
+   * has a container waiting for a reason of its own (not just created) and no Warning event names
+   * that pod, the namespace's events are watched from the list's resourceVersion until one arrives,
+   * at most {@link #EVENT_SETTLE}, and listed again.
+   */
+  private List<Event> awaitEventsOf(List<Pod> pods) {
+    EventList first =
+        attempt("list Events", () -> client.v1().events().inNamespace(namespace).list());
+    if (first == null) {
+      return null;
+    }
+    java.util.Set<String> waiting = podsWithoutWarning(pods, first.getItems());
+    String version = first.getMetadata() == null ? null : first.getMetadata().getResourceVersion();
+    if (waiting.isEmpty() || version == null || EVENT_SETTLE.isZero()) {
+      return first.getItems();
+    }
+    java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+    Watcher<Event> watcher =
+        new Watcher<>() {
+          @Override
+          public void eventReceived(Watcher.Action action, Event e) {
+            if ("Warning".equals(e.getType())
+                && e.getInvolvedObject() != null
+                && waiting.contains(e.getInvolvedObject().getName())) {
+              arrived.countDown();
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+            arrived.countDown();
+          }
+        };
+    Boolean settled =
+        attempt(
+            "watch Events (waiting for the kubelet's events of " + waiting + ")",
+            () -> {
+              try (Watch ignored =
+                  client
+                      .v1()
+                      .events()
+                      .inNamespace(namespace)
+                      .watch(
+                          new ListOptionsBuilder()
+                              .withResourceVersion(version)
+                              .withAllowWatchBookmarks(false)
+                              .build(),
+                          watcher)) {
+                return arrived.await(EVENT_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+              }
+            });
+    if (settled != Boolean.TRUE) {
+      return first.getItems();
+    }
+    EventList again =
+        attempt("list Events", () -> client.v1().events().inNamespace(namespace).list());
+    return again == null ? first.getItems() : again.getItems();
+  }
+
+  /** How long diagnostics wait for the kubelet's events of a pod that is stuck, at most. */
+  static final java.time.Duration EVENT_SETTLE = java.time.Duration.ofSeconds(3);
+
+  /** Pods with a container waiting for a reason of its own and no Warning event naming them. */
+  static java.util.Set<String> podsWithoutWarning(List<Pod> pods, List<Event> events) {
+    java.util.Set<String> warned = new java.util.HashSet<>();
+    for (Event e : events) {
+      if ("Warning".equals(e.getType()) && e.getInvolvedObject() != null) {
+        warned.add(e.getInvolvedObject().getName());
+      }
+    }
+    java.util.Set<String> stuck = new java.util.TreeSet<>();
+    for (Pod pod : pods) {
+      if (pod.getStatus() == null || pod.getMetadata() == null) {
+        continue;
+      }
+      List<ContainerStatus> statuses = new ArrayList<>();
+      if (pod.getStatus().getInitContainerStatuses() != null) {
+        statuses.addAll(pod.getStatus().getInitContainerStatuses());
+      }
+      if (pod.getStatus().getContainerStatuses() != null) {
+        statuses.addAll(pod.getStatus().getContainerStatuses());
+      }
+      for (ContainerStatus c : statuses) {
+        String reason =
+            c.getState() == null || c.getState().getWaiting() == null
+                ? null
+                : c.getState().getWaiting().getReason();
+        if (reason != null
+            && !"ContainerCreating".equals(reason)
+            && !"PodInitializing".equals(reason)
+            && !warned.contains(pod.getMetadata().getName())) {
+          stuck.add(pod.getMetadata().getName());
+        }
+      }
+    }
+    return stuck;
+  }
 
   static List<Event> sortEvents(List<Event> events) {
     List<Event> sorted = new ArrayList<>(events);

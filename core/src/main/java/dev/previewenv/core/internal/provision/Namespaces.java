@@ -451,6 +451,9 @@ public final class Namespaces {
     if (Meta.isProtected(namespace) || !Meta.managedFor(seen, environment)) {
       throw notOurs(seen, environment, "delete"); // refused before anything is watched
     }
+    // a refusal (an environment taken over by another owner) also comes before the watch is opened:
+    // a watch opened and closed at once only loads the API server (and blocked the in-process one)
+    precondition.accept(seen);
     Boolean gone;
     try (GoneWatch watch = open(namespace, deadline)) {
       // the informer's list is read again right before the delete, and its watch is open before
