@@ -221,6 +221,36 @@ class ClusterFaultsIT {
   }
 
   /**
+   * When the cluster made the Deployment available (its pod created, scheduled, ready) against when
+   * {@code up} returned: tells a slow cluster recovering from the fault from a late-noticing wait.
+   */
+  private static void timeline(KubernetesClient client, String ns, String test) {
+    java.time.Instant returned = java.time.Instant.now();
+    StringBuilder line = new StringBuilder("FAULT-IT " + test + " timeline (up returned ");
+    line.append(returned).append("):");
+    var deployment = client.apps().deployments().inNamespace(ns).withName("web").get();
+    if (deployment != null && deployment.getStatus().getConditions() != null) {
+      deployment.getStatus().getConditions().stream()
+          .filter(c -> "Available".equals(c.getType()))
+          .forEach(c -> line.append(" deployment Available=").append(c.getLastTransitionTime()));
+    }
+    for (var pod : client.pods().inNamespace(ns).list().getItems()) {
+      line.append(" pod created=").append(pod.getMetadata().getCreationTimestamp());
+      if (pod.getStatus().getConditions() != null) {
+        pod.getStatus()
+            .getConditions()
+            .forEach(
+                c ->
+                    line.append(" ")
+                        .append(c.getType())
+                        .append("=")
+                        .append(c.getLastTransitionTime()));
+      }
+    }
+    System.err.println(line);
+  }
+
+  /**
    * Either up completed, or it failed with a cause that names what it gave up on; then the
    * environment must still be collectable.
    */
@@ -228,6 +258,7 @@ class ClusterFaultsIT {
       KubernetesClient client, Provisioner provisioner, Plan plan, String fault) {
     try (Preview preview = provisioner.withCleanup(Cleanup.NEVER).up(plan)) {
       System.err.println("FAULT-IT " + fault + ": up completed");
+      timeline(client, preview.namespace(), fault);
       assertThat(
               client
                   .apps()
@@ -316,6 +347,23 @@ class ClusterFaultsIT {
                 fault.set(faults.restart("kube-apiserver"));
               }
             });
+    java.time.Instant returned = java.time.Instant.now();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .list()
+        .getItems()
+        .forEach(
+            j ->
+                System.err.println(
+                    "FAULT-IT e2e timeline: job started="
+                        + j.getStatus().getStartTime()
+                        + " completed="
+                        + j.getStatus().getCompletionTime()
+                        + ", result returned "
+                        + returned));
     assertThat(fault.get()).as("the fault was injected").isNotNull();
     fault.get().awaitDone();
     assertThat(result.outcome()).isEqualTo(E2eResult.Outcome.PASSED);
@@ -336,6 +384,7 @@ class ClusterFaultsIT {
         provisioner(client)
             .withProgress(onPhase(Phase.APPLY, () -> faults.restart("kubelet"), fault));
     try (Preview preview = provisioner.withCleanup(Cleanup.NEVER).up(plan)) {
+      timeline(client, preview.namespace(), "kubelet restarted in readiness");
       assertThat(
               client
                   .apps()

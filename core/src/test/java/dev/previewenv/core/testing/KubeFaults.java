@@ -121,11 +121,13 @@ public final class KubeFaults {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final CountDownLatch down = new CountDownLatch(1);
     private volatile long downAt;
+    private volatile long endedAt;
 
     Fault(String action, String component, Process process) {
       this.action = action;
       this.component = component;
       this.process = process;
+      process.onExit().thenRun(() -> endedAt = System.nanoTime());
       Thread reader =
           new Thread(
               () -> {
@@ -198,7 +200,7 @@ public final class KubeFaults {
                 + ": "
                 + lines);
       }
-      long end = System.nanoTime();
+      long end = endedAt == 0 ? System.nanoTime() : endedAt;
       Duration downFor = Duration.ofNanos(end - (downAt == 0 ? started : downAt));
       System.err.println(
           "FAULT done: kube-up --"
