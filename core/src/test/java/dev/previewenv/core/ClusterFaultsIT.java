@@ -35,7 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * of the lifecycle (a {@link Provisioner#withProgress} callback, the first log line of an E2E Job,
  * the namespace's deletion), waits until the component is really down, and lets PreviewEnv carry
  * on. Afterwards the component is running again and the API server answers {@code /readyz} before
- * the next test (or the next IT class) starts.
+ * the next test (or the next IT class) starts; after an API server fault, its clients (controller
+ * manager, scheduler, kube-proxy, kubelet) are restarted too ({@link KubeFaults#refreshClients}).
+ * The faults that leave the cluster's controllers slow for a while (the API server's) come last.
  *
  * <p>Every environment is checked for leaks: after the test, nothing may be left that the janitor
  * would not collect: the namespace, if it is still there, carries PreviewEnv's labels, and so does
@@ -54,6 +56,7 @@ class ClusterFaultsIT {
   private static KubeFaults faults;
 
   private final List<String> namespaces = new ArrayList<>();
+  private boolean apiServerFaulted;
   private long testStart;
 
   @BeforeAll
@@ -85,6 +88,10 @@ class ClusterFaultsIT {
   @AfterEach
   void healAndClean(KubernetesClient client, org.junit.jupiter.api.TestInfo info) {
     faults.ensureHealthy(client);
+    if (apiServerFaulted) {
+      faults.refreshClients();
+      faults.ensureHealthy(client);
+    }
     for (String ns : namespaces) {
       client.namespaces().withName(ns).delete(); // not waited for: the namespace controller ends it
     }
@@ -148,6 +155,11 @@ class ClusterFaultsIT {
     EnvironmentName env = EnvironmentName.forBranch(branch);
     namespaces.add(env.value());
     return Plan.builder(env).source(ManifestSource.yaml("fault-stack.yaml", yaml)).build();
+  }
+
+  private KubeFaults.Fault apiServerFault(KubeFaults.Fault fault) {
+    apiServerFaulted = true; // afterwards, the API server's clients are restarted too
+    return fault;
   }
 
   /** A progress listener that begins {@code fault} when {@code phase} ends, once. */
@@ -280,13 +292,15 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(1)
+  @Order(3)
   void apiServerCrashDuringApply(KubernetesClient client) {
     AtomicReference<KubeFaults.Fault> fault = new AtomicReference<>();
     Plan plan = plan("it/fault-apply-" + RUN, stack(1, HTTPD));
     Provisioner provisioner =
         provisioner(client)
-            .withProgress(onPhase(Phase.NAMESPACE, () -> faults.kill("kube-apiserver"), fault));
+            .withProgress(
+                onPhase(
+                    Phase.NAMESPACE, () -> apiServerFault(faults.kill("kube-apiserver")), fault));
     upCompletesOrFailsClearly(client, provisioner, plan, "kube-apiserver killed during apply");
     assertThat(fault.get()).as("the fault was injected").isNotNull();
     fault.get().awaitDone();
@@ -296,13 +310,15 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(2)
+  @Order(4)
   void apiServerRestartDuringReadiness(KubernetesClient client) {
     AtomicReference<KubeFaults.Fault> fault = new AtomicReference<>();
     Plan plan = plan("it/fault-ready-" + RUN, stack(1, HTTPD));
     Provisioner provisioner =
         provisioner(client)
-            .withProgress(onPhase(Phase.APPLY, () -> faults.restart("kube-apiserver"), fault));
+            .withProgress(
+                onPhase(
+                    Phase.APPLY, () -> apiServerFault(faults.restart("kube-apiserver")), fault));
     upCompletesOrFailsClearly(client, provisioner, plan, "kube-apiserver restarted in readiness");
     assertThat(fault.get()).as("the fault was injected").isNotNull();
     fault.get().awaitDone();
@@ -312,7 +328,7 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(3)
+  @Order(5)
   void apiServerRestartWhileAnE2eJobRuns(KubernetesClient client) {
     String ns = "previewenv-it-fault-e2e-" + RUN;
     namespaces.add(ns);
@@ -344,7 +360,7 @@ class ClusterFaultsIT {
             line -> {
               lines.add(line);
               if (line.equals("fault-suite waiting") && fault.get() == null) {
-                fault.set(faults.restart("kube-apiserver"));
+                fault.set(apiServerFault(faults.restart("kube-apiserver")));
               }
             });
     java.time.Instant returned = java.time.Instant.now();
@@ -376,7 +392,7 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(4)
+  @Order(1)
   void kubeletRestartDuringReadiness(KubernetesClient client) {
     AtomicReference<KubeFaults.Fault> fault = new AtomicReference<>();
     Plan plan = plan("it/fault-kubelet-" + RUN, stack(1, HTTPD));
@@ -403,7 +419,7 @@ class ClusterFaultsIT {
   }
 
   @Test
-  @Order(5)
+  @Order(2)
   void etcdRestartDuringTeardown(KubernetesClient client) {
     // a pod whose PID 1 ignores SIGTERM holds the namespace for its grace period of 4 s
     Plan plan =

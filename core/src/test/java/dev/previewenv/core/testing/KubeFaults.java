@@ -222,10 +222,32 @@ public final class KubeFaults {
   }
 
   /**
-   * Makes sure the cluster is whole again: the API server answers {@code /readyz} and every node is
-   * Ready. Waits a bounded time for that; if it does not come, runs {@code kube-up} (idempotent: it
-   * starts again what is down) and waits again. Fails when the cluster is still not healthy, so
-   * that the next test does not meet a broken cluster unknowingly.
+   * The components that talk to the API server, in the order {@link #refreshClients} restarts them.
+   */
+  private static final List<String> API_CLIENTS =
+      List.of("kube-controller-manager", "kube-scheduler", "kube-proxy", "kubelet");
+
+  /**
+   * Restarts (gracefully) every component that watches the API server. Right after the API server
+   * restarted it answers 403 until its RBAC caches are synced; the components' watches that relist
+   * then back off (client-go: up to 30 s and more), and for the next half minute or so pods were
+   * created, scheduled and started late (measured: 44 to 48 s from a Deployment to its pod). Fresh
+   * processes list at once, so that the next test, or the next IT class in CI, meets a responsive
+   * cluster.
+   */
+  public void refreshClients() {
+    for (String component : API_CLIENTS) {
+      Fault f = restart(component);
+      f.awaitDone();
+    }
+  }
+
+  /**
+   * Makes sure the cluster is whole again: the API server answers {@code /readyz}, every node is
+   * Ready and every component answers on its health port. Waits a bounded time for that; if it does
+   * not come, runs {@code kube-up} (idempotent: it starts again what is down) and waits again.
+   * Fails when the cluster is still not healthy, so that the next test does not meet a broken
+   * cluster unknowingly.
    */
   public void ensureHealthy(KubernetesClient client) {
     if (awaitHealthy(client, Duration.ofSeconds(60))) {
@@ -270,8 +292,83 @@ public final class KubeFaults {
     }
   }
 
-  /** {@code /readyz} answers "ok" and every node is Ready. */
+  /**
+   * The health endpoints of the components on this machine (shared/kube's fixed ports), besides the
+   * API server's {@code /readyz}: a component that exited (the controller manager does when the API
+   * server refuses it while it starts) is found here.
+   */
+  private static final List<java.net.URI> COMPONENT_HEALTH =
+      List.of(
+          java.net.URI.create("http://127.0.0.1:2379/health"), // etcd
+          java.net.URI.create("https://127.0.0.1:10257/healthz"), // controller manager
+          java.net.URI.create("https://127.0.0.1:10259/healthz"), // scheduler
+          java.net.URI.create("http://127.0.0.1:10256/healthz"), // kube-proxy
+          java.net.URI.create("http://127.0.0.1:10248/healthz")); // kubelet
+
+  private static final java.net.http.HttpClient LOCAL = localClient();
+
+  /** For the components' own health ports on loopback, which serve self-signed certificates. */
+  private static java.net.http.HttpClient localClient() {
+    try {
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() {
+              @Override
+              public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+              @Override
+              public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+              @Override
+              public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+              }
+            }
+          },
+          null);
+      javax.net.ssl.SSLParameters params = new javax.net.ssl.SSLParameters();
+      params.setEndpointIdentificationAlgorithm(null);
+      return java.net.http.HttpClient.newBuilder()
+          .sslContext(tls)
+          .sslParameters(params)
+          .connectTimeout(Duration.ofSeconds(3))
+          .build();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every component's health endpoint answers 200. */
+  public static boolean componentsHealthy() {
+    for (java.net.URI uri : COMPONENT_HEALTH) {
+      try {
+        java.net.http.HttpResponse<Void> r =
+            LOCAL.send(
+                java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 200) {
+          return false;
+        }
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code /readyz} answers "ok", every node is Ready and every component's health endpoint
+   * answers.
+   */
   public static boolean healthy(KubernetesClient client) {
+    if (!componentsHealthy()) {
+      return false;
+    }
     try {
       String ready = client.raw("/readyz");
       if (ready == null || !ready.strip().equals("ok")) {
