@@ -89,8 +89,7 @@ class ClusterFaultsIT {
   void healAndClean(KubernetesClient client, org.junit.jupiter.api.TestInfo info) {
     faults.ensureHealthy(client);
     if (apiServerFaulted) {
-      faults.refreshClients();
-      faults.ensureHealthy(client);
+      faults.refreshClients(client);
     }
     for (String ns : namespaces) {
       client.namespaces().withName(ns).delete(); // not waited for: the namespace controller ends it

@@ -235,10 +235,51 @@ public final class KubeFaults {
    * processes list at once, so that the next test, or the next IT class in CI, meets a responsive
    * cluster.
    */
-  public void refreshClients() {
+  public void refreshClients(KubernetesClient client) {
     for (String component : API_CLIENTS) {
       Fault f = restart(component);
       f.awaitDone();
+    }
+    ensureHealthy(client);
+    // The controller manager answers on its health port before it has started its controllers;
+    // until then it exits (klog.Fatal) when the API server is away for 10 s, as the next fault
+    // would make it. Its service account controller making a namespace's "default" account shows
+    // it is past that point.
+    if (!controllersWork(client)) {
+      System.err.println("FAULT controllers did not act within 60 s: running kube-up to repair");
+      repair();
+      if (!controllersWork(client)) {
+        Assertions.fail("the controller manager does not act even after kube-up; see above");
+      }
+    }
+  }
+
+  private static boolean controllersWork(KubernetesClient client) {
+    String ns = "previewenv-it-fault-probe-" + Long.toHexString(System.nanoTime());
+    try {
+      client
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(ns)
+                  .endMetadata()
+                  .build())
+          .create();
+      client
+          .serviceAccounts()
+          .inNamespace(ns)
+          .withName("default")
+          .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    } finally {
+      try {
+        client.namespaces().withName(ns).delete();
+      } catch (RuntimeException e) {
+        System.err.println("FAULT could not delete probe namespace " + ns + ": " + e);
+      }
     }
   }
 
@@ -254,6 +295,14 @@ public final class KubeFaults {
       return;
     }
     System.err.println("FAULT cluster not healthy after 60 s: running kube-up to repair it");
+    repair();
+    if (!awaitHealthy(client, Duration.ofSeconds(120))) {
+      Assertions.fail("the cluster is not healthy even after kube-up; see its output above");
+    }
+  }
+
+  /** {@code kube-up}: starts again what is down (the whole cluster, state kept, if need be). */
+  private void repair() {
     try {
       Process p =
           new ProcessBuilder(kubeUp.toString())
@@ -268,9 +317,6 @@ public final class KubeFaults {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-    if (!awaitHealthy(client, Duration.ofSeconds(120))) {
-      Assertions.fail("the cluster is not healthy even after kube-up; see its output above");
     }
   }
 
