@@ -420,36 +420,74 @@ class ClusterFaultsIT {
   @Test
   @Order(2)
   void etcdRestartDuringTeardown(KubernetesClient client) {
-    // a pod whose PID 1 ignores SIGTERM holds the namespace for its grace period of 4 s
+    // A finalizer the test removes only once etcd is back holds the namespace in Terminating: the
+    // fault lands in the middle of the teardown, whatever the cluster's pace. (With a pod holding
+    // it instead, its deletion took 15 to 85 s after the restart: the kubelet's pace, not ours.)
     Plan plan =
         plan(
             "it/fault-teardown-" + RUN,
-            stack(
-                4,
-                "mkdir -p /www && echo ok > /www/index.html && httpd -p 8080 -h /www;"
-                    + " sleep 3600"));
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {greeting: hello}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: held
+              finalizers: [previewenv.dev/fault-test]
+            data: {k: v}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec:
+              selector: {app: web}
+              ports: [{port: 80, targetPort: 8080}]
+            """);
     String ns = plan.namespace();
     Provisioner provisioner = provisioner(client);
     Preview preview = provisioner.up(plan);
     CompletableFuture<KubeFaults.Fault> fault =
         CompletableFuture.supplyAsync(
             () -> {
-              client
-                  .namespaces()
-                  .withName(ns)
-                  .waitUntilCondition(
-                      n -> n == null || n.getMetadata().getDeletionTimestamp() != null,
-                      120,
-                      TimeUnit.SECONDS);
-              KubeFaults.Fault f = faults.restart("etcd");
-              f.awaitDown();
-              return f;
+              try {
+                client
+                    .namespaces()
+                    .withName(ns)
+                    .waitUntilCondition(
+                        n -> n == null || n.getMetadata().getDeletionTimestamp() != null,
+                        120,
+                        TimeUnit.SECONDS);
+                KubeFaults.Fault f = faults.restart("etcd");
+                f.awaitDown();
+                f.awaitDone();
+                return f;
+              } finally {
+                release(client, ns); // also when the fault failed: the teardown must end
+              }
             });
-    preview.close(); // teardown WAIT: returns once the namespace is gone
-    KubeFaults.Fault f = fault.join();
-    f.awaitDone();
+    try {
+      preview.close(); // teardown WAIT: returns once the namespace is gone
+    } finally {
+      release(client, ns);
+    }
+    fault.join();
     assertThat(client.namespaces().withName(ns).get()).as("namespace gone after close").isNull();
     checkOwnedAndCount(client, plan);
     ok.incrementAndGet();
+  }
+
+  /** Removes the test's finalizer from ConfigMap {@code held}, if it is still there. */
+  private static void release(KubernetesClient client, String ns) {
+    var held = client.configMaps().inNamespace(ns).withName("held");
+    if (held.get() != null) {
+      held.edit(
+          cm -> {
+            cm.getMetadata().setFinalizers(List.of());
+            return cm;
+          });
+    }
   }
 }
