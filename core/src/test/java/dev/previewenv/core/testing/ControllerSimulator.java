@@ -1141,8 +1141,10 @@ public final class ControllerSimulator implements AutoCloseable {
     Optional<Container> failing =
         containers.stream().filter(c -> options.failureFor(c.getImage()).isPresent()).findFirst();
     if (failing.isPresent()
-        && options.failureFor(failing.get().getImage()).orElseThrow()
-            == PodFailure.TRANSIENT_CONFIG_ERROR
+        && (options.failureFor(failing.get().getImage()).orElseThrow()
+                == PodFailure.TRANSIENT_CONFIG_ERROR
+            || options.failureFor(failing.get().getImage()).orElseThrow()
+                == PodFailure.TRANSIENT_MOUNT_ERROR)
         && retriedPast.contains(uid)) {
       failing = Optional.empty(); // the kubelet's retry found its cache synced
     }
@@ -1374,6 +1376,33 @@ public final class ControllerSimulator implements AutoCloseable {
                 + "\" not found",
             "kubelet",
             null);
+      }
+      case TRANSIENT_MOUNT_ERROR -> {
+        waiting = waiting("ContainerCreating", null);
+        String volume =
+            pod.getSpec().getVolumes() == null || pod.getSpec().getVolumes().isEmpty()
+                ? "default-token-x7k2p"
+                : pod.getSpec().getVolumes().get(0).getName();
+        // the text of a real 1.20 kubelet right after the API server restarted
+        repeatEvent(
+            pod,
+            "FailedMount",
+            "MountVolume.SetUp failed for volume \""
+                + volume
+                + "\" : failed to sync secret cache: timed out waiting for the condition",
+            "kubelet",
+            null);
+        if (!options.retryInterval().isZero()) {
+          String namespace = ns(pod);
+          String name = name(pod);
+          String uid = uid(pod);
+          later(
+              options.retryInterval().multipliedBy(options.maxEventCount()),
+              () -> {
+                retriedPast.add(uid);
+                runPod(namespace, name, uid);
+              });
+        }
       }
       case READINESS_PROBE_FAILING -> {
         waiting =

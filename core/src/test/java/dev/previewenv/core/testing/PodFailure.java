@@ -43,6 +43,14 @@ public enum PodFailure {
    */
   FAILED_MOUNT,
   /**
+   * A real 1.20 kubelet whose watches to the API server are still reconnecting (after an API server
+   * restart): Pending, container waiting {@code ContainerCreating}, a Warning event {@code
+   * FailedMount} "failed to sync secret cache: timed out waiting for the condition" whose count
+   * grows every {@link SimulatorOptions#retryInterval()}; after {@link
+   * SimulatorOptions#maxEventCount()} retries the cache has synced and the pod runs.
+   */
+  TRANSIENT_MOUNT_ERROR,
+  /**
    * Running, container running but not ready (a failing readiness probe); Warning event {@code
    * Unhealthy}. Not a fail-fast state: waits for it end by timeout.
    */

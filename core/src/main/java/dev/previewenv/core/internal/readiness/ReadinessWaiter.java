@@ -64,9 +64,11 @@ import org.slf4j.LoggerFactory;
  * ({@link #isTransient}: {@code CreateContainerConfigError: failed to sync configmap cache} or
  * {@code secret cache}, which the kubelet retries by itself): such a state ends the wait only once
  * the same container has been in it without a break for the transient grace (default 60 s); so does
- * a Warning event {@code FailedScheduling} or {@code FailedMount} about a pod that is still
- * unscheduled/pending, when its count reaches 3 or it lasts longer than the event grace (default 10
- * s). Custom {@link ReadinessCheck}s run once the workloads are ready, with a growing pause between
+ * a Warning event {@code FailedMount} whose message says the kubelet's Secret or ConfigMap cache
+ * had not synced ({@link #isTransientEvent}), however often it repeats. Any other Warning event
+ * {@code FailedScheduling} or {@code FailedMount} about a pod that is still unscheduled/pending
+ * ends the wait when its count reaches 3 or it lasts longer than the event grace (default 10 s).
+ * Custom {@link ReadinessCheck}s run once the workloads are ready, with a growing pause between
  * probes, while fail-fast detection continues.
  */
 public final class ReadinessWaiter {
@@ -101,6 +103,24 @@ public final class ReadinessWaiter {
     String m = message.trim().toLowerCase(java.util.Locale.ROOT);
     return m.startsWith("failed to sync configmap cache")
         || m.startsWith("failed to sync secret cache");
+  }
+
+  /**
+   * Whether a Warning event is the kubelet failing to mount a volume only because its watch-based
+   * cache of the Secret or ConfigMap had not synced: {@code FailedMount} with {@code
+   * MountVolume.SetUp failed for volume "x" : failed to sync secret cache: timed out waiting for
+   * the condition} (or {@code configmap cache}). Seen on the real cluster for a pod's service
+   * account token volume right after the API server restarted: the kubelet's watches were still
+   * reconnecting, and its next mount retry succeeded. A Secret or ConfigMap that does not exist
+   * ({@code secret "x" not found}) is not transient.
+   */
+  public static boolean isTransientEvent(String reason, String message) {
+    if (!"FailedMount".equals(reason) || message == null) {
+      return false;
+    }
+    String m = message.toLowerCase(java.util.Locale.ROOT);
+    return m.contains(": failed to sync configmap cache")
+        || m.contains(": failed to sync secret cache");
   }
 
   private static final String TRANSIENT_HINT =
@@ -390,6 +410,7 @@ public final class ReadinessWaiter {
     private ResourceEventHandler<HasMetadata> onChange;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Instant> eventFirstSeen = new HashMap<>();
+    private final Set<String> loggedTransientEvents = new java.util.HashSet<>();
     // pod uid/container -> when it was first seen in a transient state (removed when it leaves it)
     private final Map<String, Instant> transientSince = new HashMap<>();
     private final Map<String, Revision> revisions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -695,7 +716,11 @@ public final class ReadinessWaiter {
           lasted = reported;
         }
         int count = e.getCount() == null ? 1 : e.getCount();
-        if (count >= LASTING_EVENT_COUNT || lasted.compareTo(eventGrace) >= 0) {
+        // a mount failing on a cache the kubelet is still syncing lasts the transient grace,
+        // however often the kubelet retries meanwhile
+        boolean transientMount = isTransientEvent(e.getReason(), e.getMessage());
+        Duration grace = transientMount ? transientGrace : eventGrace;
+        if ((!transientMount && count >= LASTING_EVENT_COUNT) || lasted.compareTo(grace) >= 0) {
           String owner = Pods.owner(pod);
           String text =
               prefix()
@@ -708,13 +733,25 @@ public final class ReadinessWaiter {
                   + count
                   + " times over "
                   + lasted.toSeconds()
-                  + " s): "
+                  + " s"
+                  + (transientMount ? ", longer than the transient grace" : "")
+                  + "): "
                   + e.getMessage()
                   + ". "
-                  + hint(e.getReason());
+                  + (transientMount ? TRANSIENT_HINT : hint(e.getReason()));
           return Optional.of(new NotReadyException(text, environment, owner));
         }
-        Instant deadline = firstSeen.plus(eventGrace);
+        if (transientMount && loggedTransientEvents.add(key)) {
+          log.info(
+              "{}{} pod {}: Warning FailedMount ({}): transient, the kubelet retries it; waiting up"
+                  + " to {} s",
+              prefix(),
+              Pods.owner(pod),
+              name(pod),
+              e.getMessage(),
+              transientGrace.toSeconds());
+        }
+        Instant deadline = firstSeen.plus(grace);
         if (nextDeadline == null || deadline.isBefore(nextDeadline)) {
           nextDeadline = deadline;
         }

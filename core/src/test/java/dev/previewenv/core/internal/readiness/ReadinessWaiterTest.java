@@ -385,6 +385,73 @@ class ReadinessWaiterTest {
   }
 
   @Test
+  void waitsThroughAFailedMountOnACacheTheKubeletIsStillSyncing() {
+    // seen on the real cluster right after an API server restart (ClusterFaultsIT): the kubelet
+    // could not mount the service account token until its secret watch had reconnected; the
+    // event repeated 3 times within 3 s, and the next retry mounted it
+    simulate(
+        SimulatorOptions.builder()
+            .failing("reconnecting", PodFailure.TRANSIENT_MOUNT_ERROR)
+            .retryInterval(Duration.ofMillis(150))
+            .maxEventCount(6)
+            .build());
+    List<HasMetadata> objects = apply(deployment("web", 1, "reconnecting/web:1"));
+
+    await(objects, List.of(), LONG);
+
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .as("the event repeated past the count that ends the wait for a lasting FailedMount")
+        .anyMatch(
+            e ->
+                "FailedMount".equals(e.getReason())
+                    && e.getCount() != null
+                    && e.getCount() >= 3
+                    && e.getMessage().contains(": failed to sync secret cache"));
+  }
+
+  @Test
+  void aFailedMountOnACacheThatNeverSyncsEndsTheWaitAfterTheTransientGrace() {
+    simulate(
+        SimulatorOptions.builder()
+            .failing("reconnecting", PodFailure.TRANSIENT_MOUNT_ERROR)
+            .retryInterval(Duration.ofMillis(100))
+            .maxEventCount(1000)
+            .build());
+    List<HasMetadata> objects = apply(deployment("web", 1, "reconnecting/web:1"));
+
+    assertThatThrownBy(
+            () ->
+                new ReadinessWaiter(client, Duration.ofSeconds(10), Duration.ofMillis(700))
+                    .await(ENV, NS, objects, List.of(), LONG))
+        .isInstanceOf(NotReadyException.class)
+        .hasMessageContaining("will not become ready") // not the timeout
+        .hasMessageContaining("Warning FailedMount (seen ")
+        .hasMessageContaining("longer than the transient grace)")
+        .hasMessageContaining("failed to sync secret cache")
+        .hasMessageContaining("The kubelet retries this by itself but kept failing");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "FailedMount | MountVolume.SetUp failed for volume \"default-token-pjd8r\" : failed to"
+            + " sync secret cache: timed out waiting for the condition | true",
+        "FailedMount | MountVolume.SetUp failed for volume \"config\" : failed to sync configmap"
+            + " cache: timed out waiting for the condition | true",
+        "FailedMount | MountVolume.SetUp failed for volume \"db\" : secret \"db\" not found | false",
+        "FailedMount | MountVolume.SetUp failed for volume \"config\" : configmap \"config\" not"
+            + " found | false",
+        "FailedMount | Unable to attach or mount volumes: unmounted volumes=[data], timed out"
+            + " waiting for the condition | false",
+        "FailedScheduling | failed to sync secret cache: x | false",
+      })
+  void theTransientEventRuleReadsTheKubeletsMessage(
+      String reason, String message, boolean transient_) {
+    assertThat(ReadinessWaiter.isTransientEvent(reason, message)).isEqualTo(transient_);
+  }
+
+  @Test
   void failsWhenAJobFails() {
     simulate(SimulatorOptions.builder().job(JobOutcome.of("migrate", 2, "oops\n", "")).build());
     List<HasMetadata> objects = apply(job("migrate", "migrate:1"));
