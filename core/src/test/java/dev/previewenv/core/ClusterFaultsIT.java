@@ -88,11 +88,14 @@ class ClusterFaultsIT {
   @AfterEach
   void healAndClean(KubernetesClient client, org.junit.jupiter.api.TestInfo info) {
     faults.ensureHealthy(client);
+    // Gone before the kubelet is restarted below: a 1.20 kubelet restarted while it terminates a
+    // pod whose token Secret the namespace deletion removed retries mounting it and never kills the
+    // pod (seen here: the namespace stayed Terminating).
+    for (String ns : namespaces) {
+      removeNamespace(client, ns);
+    }
     if (apiServerFaulted) {
       faults.refreshClients(client);
-    }
-    for (String ns : namespaces) {
-      client.namespaces().withName(ns).delete(); // not waited for: the namespace controller ends it
     }
     System.err.println(
         "FAULT-IT "
@@ -100,6 +103,18 @@ class ClusterFaultsIT {
             + " took "
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStart)
             + " ms");
+  }
+
+  /** Deletes the namespace and waits until it is gone; a pod the kubelet does not end is forced. */
+  private static void removeNamespace(KubernetesClient client, String ns) {
+    client.namespaces().withName(ns).delete();
+    try {
+      client.namespaces().withName(ns).waitUntilCondition(n -> n == null, 60, TimeUnit.SECONDS);
+    } catch (RuntimeException notYet) {
+      System.err.println("FAULT namespace " + ns + " still there after 60 s: forcing its pods");
+      client.pods().inNamespace(ns).withGracePeriod(0).delete();
+      client.namespaces().withName(ns).waitUntilCondition(n -> n == null, 60, TimeUnit.SECONDS);
+    }
   }
 
   private static Provisioner provisioner(KubernetesClient client) {
