@@ -121,6 +121,27 @@ class DiagnosticsTest {
                 .endStatus()
                 .build())
         .create();
+    // a warning about something else is there already (the test cluster has no DNS)
+    client
+        .v1()
+        .events()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata()
+                .withName("web-1.dns")
+                .withNamespace(NS)
+                .endMetadata()
+                .withType("Warning")
+                .withReason("MissingClusterDNS")
+                .withMessage("kubelet does not have ClusterDNS IP configured")
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withName("web-1")
+                .withNamespace(NS)
+                .endInvolvedObject()
+                .build())
+        .create();
     // the kubelet's event comes after the pod's status: while diagnostics are being collected
     java.util.concurrent.CompletableFuture<Void> late =
         java.util.concurrent.CompletableFuture.runAsync(

@@ -272,9 +272,9 @@ public final class DiagnosticsWriter {
   /**
    * The namespace's events. The kubelet sends its events apart from the pod's status, and later: a
    * pod seen in {@code ErrImagePull} may have no {@code Failed to pull image} event yet. When a pod
-   * has a container waiting for a reason of its own (not just created) and no Warning event names
-   * that pod, the namespace's events are watched from the list's resourceVersion until one arrives,
-   * at most {@link #EVENT_SETTLE}, and listed again.
+   * has a container waiting for a reason of its own (not just created) and no Warning event of the
+   * kubelet about a failing container names that pod, the namespace's events are watched from the
+   * list's resourceVersion until one arrives, at most {@link #EVENT_SETTLE}, and listed again.
    */
   private List<Event> awaitEventsOf(List<Pod> pods) {
     EventList first =
@@ -292,9 +292,7 @@ public final class DiagnosticsWriter {
         new Watcher<>() {
           @Override
           public void eventReceived(Watcher.Action action, Event e) {
-            if ("Warning".equals(e.getType())
-                && e.getInvolvedObject() != null
-                && waiting.contains(e.getInvolvedObject().getName())) {
+            if (isContainerFailure(e) && waiting.contains(e.getInvolvedObject().getName())) {
               arrived.countDown();
             }
           }
@@ -333,14 +331,32 @@ public final class DiagnosticsWriter {
     return again == null ? first.getItems() : again.getItems();
   }
 
-  /** How long diagnostics wait for the kubelet's events of a pod that is stuck, at most. */
-  static final java.time.Duration EVENT_SETTLE = java.time.Duration.ofSeconds(3);
+  private static boolean isContainerFailure(Event e) {
+    return "Warning".equals(e.getType())
+        && e.getInvolvedObject() != null
+        && CONTAINER_FAILURE_REASONS.contains(e.getReason());
+  }
 
-  /** Pods with a container waiting for a reason of its own and no Warning event naming them. */
+  /** How long diagnostics wait for the kubelet's events of a pod that is stuck, at most. */
+  static final java.time.Duration EVENT_SETTLE = java.time.Duration.ofSeconds(5);
+
+  /**
+   * The reasons of the kubelet's Warning events about a container it cannot pull, create or start
+   * ({@code Failed to pull image …}, {@code Error: ErrImagePull}, {@code Back-off restarting …}):
+   * other warnings of the same pod (e.g. {@code MissingClusterDNS}) do not explain a stuck
+   * container.
+   */
+  static final java.util.Set<String> CONTAINER_FAILURE_REASONS =
+      java.util.Set.of("Failed", "BackOff", "ErrImageNeverPull", "InspectFailed", "FailedMount");
+
+  /**
+   * Pods with a container waiting for a reason of its own and no Warning event of the kubelet about
+   * a container failure naming them.
+   */
   static java.util.Set<String> podsWithoutWarning(List<Pod> pods, List<Event> events) {
     java.util.Set<String> warned = new java.util.HashSet<>();
     for (Event e : events) {
-      if ("Warning".equals(e.getType()) && e.getInvolvedObject() != null) {
+      if (isContainerFailure(e)) {
         warned.add(e.getInvolvedObject().getName());
       }
     }
