@@ -212,9 +212,12 @@ class RegistryPullIT {
         }
         all = sb.toString();
       }
+      // the kubelet's own events of the failure: "Failed to pull image ..." and "Error:
+      // ErrImagePull" (or the back-off) are sent apart from the pod status and from each other
       assertThat(all)
           .as("the diagnostics folder " + dir + " holds the kubelet's events")
-          .contains("Failed to pull image")
+          .containsPattern("Warning +(Failed|BackOff) +Pod/app-")
+          .containsPattern("Failed to pull image|Error: ErrImagePull|Back-off pulling image")
           .contains(registryWords)
           .doesNotContain(registry.password());
     } finally {
