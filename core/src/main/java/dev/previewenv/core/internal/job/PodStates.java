@@ -1,7 +1,7 @@
 package dev.previewenv.core.internal.job;
 
 import dev.previewenv.core.E2eResult.Cause;
-import dev.previewenv.core.internal.Pods;
+import dev.previewenv.core.internal.kube.Pods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -190,12 +190,7 @@ public final class PodStates {
     if (pod.getStatus().getReason() != null) {
       sb.append(" reason ").append(pod.getStatus().getReason());
     }
-    if (pod.getStatus().getConditions() != null) {
-      pod.getStatus().getConditions().stream()
-          .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
-          .findFirst()
-          .ifPresent(c -> sb.append(", unscheduled: ").append(c.getMessage()));
-    }
+    Pods.unscheduled(pod).ifPresent(c -> sb.append(", unscheduled: ").append(c.getMessage()));
     container(pod, container)
         .ifPresent(
             c -> {

@@ -3,7 +3,7 @@ package dev.previewenv.core.internal.rbac;
 import dev.previewenv.core.ApplyStrategy;
 import dev.previewenv.core.PreflightReport.Permission;
 import dev.previewenv.core.SecretSpec;
-import dev.previewenv.core.internal.retry.Retry;
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,8 +49,8 @@ public final class NeededPermissions {
     for (HasMetadata o : objects) {
       kinds.add(
           new String[] {
-            Retry.group(o.getApiVersion()),
-            Retry.resourceOf(o),
+            Coordinates.group(o.getApiVersion()),
+            Coordinates.resourceOf(o),
             o.getMetadata().getNamespace() == null ? null : namespace
           });
     }

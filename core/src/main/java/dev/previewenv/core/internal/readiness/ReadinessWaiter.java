@@ -1,16 +1,21 @@
 package dev.previewenv.core.internal.readiness;
 
+import static dev.previewenv.core.internal.kube.Coordinates.generation;
+import static dev.previewenv.core.internal.kube.Coordinates.name;
+import static dev.previewenv.core.internal.kube.Coordinates.orEmpty;
+import static dev.previewenv.core.internal.kube.Coordinates.orZero;
+
 import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.ReadinessCheck;
 import dev.previewenv.core.internal.DaemonThreads;
-import dev.previewenv.core.internal.Pods;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Pods;
 import dev.previewenv.core.internal.readiness.WorkloadStates.State;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -245,7 +250,7 @@ public final class ReadinessWaiter {
             checks.size(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof PreviewEnvException p) {
+        if (Tasks.cause(e) instanceof PreviewEnvException p) {
           throw p;
         }
         throw new PreviewEnvException(
@@ -254,10 +259,10 @@ public final class ReadinessWaiter {
                 + " (namespace "
                 + namespace
                 + "): readiness wait broke: "
-                + e.getCause(),
+                + Tasks.cause(e),
             environment,
             null,
-            e.getCause());
+            Tasks.cause(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new PreviewEnvException(
@@ -312,7 +317,7 @@ public final class ReadinessWaiter {
       } catch (TimeoutException e) {
         return false;
       } catch (ExecutionException e) {
-        throw new PreviewEnvException("waiting for Job/" + name + " to go broke", e.getCause());
+        throw new PreviewEnvException("waiting for Job/" + name + " to go broke", Tasks.cause(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new PreviewEnvException("interrupted while waiting for Job/" + name + " to go", e);
@@ -355,11 +360,11 @@ public final class ReadinessWaiter {
         CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get();
       } catch (ExecutionException e) {
         close();
-        if (e.getCause() instanceof RuntimeException r) {
+        if (Tasks.cause(e) instanceof RuntimeException r) {
           throw r;
         }
         throw new PreviewEnvException(
-            prefix + "could not start watching the namespace: " + e.getCause(), e.getCause());
+            prefix + "could not start watching the namespace: " + Tasks.cause(e), Tasks.cause(e));
       } catch (InterruptedException e) {
         close();
         Thread.currentThread().interrupt();
@@ -594,7 +599,7 @@ public final class ReadinessWaiter {
           }
           String want = annotation(d.getMetadata(), DEPLOYMENT_REVISION);
           String replicaSet =
-              nonNull(pod.getMetadata().getOwnerReferences()).stream()
+              orEmpty(pod.getMetadata().getOwnerReferences()).stream()
                   .filter(r -> "ReplicaSet".equals(r.getKind()))
                   .map(r -> r.getName())
                   .findFirst()
@@ -638,8 +643,8 @@ public final class ReadinessWaiter {
           continue;
         }
         List<ContainerStatus> statuses = new ArrayList<>();
-        statuses.addAll(nonNull(pod.getStatus().getInitContainerStatuses()));
-        statuses.addAll(nonNull(pod.getStatus().getContainerStatuses()));
+        statuses.addAll(orEmpty(pod.getStatus().getInitContainerStatuses()));
+        statuses.addAll(orEmpty(pod.getStatus().getContainerStatuses()));
         for (ContainerStatus cs : statuses) {
           if (cs.getState() == null || cs.getState().getWaiting() == null) {
             continue;
@@ -772,7 +777,7 @@ public final class ReadinessWaiter {
         return false;
       }
       if ("FailedScheduling".equals(reason)) {
-        return nonNull(pod.getStatus().getConditions()).stream()
+        return orEmpty(pod.getStatus().getConditions()).stream()
             .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()));
       }
       return "Pending".equals(pod.getStatus().getPhase());
@@ -814,7 +819,7 @@ public final class ReadinessWaiter {
                 + describeContainers(pod));
       }
       boolean ready =
-          nonNull(pod.getStatus().getConditions()).stream()
+          orEmpty(pod.getStatus().getConditions()).stream()
               .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
       return ready ? State.ready("Ready") : State.waiting("phase " + phase);
     }
@@ -837,7 +842,7 @@ public final class ReadinessWaiter {
             out.add(pod);
           }
         } else if (uid != null
-            && nonNull(pod.getMetadata().getOwnerReferences()).stream()
+            && orEmpty(pod.getMetadata().getOwnerReferences()).stream()
                 .anyMatch(r -> uid.equals(r.getUid()))) {
           out.add(pod);
         }
@@ -928,21 +933,20 @@ public final class ReadinessWaiter {
       return " has no status yet";
     }
     StringBuilder out = new StringBuilder(" ").append(pod.getStatus().getPhase());
-    for (PodCondition c : nonNull(pod.getStatus().getConditions())) {
-      if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
-        out.append(", unscheduled: ").append(c.getReason()).append(": ").append(c.getMessage());
-      }
-    }
+    Pods.unscheduled(pod)
+        .ifPresent(
+            c ->
+                out.append(", unscheduled: ")
+                    .append(c.getReason())
+                    .append(": ")
+                    .append(c.getMessage()));
     out.append(describeContainers(pod));
     return out.toString();
   }
 
   private static String describeContainers(Pod pod) {
     StringBuilder out = new StringBuilder();
-    List<ContainerStatus> statuses = new ArrayList<>();
-    statuses.addAll(nonNull(pod.getStatus().getInitContainerStatuses()));
-    statuses.addAll(nonNull(pod.getStatus().getContainerStatuses()));
-    for (ContainerStatus cs : statuses) {
+    for (ContainerStatus cs : Pods.containerStatuses(pod)) {
       if (Boolean.TRUE.equals(cs.getReady())) {
         continue;
       }
@@ -963,7 +967,7 @@ public final class ReadinessWaiter {
             .append(cs.getState().getTerminated().getExitCode())
             .append(')');
       }
-      if (nz(cs.getRestartCount()) > 0) {
+      if (orZero(cs.getRestartCount()) > 0) {
         out.append(", ").append(cs.getRestartCount()).append(" restarts");
       }
     }
@@ -976,7 +980,7 @@ public final class ReadinessWaiter {
     }
     var t = cs.getLastState().getTerminated();
     return " (restarted "
-        + nz(cs.getRestartCount())
+        + orZero(cs.getRestartCount())
         + " times, last exit code "
         + t.getExitCode()
         + (t.getReason() == null ? "" : ", " + t.getReason())
@@ -1039,21 +1043,5 @@ public final class ReadinessWaiter {
 
   private static String uidOf(HasMetadata o) {
     return o == null ? null : o.getMetadata().getUid();
-  }
-
-  static long gen(HasMetadata o) {
-    return o.getMetadata().getGeneration() == null ? 1 : o.getMetadata().getGeneration();
-  }
-
-  static String name(HasMetadata o) {
-    return o.getMetadata().getName();
-  }
-
-  static int nz(Integer v) {
-    return v == null ? 0 : v;
-  }
-
-  static <T> List<T> nonNull(List<T> list) {
-    return list == null ? List.of() : list;
   }
 }

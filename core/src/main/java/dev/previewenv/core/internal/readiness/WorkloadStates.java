@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.readiness;
 
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
@@ -62,7 +63,7 @@ public final class WorkloadStates {
       return State.waiting("no status yet (not observed by the deployment controller)");
     }
     Optional<String> deadline =
-        ReadinessWaiter.nonNull(s.getConditions()).stream()
+        Coordinates.orEmpty(s.getConditions()).stream()
             .filter(
                 c ->
                     "Progressing".equals(c.getType())
@@ -73,15 +74,15 @@ public final class WorkloadStates {
     if (deadline.isPresent()) {
       return State.failed(
           "Deployment/"
-              + ReadinessWaiter.name(d)
+              + Coordinates.name(d)
               + " exceeded its progress deadline: "
               + deadline.get());
     }
-    long generation = ReadinessWaiter.gen(d);
+    long generation = Coordinates.generation(d);
     long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-    int updated = ReadinessWaiter.nz(s.getUpdatedReplicas());
-    int available = ReadinessWaiter.nz(s.getAvailableReplicas());
-    int replicas = ReadinessWaiter.nz(s.getReplicas());
+    int updated = Coordinates.orZero(s.getUpdatedReplicas());
+    int available = Coordinates.orZero(s.getAvailableReplicas());
+    int replicas = Coordinates.orZero(s.getReplicas());
     String text =
         available
             + "/"
@@ -113,10 +114,10 @@ public final class WorkloadStates {
     if (s == null) {
       return State.waiting("no status yet (not observed by the statefulset controller)");
     }
-    long generation = ReadinessWaiter.gen(sts);
+    long generation = Coordinates.generation(sts);
     long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-    int ready = ReadinessWaiter.nz(s.getReadyReplicas());
-    int updated = ReadinessWaiter.nz(s.getUpdatedReplicas());
+    int ready = Coordinates.orZero(s.getReadyReplicas());
+    int updated = Coordinates.orZero(s.getUpdatedReplicas());
     String strategy =
         sts.getSpec().getUpdateStrategy() == null
                 || sts.getSpec().getUpdateStrategy().getType() == null
@@ -166,11 +167,11 @@ public final class WorkloadStates {
     if (s == null) {
       return State.waiting("no status yet (not observed by the daemonset controller)");
     }
-    long generation = ReadinessWaiter.gen(ds);
+    long generation = Coordinates.generation(ds);
     long observed = s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-    int desired = ReadinessWaiter.nz(s.getDesiredNumberScheduled());
-    int ready = ReadinessWaiter.nz(s.getNumberReady());
-    int updated = ReadinessWaiter.nz(s.getUpdatedNumberScheduled());
+    int desired = Coordinates.orZero(s.getDesiredNumberScheduled());
+    int ready = Coordinates.orZero(s.getNumberReady());
+    int updated = Coordinates.orZero(s.getUpdatedNumberScheduled());
     String text =
         ready
             + "/"
@@ -195,27 +196,22 @@ public final class WorkloadStates {
     if (job.getStatus() == null) {
       return State.waiting("no status yet (not observed by the job controller)");
     }
-    for (JobCondition c : ReadinessWaiter.nonNull(job.getStatus().getConditions())) {
+    for (JobCondition c : Coordinates.orEmpty(job.getStatus().getConditions())) {
       if ("True".equals(c.getStatus()) && "Complete".equals(c.getType())) {
         return State.ready("Complete");
       }
       if ("True".equals(c.getStatus()) && "Failed".equals(c.getType())) {
         return State.failed(
-            "Job/"
-                + ReadinessWaiter.name(job)
-                + " failed: "
-                + c.getReason()
-                + ": "
-                + c.getMessage());
+            "Job/" + Coordinates.name(job) + " failed: " + c.getReason() + ": " + c.getMessage());
       }
     }
     return State.waiting(
         "running: "
-            + ReadinessWaiter.nz(job.getStatus().getActive())
+            + Coordinates.orZero(job.getStatus().getActive())
             + " active, "
-            + ReadinessWaiter.nz(job.getStatus().getSucceeded())
+            + Coordinates.orZero(job.getStatus().getSucceeded())
             + " succeeded, "
-            + ReadinessWaiter.nz(job.getStatus().getFailed())
+            + Coordinates.orZero(job.getStatus().getFailed())
             + " failed");
   }
 }

@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.retry;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -63,8 +64,8 @@ public final class Retry {
     public static Op of(String verb, HasMetadata object) {
       return new Op(
           verb,
-          Retry.group(object.getApiVersion()),
-          resourceOf(object),
+          Coordinates.group(object.getApiVersion()),
+          Coordinates.resourceOf(object),
           object.getMetadata().getNamespace(),
           object.getMetadata().getName());
     }
@@ -318,41 +319,5 @@ public final class Retry {
         op.namespace(),
         op.name() == null ? null : op.resource() + "/" + op.name(),
         e);
-  }
-
-  /** The API group of an apiVersion: {@code apps/v1} gives {@code apps}, {@code v1} gives "". */
-  public static String group(String apiVersion) {
-    if (apiVersion == null) {
-      return "";
-    }
-    int slash = apiVersion.indexOf('/');
-    return slash < 0 ? "" : apiVersion.substring(0, slash);
-  }
-
-  /** The plural resource name of an object's kind, e.g. {@code Ingress} gives {@code ingresses}. */
-  public static String resourceOf(HasMetadata object) {
-    if (!(object instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource)) {
-      try {
-        String plural = HasMetadata.getPlural(object.getClass());
-        if (plural != null && !plural.isBlank()) {
-          return plural;
-        }
-      } catch (RuntimeException e) {
-        // fall through to the English rule
-      }
-    }
-    return plural(object.getKind());
-  }
-
-  /** The English plural of a lowercased kind, as Kubernetes forms resource names. */
-  public static String plural(String kind) {
-    String k = kind.toLowerCase(Locale.ROOT);
-    if (k.endsWith("s") || k.endsWith("x") || k.endsWith("ch") || k.endsWith("sh")) {
-      return k + "es";
-    }
-    if (k.endsWith("y") && k.length() > 1 && "aeiou".indexOf(k.charAt(k.length() - 2)) < 0) {
-      return k.substring(0, k.length() - 1) + "ies";
-    }
-    return k + "s";
   }
 }

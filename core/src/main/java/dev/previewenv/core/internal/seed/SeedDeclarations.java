@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.seed;
 
+import dev.previewenv.core.internal.kube.Keys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
@@ -21,20 +22,9 @@ import java.util.Set;
  * namespace ({@link #SEEDED}) as the hash of its Job as planned.
  */
 public final class SeedDeclarations {
-  /** Object annotation naming the phase the object belongs to. */
-  public static final String PHASE = "previewenv.dev/phase";
 
-  /** The one value of {@link #PHASE} a manifest may declare. */
+  /** The one value of {@link Keys#PHASE} a manifest may declare. */
   public static final String SEED = "seed";
-
-  /** Seed annotation: the workloads ({@code Kind/name}, comma separated) the seed waits for. */
-  public static final String AFTER = "previewenv.dev/seed-after";
-
-  /** Seed annotation: the order among seeds, an integer; lower first, equal at once. */
-  public static final String WEIGHT = "previewenv.dev/seed-weight";
-
-  /** Namespace annotation: {@code job=hash,...} of every seed that completed with that spec. */
-  public static final String SEEDED = "previewenv.dev/seeded";
 
   /** Kinds a seed can wait for. */
   public static final Set<String> WORKLOAD_KINDS =
@@ -46,7 +36,7 @@ public final class SeedDeclarations {
 
   /** Whether {@code o} is declared a seed (its phase annotation says {@code seed}). */
   public static boolean isSeed(HasMetadata o) {
-    return SEED.equals(annotation(o, PHASE));
+    return SEED.equals(annotation(o, Keys.PHASE));
   }
 
   /** The seeds among {@code objects}, in their order. */
@@ -56,7 +46,7 @@ public final class SeedDeclarations {
 
   /** The seed's weight; 0 when not given. Only for declarations {@link #check} accepted. */
   public static int weight(HasMetadata seed) {
-    String w = annotation(seed, WEIGHT);
+    String w = annotation(seed, Keys.SEED_WEIGHT);
     return w == null || w.isBlank() ? 0 : Integer.parseInt(w.strip());
   }
 
@@ -65,7 +55,7 @@ public final class SeedDeclarations {
    * workload that is not a seed.
    */
   public static Set<String> after(HasMetadata seed) {
-    String value = annotation(seed, AFTER);
+    String value = annotation(seed, Keys.SEED_AFTER);
     Set<String> refs = new LinkedHashSet<>();
     if (value != null) {
       for (String r : value.split(",")) {
@@ -110,13 +100,13 @@ public final class SeedDeclarations {
         continue;
       }
       String what = origin + ": " + o.getKind() + "/" + o.getMetadata().getName();
-      String phase = annotation(o, PHASE);
+      String phase = annotation(o, Keys.PHASE);
       boolean seed = SEED.equals(phase);
       if (phase != null && !seed) {
         problems.add(
             what
                 + ": annotation "
-                + PHASE
+                + Keys.PHASE
                 + " is \""
                 + phase
                 + "\", an unknown phase; the one phase a manifest declares is \""
@@ -126,14 +116,14 @@ public final class SeedDeclarations {
         continue;
       }
       if (!seed) {
-        for (String key : List.of(AFTER, WEIGHT)) {
+        for (String key : List.of(Keys.SEED_AFTER, Keys.SEED_WEIGHT)) {
           if (annotation(o, key) != null) {
             problems.add(
                 what
                     + ": annotation "
                     + key
                     + " is only for seed Jobs, but this object has no "
-                    + PHASE
+                    + Keys.PHASE
                     + ": "
                     + SEED
                     + "; add that annotation or remove this one");
@@ -145,7 +135,7 @@ public final class SeedDeclarations {
         problems.add(
             what
                 + ": annotation "
-                + PHASE
+                + Keys.PHASE
                 + ": "
                 + SEED
                 + " is only for Jobs (apiVersion batch/v1, kind Job), but this is "
@@ -155,7 +145,7 @@ public final class SeedDeclarations {
                 + "; run the seeding as a Job, or remove the annotation");
         continue;
       }
-      String weight = annotation(o, WEIGHT);
+      String weight = annotation(o, Keys.SEED_WEIGHT);
       if (weight != null) {
         try {
           Integer.parseInt(weight.strip());
@@ -163,7 +153,7 @@ public final class SeedDeclarations {
           problems.add(
               what
                   + ": annotation "
-                  + WEIGHT
+                  + Keys.SEED_WEIGHT
                   + " is \""
                   + weight
                   + "\", not an integer; give the order among seeds, e.g. \"10\"");
@@ -177,7 +167,7 @@ public final class SeedDeclarations {
           problems.add(
               what
                   + ": annotation "
-                  + AFTER
+                  + Keys.SEED_AFTER
                   + " names \""
                   + ref
                   + "\", which is not a workload as Kind/name (kinds: "
@@ -199,7 +189,7 @@ public final class SeedDeclarations {
           problems.add(
               what
                   + ": annotation "
-                  + AFTER
+                  + Keys.SEED_AFTER
                   + " names "
                   + ref
                   + ", which is not in the plan; name a workload of the stack or remove it");
@@ -207,11 +197,11 @@ public final class SeedDeclarations {
           problems.add(
               what
                   + ": annotation "
-                  + AFTER
+                  + Keys.SEED_AFTER
                   + " names "
                   + ref
                   + ", another seed; order seeds with "
-                  + WEIGHT
+                  + Keys.SEED_WEIGHT
                   + " instead");
         }
       }

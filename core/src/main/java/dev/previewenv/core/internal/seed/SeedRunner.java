@@ -5,6 +5,7 @@ import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.SeedFailedException;
 import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.diagnostics.DiagnosticsWriter;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
 import dev.previewenv.core.internal.readiness.ReadinessWaiter;
@@ -79,7 +80,7 @@ public final class SeedRunner {
   public static Map<String, String> recorded(Namespace ns) {
     Map<String, String> result = new LinkedHashMap<>();
     Map<String, String> a = ns == null ? null : ns.getMetadata().getAnnotations();
-    String value = a == null ? null : a.get(SeedDeclarations.SEEDED);
+    String value = a == null ? null : a.get(Keys.SEEDED);
     if (value != null) {
       for (String entry : value.split(",")) {
         int eq = entry.indexOf('=');
@@ -203,7 +204,7 @@ public final class SeedRunner {
     StringBuilder value = new StringBuilder();
     sorted.forEach(
         (k, v) -> value.append(value.length() == 0 ? "" : ",").append(k).append('=').append(v));
-    namespaces.recordAnnotation(ns, SeedDeclarations.SEEDED, value.toString());
+    namespaces.recordAnnotation(ns, Keys.SEEDED, value.toString());
     log.info(
         "Environment {}: seeded ({}) in {} ms",
         env,

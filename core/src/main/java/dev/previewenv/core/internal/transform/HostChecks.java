@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.transform;
 
 import dev.previewenv.core.OAuth2ProxyDomains;
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.ByteArrayInputStream;
@@ -85,7 +86,7 @@ public final class HostChecks {
           if (h instanceof String host && !covers(sans, host)) {
             findings.add(
                 "Ingress/"
-                    + Resources.name(o)
+                    + Coordinates.name(o)
                     + ": TLS host \""
                     + host
                     + "\" is not covered by the certificate in secret "
@@ -176,7 +177,7 @@ public final class HostChecks {
     Set<String> policyTargets = new LinkedHashSet<>();
     for (HasMetadata o : objects) {
       if ("SecurityPolicy".equals(o.getKind())
-          && "previewenv-oauth2-proxy".equals(Resources.name(o))) {
+          && "previewenv-oauth2-proxy".equals(Coordinates.name(o))) {
         for (Object t : list(map(Resources.toTree(o).get("spec")).get("targetRefs"))) {
           policyTargets.add(map(t).get("kind") + "/" + map(t).get("name"));
         }
@@ -185,7 +186,7 @@ public final class HostChecks {
     for (HasMetadata o : objects) {
       List<String> hosts = protectedHosts(o, policyTargets);
       for (String host : hosts) {
-        String object = o.getKind() + "/" + Resources.name(o);
+        String object = o.getKind() + "/" + Coordinates.name(o);
         if (!domains.cookieCovers(host)) {
           findings.add(
               object
@@ -227,7 +228,7 @@ public final class HostChecks {
         }
       }
     } else if (IngressHostTransform.isGatewayRoute(o)
-        && policyTargets.contains(o.getKind() + "/" + Resources.name(o))) {
+        && policyTargets.contains(o.getKind() + "/" + Coordinates.name(o))) {
       for (Object h : list(map(Resources.toTree(o).get("spec")).get("hostnames"))) {
         if (h instanceof String s) {
           hosts.add(s);

@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.transform;
 
 import dev.previewenv.core.Route;
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
 
   @SuppressWarnings("unchecked")
   private HasMetadata rewriteIngress(HasMetadata o, Set<String> problems, List<Route> routes) {
-    String name = Resources.name(o);
+    String name = Coordinates.name(o);
     Map<String, Object> tree = Resources.toTree(o);
     Map<String, Object> spec = map(tree.get("spec"));
     Set<String> hosts = new LinkedHashSet<>();
@@ -228,7 +229,7 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
    */
   @SuppressWarnings("unchecked")
   private HasMetadata rewriteGatewayRoute(HasMetadata o, Set<String> problems, List<Route> routes) {
-    String object = o.getKind() + "/" + Resources.name(o);
+    String object = o.getKind() + "/" + Coordinates.name(o);
     Map<String, Object> tree = Resources.toTree(o);
     Map<String, Object> spec = map(tree.get("spec"));
     Set<String> hosts = new LinkedHashSet<>();
@@ -283,7 +284,7 @@ public record IngressHostTransform(String environment, String hostFormat, Durati
           Object port = ref.get("port");
           routes.add(
               new Route(
-                  Resources.name(o),
+                  Coordinates.name(o),
                   service,
                   port == null ? null : String.valueOf(port),
                   host,

@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.transform;
 
+import dev.previewenv.core.internal.kube.Keys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;
@@ -17,10 +18,6 @@ import java.util.Objects;
  * Deployment's selector is immutable, so changing them could break matching or later updates.
  */
 public record LabelTransform(String environment) {
-  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  public static final String MANAGED_BY_VALUE = "previewenv";
-  public static final String ENVIRONMENT = "previewenv.dev/environment";
-
   public LabelTransform {
     Objects.requireNonNull(environment, "environment");
   }
@@ -30,8 +27,8 @@ public record LabelTransform(String environment) {
     for (HasMetadata o : input) {
       Map<String, String> labels = o.getMetadata() == null ? null : o.getMetadata().getLabels();
       if (labels != null
-          && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY))
-          && environment.equals(labels.get(ENVIRONMENT))) {
+          && Keys.MANAGED_BY_VALUE.equals(labels.get(Keys.MANAGED_BY))
+          && environment.equals(labels.get(Keys.ENVIRONMENT))) {
         out.add(o);
         continue;
       }
@@ -43,8 +40,8 @@ public record LabelTransform(String environment) {
           labels == null
               ? new LinkedHashMap<>()
               : new LinkedHashMap<>(copy.getMetadata().getLabels());
-      next.put(MANAGED_BY, MANAGED_BY_VALUE);
-      next.put(ENVIRONMENT, environment);
+      next.put(Keys.MANAGED_BY, Keys.MANAGED_BY_VALUE);
+      next.put(Keys.ENVIRONMENT, environment);
       copy.getMetadata().setLabels(next);
       out.add(copy);
     }

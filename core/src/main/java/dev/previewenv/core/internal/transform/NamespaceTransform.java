@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.transform;
 
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ public record NamespaceTransform(
   /** Whether objects of this apiVersion and kind are cluster-scoped, as far as known here. */
   public boolean isClusterScoped(String apiVersion, String kind) {
     return extraClusterScopedKinds.contains(kind)
-        || KNOWN_CLUSTER_SCOPED.contains(Resources.group(apiVersion) + "/" + kind);
+        || KNOWN_CLUSTER_SCOPED.contains(Coordinates.group(apiVersion) + "/" + kind);
   }
 
   public Outcome apply(List<HasMetadata> input) {
@@ -82,7 +83,7 @@ public record NamespaceTransform(
     for (HasMetadata o : input) {
       if (isClusterScoped(o.getApiVersion(), o.getKind())) {
         if (!allowClusterScoped) {
-          clusterScoped.add(o.getKind() + "/" + Resources.name(o));
+          clusterScoped.add(o.getKind() + "/" + Coordinates.name(o));
         }
         out.add(o);
         continue;
@@ -93,7 +94,7 @@ public record NamespaceTransform(
         continue;
       }
       if (current != null && !current.isEmpty() && !overrideNamespace) {
-        elsewhere.add(Resources.describe(o) + " (namespace \"" + current + "\")");
+        elsewhere.add(Coordinates.describe(o) + " (namespace \"" + current + "\")");
       }
       HasMetadata copy = Resources.copy(o);
       if (copy.getMetadata() == null) {

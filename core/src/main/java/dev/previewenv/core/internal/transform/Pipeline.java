@@ -2,10 +2,10 @@ package dev.previewenv.core.internal.transform;
 
 import dev.previewenv.core.HelmChart;
 import dev.previewenv.core.InvalidPlanException;
-import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Route;
 import dev.previewenv.core.internal.manifest.HelmHooks;
 import dev.previewenv.core.internal.manifest.RenderingSource;
+import dev.previewenv.core.internal.manifest.Source;
 import dev.previewenv.core.internal.seed.SeedDeclarations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public record Pipeline(
   }
 
   /** The transformed, validated objects, with all problems, warnings and routes found. */
-  public Outcome run(List<ManifestSource> sources) {
+  public Outcome run(List<Source> sources) {
     return run(sources, null);
   }
 
@@ -52,14 +52,14 @@ public record Pipeline(
    * namespace and {@code kubeVersion} ({@code null} when unknown). Helm hooks found in sources that
    * do not handle them themselves are left out with a warning.
    */
-  public Outcome run(List<ManifestSource> sources, String kubeVersion) {
+  public Outcome run(List<Source> sources, String kubeVersion) {
     List<HasMetadata> objects = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     RenderingSource.Context context =
         new RenderingSource.Context(namespace.namespace(), kubeVersion);
     List<Map.Entry<String, List<HasMetadata>>> bySource = new ArrayList<>();
-    for (ManifestSource source : sources) {
+    for (Source source : sources) {
       try {
         RenderingSource.Rendered rendered =
             source instanceof RenderingSource r

@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.transform;
 
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -36,12 +37,12 @@ public final class PlanValidator {
     Map<String, Integer> seen = new HashMap<>(objects.size() * 2);
     for (int i = 0; i < objects.size(); i++) {
       HasMetadata o = objects.get(i);
-      String name = Resources.name(o);
+      String name = Coordinates.name(o);
       if (o.getApiVersion() == null || o.getApiVersion().isEmpty()) {
-        problems.add("object #" + (i + 1) + " (" + Resources.describe(o) + ") has no apiVersion");
+        problems.add("object #" + (i + 1) + " (" + Coordinates.describe(o) + ") has no apiVersion");
       }
       if (o.getKind() == null || o.getKind().isEmpty()) {
-        problems.add("object #" + (i + 1) + " (" + Resources.describe(o) + ") has no kind");
+        problems.add("object #" + (i + 1) + " (" + Coordinates.describe(o) + ") has no kind");
         continue;
       }
       if (name == null || name.isEmpty()) {
@@ -49,17 +50,17 @@ public final class PlanValidator {
             "object #" + (i + 1) + " (" + o.getKind() + ") has no metadata.name; give it a name");
         continue;
       }
-      String nameProblem = checkName(Resources.group(o.getApiVersion()), o.getKind(), name);
+      String nameProblem = checkName(Coordinates.group(o.getApiVersion()), o.getKind(), name);
       if (nameProblem != null) {
-        problems.add(Resources.describe(o) + ": name \"" + name + "\" " + nameProblem);
+        problems.add(Coordinates.describe(o) + ": name \"" + name + "\" " + nameProblem);
       }
       String contentProblem = checkContent(o);
       if (contentProblem != null) {
-        problems.add(Resources.describe(o) + ": " + contentProblem);
+        problems.add(Coordinates.describe(o) + ": " + contentProblem);
       }
       String ns = o.getMetadata().getNamespace();
       String key =
-          Resources.group(o.getApiVersion())
+          Coordinates.group(o.getApiVersion())
               + "/"
               + o.getKind()
               + "/"
@@ -69,7 +70,7 @@ public final class PlanValidator {
       Integer first = seen.putIfAbsent(key, i);
       if (first != null) {
         problems.add(
-            Resources.describe(o)
+            Coordinates.describe(o)
                 + " appears twice (objects #"
                 + (first + 1)
                 + " and #"

@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.transform;
 
 import dev.previewenv.core.Protection;
+import dev.previewenv.core.internal.kube.Coordinates;
 import dev.previewenv.core.internal.transform.protection.AuthProvider;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ public record ProtectionTransform(
         out.add(o);
         continue;
       }
-      String name = Resources.name(o);
+      String name = Coordinates.name(o);
       boolean chosen = names.contains(name);
       if (chosen) {
         namesSeen.add(name);

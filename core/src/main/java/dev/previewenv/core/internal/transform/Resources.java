@@ -11,26 +11,6 @@ final class Resources {
 
   private Resources() {}
 
-  /** {@code Kind/name}, or {@code Kind/namespace/name} when the object names a namespace. */
-  static String describe(HasMetadata o) {
-    String ns = o.getMetadata() == null ? null : o.getMetadata().getNamespace();
-    String name = o.getMetadata() == null ? null : o.getMetadata().getName();
-    return o.getKind() + "/" + (ns == null || ns.isEmpty() ? "" : ns + "/") + name;
-  }
-
-  /** The API group of an apiVersion: {@code apps} for {@code apps/v1}, empty for {@code v1}. */
-  static String group(String apiVersion) {
-    if (apiVersion == null) {
-      return "";
-    }
-    int slash = apiVersion.indexOf('/');
-    return slash < 0 ? "" : apiVersion.substring(0, slash);
-  }
-
-  static String name(HasMetadata o) {
-    return o.getMetadata() == null ? null : o.getMetadata().getName();
-  }
-
   /**
    * The object as a generic tree of maps, lists and scalars (a new tree; the object is unchanged).
    */

@@ -1,11 +1,13 @@
-package dev.previewenv.core.internal;
+package dev.previewenv.core.internal.kube;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Facts about pods shared by readiness, diagnostics and the E2E Job runner. */
@@ -49,5 +51,15 @@ public final class Pods {
       }
     }
     return out;
+  }
+
+  /** The pod's {@code PodScheduled=False} condition: the scheduler's reason it has no node yet. */
+  public static Optional<PodCondition> unscheduled(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+        .findFirst();
   }
 }
