@@ -1,7 +1,7 @@
 package dev.previewenv.core;
 
-import dev.previewenv.core.internal.DaemonThreads;
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.internal.provision.Ownership;
@@ -16,10 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +111,7 @@ public final class Janitor {
             () ->
                 client
                     .namespaces()
-                    .withLabel(Meta.MANAGED_BY, Meta.MANAGED_BY_VALUE)
+                    .withLabel(Keys.MANAGED_BY, Keys.MANAGED_BY_VALUE)
                     .list()
                     .getItems());
     Map<String, Lease> leases = new OwnerLease(client, retry).all();
@@ -124,17 +121,17 @@ public final class Janitor {
     for (Namespace ns : namespaces) {
       String name = ns.getMetadata().getName();
       Map<String, String> labels = ns.getMetadata().getLabels();
-      String env = labels == null ? null : labels.get(Meta.ENVIRONMENT);
-      if (env == null || Meta.isProtected(name)) {
+      String env = labels == null ? null : labels.get(Keys.ENVIRONMENT);
+      if (env == null || Keys.isProtected(name)) {
         problems.add(
             "Namespace "
                 + name
                 + " is labelled "
-                + Meta.MANAGED_BY
+                + Keys.MANAGED_BY
                 + "="
-                + Meta.MANAGED_BY_VALUE
+                + Keys.MANAGED_BY_VALUE
                 + " but has no "
-                + Meta.ENVIRONMENT
+                + Keys.ENVIRONMENT
                 + " label (or is a Kubernetes namespace); left alone. Delete it by hand if it is"
                 + " not needed");
         continue;
@@ -186,41 +183,30 @@ public final class Janitor {
     Map<String, Namespace> byName = new java.util.HashMap<>();
     listed.forEach(ns -> byName.put(ns.getMetadata().getName(), ns));
     Namespaces namespaces = new Namespaces(client, retry);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(concurrency, selected.size()), DaemonThreads.named("previewenv-janitor"));
-    try {
-      List<Future<Boolean>> futures = new ArrayList<>();
-      for (JanitorReport.Removal r : selected) {
-        futures.add(
-            pool.submit(
-                // the listed object's labels were checked; its resourceVersion is the
-                // delete's precondition (a namespace changed since is read and checked again)
-                () -> {
-                  Namespace first = byName.get(r.environment().namespace());
-                  return namespaces.requestDeletion(
-                      first, r.environment().name(), n -> recheck(first, n, now));
-                }));
-      }
-      List<JanitorReport.Removal> result = new ArrayList<>();
-      for (int i = 0; i < selected.size(); i++) {
-        JanitorReport.Removal r = selected.get(i);
-        boolean deleted = false;
-        try {
-          deleted = futures.get(i).get();
-        } catch (ExecutionException e) {
-          problems.add(e.getCause().getMessage());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new PreviewEnvException(
-              "Interrupted while the janitor was deleting environments", e);
-        }
-        result.add(new JanitorReport.Removal(r.environment(), r.reason(), deleted));
-      }
-      return result;
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Boolean>> deletions = new ArrayList<>();
+    for (JanitorReport.Removal r : selected) {
+      // the listed object's labels were checked; its resourceVersion is the delete's
+      // precondition (a namespace changed since is read and checked again)
+      deletions.add(
+          () -> {
+            Namespace first = byName.get(r.environment().namespace());
+            return namespaces.requestDeletion(
+                first, r.environment().name(), n -> recheck(first, n, now));
+          });
     }
+    List<Tasks.Outcome<Boolean>> outcomes =
+        Tasks.each("previewenv-janitor", concurrency, deletions);
+    List<JanitorReport.Removal> result = new ArrayList<>();
+    for (int i = 0; i < selected.size(); i++) {
+      JanitorReport.Removal r = selected.get(i);
+      Tasks.Outcome<Boolean> o = outcomes.get(i);
+      if (o.failed()) {
+        problems.add(o.failure().getMessage());
+      }
+      result.add(
+          new JanitorReport.Removal(r.environment(), r.reason(), Boolean.TRUE.equals(o.value())));
+    }
+    return result;
   }
 
   /**
@@ -238,7 +224,7 @@ public final class Janitor {
 
   private void checkNotTaken(Namespace current, Instant now) {
     String name = current.getMetadata().getName();
-    String env = current.getMetadata().getLabels().get(Meta.ENVIRONMENT);
+    String env = current.getMetadata().getLabels().get(Keys.ENVIRONMENT);
     if (tooOld(info(current, env, new ArrayList<>()), now) != null) {
       return;
     }
@@ -285,8 +271,8 @@ public final class Janitor {
     }
     Map<String, String> a =
         ns.getMetadata().getAnnotations() == null ? Map.of() : ns.getMetadata().getAnnotations();
-    Optional<Instant> since = instant(a.get(OwnerLease.HEARTBEAT_SINCE));
-    String seconds = a.get(OwnerLease.HEARTBEAT_SECONDS);
+    Optional<Instant> since = instant(a.get(Keys.HEARTBEAT_SINCE));
+    String seconds = a.get(Keys.HEARTBEAT_SECONDS);
     if (since.isEmpty() || seconds == null) {
       return null; // no heartbeat announced (kept environment, or an older PreviewEnv)
     }
@@ -313,7 +299,7 @@ public final class Janitor {
     Map<String, String> a =
         ns.getMetadata().getAnnotations() == null ? Map.of() : ns.getMetadata().getAnnotations();
     String name = ns.getMetadata().getName();
-    Optional<Instant> expires = instant(a.get(Meta.EXPIRES_AT));
+    Optional<Instant> expires = instant(a.get(Keys.EXPIRES_AT));
     if (expires.isEmpty()) {
       problems.add(
           "Namespace "
@@ -321,18 +307,18 @@ public final class Janitor {
               + " (environment "
               + env
               + ") has "
-              + (a.containsKey(Meta.EXPIRES_AT)
-                  ? "an unparseable " + Meta.EXPIRES_AT + " \"" + a.get(Meta.EXPIRES_AT) + "\""
-                  : "no " + Meta.EXPIRES_AT + " annotation")
+              + (a.containsKey(Keys.EXPIRES_AT)
+                  ? "an unparseable " + Keys.EXPIRES_AT + " \"" + a.get(Keys.EXPIRES_AT) + "\""
+                  : "no " + Keys.EXPIRES_AT + " annotation")
               + ", expected an ISO-8601 UTC time such as 2024-05-01T12:00:00Z; not deleted for"
               + " expiry. Fix the annotation or delete the namespace by hand");
     }
     return new EnvironmentInfo(
         env,
         name,
-        Optional.ofNullable(a.get(Meta.BRANCH)),
-        Optional.ofNullable(a.get(Meta.OWNER)),
-        instant(a.get(Meta.CREATED_AT)),
+        Optional.ofNullable(a.get(Keys.BRANCH)),
+        Optional.ofNullable(a.get(Keys.OWNER)),
+        instant(a.get(Keys.CREATED_AT)),
         expires,
         Namespaces.isTerminating(ns));
   }
