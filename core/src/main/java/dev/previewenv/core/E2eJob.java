@@ -1,6 +1,7 @@
 package dev.previewenv.core;
 
 import dev.previewenv.core.internal.job.E2eJobRunner;
+import dev.previewenv.core.internal.job.E2eRunSpec;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,25 +46,25 @@ import java.util.regex.Pattern;
  */
 public final class E2eJob {
   /** The name of the ServiceAccount, Role and RoleBinding the suite runs with. */
-  public static final String SERVICE_ACCOUNT = "previewenv-e2e";
+  public static final String SERVICE_ACCOUNT = E2eRunSpec.SERVICE_ACCOUNT;
 
   /** The namespace of the environment. */
-  public static final String ENV_NAMESPACE = "PREVIEWENV_NAMESPACE";
+  public static final String ENV_NAMESPACE = E2eRunSpec.ENV_NAMESPACE;
 
   /** Prefix of the per-service URL variables. */
-  public static final String ENV_SERVICE_URL_PREFIX = "PREVIEWENV_SERVICE_URL_";
+  public static final String ENV_SERVICE_URL_PREFIX = E2eRunSpec.ENV_SERVICE_URL_PREFIX;
 
   /** Which tests to run (classes, packages or methods; as the suite's main understands it). */
-  public static final String ENV_SELECT = "PREVIEWENV_E2E_SELECT";
+  public static final String ENV_SELECT = E2eRunSpec.ENV_SELECT;
 
   /** Tag expression of tests to include. */
-  public static final String ENV_INCLUDE_TAGS = "PREVIEWENV_E2E_INCLUDE_TAGS";
+  public static final String ENV_INCLUDE_TAGS = E2eRunSpec.ENV_INCLUDE_TAGS;
 
   /** Tag expression of tests to exclude. */
-  public static final String ENV_EXCLUDE_TAGS = "PREVIEWENV_E2E_EXCLUDE_TAGS";
+  public static final String ENV_EXCLUDE_TAGS = E2eRunSpec.ENV_EXCLUDE_TAGS;
 
   /** The pod annotation that keeps the cluster autoscaler from evicting the suite. */
-  public static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+  public static final String SAFE_TO_EVICT = E2eRunSpec.SAFE_TO_EVICT;
 
   private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -324,6 +324,25 @@ public final class E2eJob {
     return Optional.ofNullable(spec.resources);
   }
 
+  E2eRunSpec jobSpec() { // package-private: the tests build the objects from it
+    return new E2eRunSpec(
+        image(),
+        namePrefix(),
+        serviceUrls(),
+        env(),
+        command(),
+        select(),
+        includeTags(),
+        excludeTags(),
+        imagePullPolicy(),
+        pullSecrets(),
+        activeDeadline(),
+        ttlAfterFinished(),
+        ttlOnOldServers(),
+        resources(),
+        timeout());
+  }
+
   /** The client-side timeout of {@link #run}. */
   public Duration timeout() {
     return spec.timeout != null ? spec.timeout : spec.activeDeadline.plusMinutes(2);
@@ -334,12 +353,7 @@ public final class E2eJob {
    * the name in upper case with {@code -} and {@code .} replaced by {@code _}.
    */
   public static String serviceEnvName(String service) {
-    if (service == null || !service.matches("[A-Za-z0-9]([-.A-Za-z0-9_]*[A-Za-z0-9])?")) {
-      throw new IllegalArgumentException(
-          "A service name must be letters, digits, '-', '.', '_', was: " + service);
-    }
-    return ENV_SERVICE_URL_PREFIX
-        + service.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    return E2eRunSpec.serviceEnvName(service);
   }
 
   /**
@@ -355,7 +369,12 @@ public final class E2eJob {
       job = withPullSecrets(preview.plan().pullSecrets().get().names().toArray(String[]::new));
     }
     return new E2eJobRunner(
-            job, preview.client(), preview.namespace(), logLines, true, preview.secretValues())
+            job.jobSpec(),
+            preview.client(),
+            preview.namespace(),
+            logLines,
+            true,
+            preview.secretValues())
         .run();
   }
 
@@ -379,7 +398,7 @@ public final class E2eJob {
   public E2eResult run(KubernetesClient client, String namespace, Consumer<String> logLines) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(namespace, "namespace");
-    return new E2eJobRunner(this, client, namespace, logLines, false).run();
+    return new E2eJobRunner(jobSpec(), client, namespace, logLines, false).run();
   }
 
   /**
@@ -392,7 +411,7 @@ public final class E2eJob {
       KubernetesClient client, EnvironmentName environment, Consumer<String> logLines) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(environment, "environment");
-    return new E2eJobRunner(this, client, environment.value(), logLines, true).run();
+    return new E2eJobRunner(jobSpec(), client, environment.value(), logLines, true).run();
   }
 
   private static String blankToNull(String s) {

@@ -5,6 +5,7 @@ import dev.previewenv.core.internal.manifest.DirectorySource;
 import dev.previewenv.core.internal.manifest.FileSource;
 import dev.previewenv.core.internal.manifest.HelmSource;
 import dev.previewenv.core.internal.manifest.KustomizeSource;
+import dev.previewenv.core.internal.manifest.Source;
 import dev.previewenv.core.internal.manifest.SourceSpecs;
 import dev.previewenv.core.internal.manifest.YamlTextSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,12 +51,12 @@ public interface ManifestSource {
 
   /** In-memory objects; each {@link #load()} returns deep copies of them. */
   static ManifestSource objects(HasMetadata... objects) {
-    return dev.previewenv.core.internal.manifest.InMemorySource.of(List.of(objects));
+    return wrap(dev.previewenv.core.internal.manifest.InMemorySource.of(List.of(objects)));
   }
 
   /** In-memory objects; each {@link #load()} returns deep copies of them. */
   static ManifestSource objects(List<? extends HasMetadata> objects) {
-    return dev.previewenv.core.internal.manifest.InMemorySource.of(objects);
+    return wrap(dev.previewenv.core.internal.manifest.InMemorySource.of(objects));
   }
 
   /**
@@ -63,7 +64,7 @@ public interface ManifestSource {
    * as YAML, which includes JSON).
    */
   static ManifestSource file(Path file) {
-    return FileSource.of(file);
+    return wrap(FileSource.of(file));
   }
 
   /**
@@ -78,7 +79,7 @@ public interface ManifestSource {
    * Use {@link #kustomize(Path)} for it.
    */
   static ManifestSource directory(Path dir) {
-    return DirectorySource.of(dir);
+    return wrap(DirectorySource.of(dir));
   }
 
   /**
@@ -88,7 +89,7 @@ public interface ManifestSource {
    * PreviewEnv's own class loader. A missing resource is an {@link InvalidPlanException}.
    */
   static ManifestSource classpath(String resource) {
-    return ClasspathSource.of(resource);
+    return wrap(ClasspathSource.of(resource));
   }
 
   /**
@@ -97,7 +98,7 @@ public interface ManifestSource {
    * @throws IllegalArgumentException when {@code name} is blank
    */
   static ManifestSource yaml(String name, String content) {
-    return YamlTextSource.of(name, content);
+    return wrap(YamlTextSource.of(name, content));
   }
 
   /**
@@ -105,7 +106,7 @@ public interface ManifestSource {
    * or {@code kubectl kustomize <dir>}, whichever is found first.
    */
   static ManifestSource kustomize(Path dir) {
-    return KustomizeSource.of(dir, Kustomize.auto());
+    return wrap(KustomizeSource.of(dir, Kustomize.auto()));
   }
 
   /**
@@ -115,7 +116,7 @@ public interface ManifestSource {
    * PreviewEnvException} that says how to install one or to pre-render the manifests.
    */
   static ManifestSource kustomize(Path dir, Kustomize renderer) {
-    return KustomizeSource.of(dir, renderer);
+    return wrap(KustomizeSource.of(dir, renderer));
   }
 
   /**
@@ -124,7 +125,7 @@ public interface ManifestSource {
    * Helm#auto()}.
    */
   static ManifestSource helm(Path chart) {
-    return HelmSource.of(HelmChart.of(chart));
+    return wrap(HelmSource.of(HelmChart.of(chart)));
   }
 
   /**
@@ -143,7 +144,7 @@ public interface ManifestSource {
    * objects itself and prunes what left the plan.
    */
   static ManifestSource helm(HelmChart chart) {
-    return HelmSource.of(chart);
+    return wrap(HelmSource.of(chart));
   }
 
   /**
@@ -169,6 +170,35 @@ public interface ManifestSource {
    * @throws IllegalArgumentException naming the specification and what is wrong with it
    */
   static ManifestSource parse(String spec, Path base) {
-    return SourceSpecs.parse(java.util.Objects.requireNonNull(spec, "spec"), base);
+    return wrap(SourceSpecs.parse(java.util.Objects.requireNonNull(spec, "spec"), base));
+  }
+
+  /**
+   * One of PreviewEnv's own sources as a {@code ManifestSource}; it also supplies what it wraps, so
+   * that a plan hands the manifest room the source itself ({@code ManifestSources.unwrap}).
+   */
+  private static ManifestSource wrap(Source source) {
+    final class Own implements ManifestSource, java.util.function.Supplier<Source> {
+      @Override
+      public List<HasMetadata> load() {
+        return source.load();
+      }
+
+      @Override
+      public String description() {
+        return source.description();
+      }
+
+      @Override
+      public Source get() {
+        return source;
+      }
+
+      @Override
+      public String toString() {
+        return source.toString();
+      }
+    }
+    return new Own();
   }
 }

@@ -1,6 +1,5 @@
 package dev.previewenv.core.internal.job;
 
-import dev.previewenv.core.E2eJob;
 import dev.previewenv.core.E2eResult;
 import dev.previewenv.core.E2eResult.Cause;
 import dev.previewenv.core.E2eResult.Outcome;
@@ -10,6 +9,8 @@ import dev.previewenv.core.E2eResults;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.SecretValues;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.protocol.RunEnd;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -52,17 +53,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of an {@link E2eJob}: creates the objects, watches the Job and its pods through informers
+ * One run of an {@code E2eJob}: creates the objects, watches the Job and its pods through informers
  * (list + watch, no polling), streams the log, and turns what it saw into an {@link E2eResult}.
  */
 public final class E2eJobRunner {
   private static final Logger log = LoggerFactory.getLogger(E2eJobRunner.class);
-  private static final String RUN_LABEL = "previewenv.dev/e2e-job";
   private static final int TAIL_LINES = 200;
   private static final Duration LOG_DRAIN = Duration.ofSeconds(30);
   private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
-  private final E2eJob spec;
+  private final E2eRunSpec spec;
   private final KubernetesClient client;
   private final String namespace;
   private final LogLines lines;
@@ -73,7 +73,7 @@ public final class E2eJobRunner {
   private boolean deleteJob;
 
   public E2eJobRunner(
-      E2eJob spec,
+      E2eRunSpec spec,
       KubernetesClient client,
       String namespace,
       Consumer<String> logLines,
@@ -86,7 +86,7 @@ public final class E2eJobRunner {
    *     {@code null}: those of the namespace's Secrets, where this client may list them
    */
   public E2eJobRunner(
-      E2eJob spec,
+      E2eRunSpec spec,
       KubernetesClient client,
       String namespace,
       Consumer<String> logLines,
@@ -120,15 +120,15 @@ public final class E2eJobRunner {
   }
 
   public static Map<String, String> environment(
-      E2eJob spec, String namespace, Map<String, String> derivedUrls) {
+      E2eRunSpec spec, String namespace, Map<String, String> derivedUrls) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put(E2eJob.ENV_NAMESPACE, namespace);
+    env.put(E2eRunSpec.ENV_NAMESPACE, namespace);
     Map<String, String> urls = new LinkedHashMap<>(derivedUrls);
     spec.serviceUrls().forEach((s, u) -> urls.put(s, u.toString()));
-    urls.forEach((s, u) -> env.put(E2eJob.serviceEnvName(s), u));
-    spec.select().ifPresent(v -> env.put(E2eJob.ENV_SELECT, v));
-    spec.includeTags().ifPresent(v -> env.put(E2eJob.ENV_INCLUDE_TAGS, v));
-    spec.excludeTags().ifPresent(v -> env.put(E2eJob.ENV_EXCLUDE_TAGS, v));
+    urls.forEach((s, u) -> env.put(E2eRunSpec.serviceEnvName(s), u));
+    spec.select().ifPresent(v -> env.put(E2eRunSpec.ENV_SELECT, v));
+    spec.includeTags().ifPresent(v -> env.put(E2eRunSpec.ENV_INCLUDE_TAGS, v));
+    spec.excludeTags().ifPresent(v -> env.put(E2eRunSpec.ENV_EXCLUDE_TAGS, v));
     env.putAll(spec.env());
     return env;
   }
@@ -140,7 +140,7 @@ public final class E2eJobRunner {
         environment(spec, namespace, deriveServiceUrls ? clusterIpUrls() : Map.of());
     JobObjects objects = JobObjects.build(spec, namespace, jobName, env, version, why[0]);
     objects.omitted().forEach(o -> log.debug("E2E Job {}/{}: {}", namespace, jobName, o));
-    objects.job().getMetadata().getLabels().put(RUN_LABEL, jobName);
+    objects.job().getMetadata().getLabels().put(Keys.E2E_JOB, jobName);
 
     createOrUpdate(objects.serviceAccount());
     createOrUpdate(objects.role());
@@ -165,13 +165,13 @@ public final class E2eJobRunner {
               .v1()
               .jobs()
               .inNamespace(namespace)
-              .withLabel(RUN_LABEL, jobName)
+              .withLabel(Keys.E2E_JOB, jobName)
               .inform(signalling(signals), 0);
       pods =
           client
               .pods()
               .inNamespace(namespace)
-              .withLabel(RUN_LABEL, jobName)
+              .withLabel(Keys.E2E_JOB, jobName)
               .inform(signalling(signals), 0);
       return watch(start, jobs, pods, signals, streams);
     } catch (RuntimeException e) {
@@ -255,7 +255,7 @@ public final class E2eJobRunner {
           prefetched.put(name, readLogAsync(name));
         }
         List<Pod> fresh =
-            client.pods().inNamespace(namespace).withLabel(RUN_LABEL, jobName).list().getItems();
+            client.pods().inNamespace(namespace).withLabel(Keys.E2E_JOB, jobName).list().getItems();
         return result(start, job, fresh, Optional.empty(), streamsByPod, prefetched);
       }
       long left = Duration.between(Instant.now(), deadline).toMillis();
@@ -586,10 +586,10 @@ public final class E2eJobRunner {
     try {
       return log.get();
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
+      if (Tasks.cause(e) instanceof RuntimeException r) {
         throw r;
       }
-      throw new IllegalStateException(e.getCause());
+      throw new IllegalStateException(Tasks.cause(e));
     }
   }
 

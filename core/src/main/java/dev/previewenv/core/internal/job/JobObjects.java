@@ -1,6 +1,6 @@
 package dev.previewenv.core.internal.job;
 
-import dev.previewenv.core.E2eJob;
+import dev.previewenv.core.internal.kube.Keys;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -59,16 +59,16 @@ public record JobObjects(
 
   /** Builds the objects of a run of {@code spec} named {@code jobName} in {@code namespace}. */
   public static JobObjects build(
-      E2eJob spec,
+      E2eRunSpec spec,
       String namespace,
       String jobName,
       Map<String, String> env,
       Optional<ServerVersion> version,
       String versionProblem) {
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app.kubernetes.io/managed-by", "previewenv");
+    labels.put(Keys.MANAGED_BY, Keys.MANAGED_BY_VALUE);
     labels.put("app.kubernetes.io/component", "e2e");
-    String sa = E2eJob.SERVICE_ACCOUNT;
+    String sa = E2eRunSpec.SERVICE_ACCOUNT;
     ServiceAccount serviceAccount =
         new ServiceAccountBuilder()
             .withNewMetadata()
@@ -121,7 +121,7 @@ public record JobObjects(
     }
 
     Map<String, String> podLabels = new LinkedHashMap<>(labels);
-    podLabels.put("previewenv.dev/e2e-job", jobName);
+    podLabels.put(Keys.E2E_JOB, jobName);
     Job job =
         new JobBuilder()
             .withNewMetadata()
@@ -135,7 +135,7 @@ public record JobObjects(
             .withNewTemplate()
             .withNewMetadata()
             .withLabels(podLabels)
-            .withAnnotations(Map.of(E2eJob.SAFE_TO_EVICT, "false"))
+            .withAnnotations(Map.of(E2eRunSpec.SAFE_TO_EVICT, "false"))
             .endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")

@@ -1,6 +1,5 @@
 package dev.previewenv.core.internal.manifest;
 
-import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.PreviewEnvException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
@@ -23,7 +22,7 @@ import java.util.jar.JarFile;
  * read like {@link DirectorySource}. Looked up with the thread context class loader, then with
  * PreviewEnv's own class loader.
  */
-public final class ClasspathSource implements ManifestSource {
+public final class ClasspathSource implements Source {
   private final String resource;
 
   private ClasspathSource(String resource) {
@@ -77,7 +76,7 @@ public final class ClasspathSource implements ManifestSource {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     URL url = context == null ? null : context.getResource(resource);
     if (url == null) {
-      ClassLoader own = ManifestSource.class.getClassLoader();
+      ClassLoader own = ClasspathSource.class.getClassLoader();
       url = own == null ? ClassLoader.getSystemResource(resource) : own.getResource(resource);
     }
     if (url == null) {

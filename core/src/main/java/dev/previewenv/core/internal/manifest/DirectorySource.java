@@ -1,6 +1,5 @@
 package dev.previewenv.core.internal.manifest;
 
-import dev.previewenv.core.ManifestSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -18,7 +17,7 @@ import java.util.Objects;
  * are read, symbolic links to directories are not followed. A directory that contains a
  * kustomization file is refused: use a kustomize source for it.
  */
-public final class DirectorySource implements ManifestSource {
+public final class DirectorySource implements Source {
   private final Path dir;
 
   private DirectorySource(Path dir) {

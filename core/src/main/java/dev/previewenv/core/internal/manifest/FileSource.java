@@ -1,6 +1,5 @@
 package dev.previewenv.core.internal.manifest;
 
-import dev.previewenv.core.ManifestSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** One YAML or JSON file, read afresh on every load. */
-public final class FileSource implements ManifestSource {
+public final class FileSource implements Source {
   private final Path path;
 
   private FileSource(Path path) {

@@ -2,6 +2,7 @@ package dev.previewenv.core.internal.manifest;
 
 import dev.previewenv.core.HelmChart;
 import dev.previewenv.core.InvalidPlanException;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.seed.SeedDeclarations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -59,9 +60,9 @@ public final class HelmHooks {
     String weight = annotations.remove(WEIGHT);
     annotations.remove(HOOK);
     annotations.remove(DELETE_POLICY);
-    annotations.put(SeedDeclarations.PHASE, SeedDeclarations.SEED);
+    annotations.put(Keys.PHASE, SeedDeclarations.SEED);
     if (weight != null && weight.strip().matches("[-+]?\\d{1,9}")) {
-      annotations.put(SeedDeclarations.WEIGHT, weight.strip());
+      annotations.put(Keys.SEED_WEIGHT, weight.strip());
     }
     o.getMetadata().setAnnotations(annotations);
     return o;
@@ -151,14 +152,14 @@ public final class HelmHooks {
                 + (helmSource
                     ? "use HelmChart.withHooks(HelmChart.Hooks.APPLY), or make it a post-install"
                         + " Job or a seed step (annotation "
-                        + SeedDeclarations.PHASE
+                        + Keys.PHASE
                         + ": "
                         + SeedDeclarations.SEED
                         + ")"
                     : "remove the helm.sh/hook annotation to apply it as an ordinary object,"
                         + " render the chart with ManifestSource.helm(...) and"
                         + " HelmChart.Hooks.APPLY, or make it a seed step (annotation "
-                        + SeedDeclarations.PHASE
+                        + Keys.PHASE
                         + ": "
                         + SeedDeclarations.SEED
                         + ")"));

@@ -1,13 +1,12 @@
 package dev.previewenv.core.internal.manifest;
 
-import dev.previewenv.core.ManifestSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Objects given in memory; every load returns deep copies so callers cannot change the source. */
-public final class InMemorySource implements ManifestSource {
+public final class InMemorySource implements Source {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final List<HasMetadata> objects;

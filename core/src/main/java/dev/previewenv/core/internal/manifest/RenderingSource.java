@@ -1,6 +1,5 @@
 package dev.previewenv.core.internal.manifest;
 
-import dev.previewenv.core.ManifestSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +9,7 @@ import java.util.Objects;
  * namespace and, when known, the target server's Kubernetes version. The plan calls {@link
  * #render(Context)} instead of {@link #load()}; {@code load()} renders without that knowledge.
  */
-public interface RenderingSource extends ManifestSource {
+public interface RenderingSource extends Source {
 
   /** What a render is for. */
   record Context(String namespace, String kubeVersion) {
@@ -31,6 +30,6 @@ public interface RenderingSource extends ManifestSource {
     }
   }
 
-  /** Renders for {@code context}; errors as {@link ManifestSource#load()}. */
+  /** Renders for {@code context}; errors as {@code ManifestSource#load()}. */
   Rendered render(Context context);
 }

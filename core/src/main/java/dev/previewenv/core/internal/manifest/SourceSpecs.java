@@ -3,7 +3,6 @@ package dev.previewenv.core.internal.manifest;
 import dev.previewenv.core.Helm;
 import dev.previewenv.core.HelmChart;
 import dev.previewenv.core.Kustomize;
-import dev.previewenv.core.ManifestSource;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the one-line manifest source specifications of {@link ManifestSource#parse}. */
+/** Parses the one-line manifest source specifications of {@code ManifestSource#parse}. */
 public final class SourceSpecs {
 
   private static final Pattern PREFIXED = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]+):(.*)");
@@ -21,8 +20,8 @@ public final class SourceSpecs {
 
   private SourceSpecs() {}
 
-  /** See {@link ManifestSource#parse(String, Path)}. */
-  public static ManifestSource parse(String spec, Path base) {
+  /** See {@code ManifestSource#parse(String, Path)}. */
+  public static Source parse(String spec, Path base) {
     String entry = spec.strip();
     Matcher m = PREFIXED.matcher(entry);
     String kind = "file";
@@ -58,12 +57,12 @@ public final class SourceSpecs {
     return switch (kind) {
       case "classpath" -> {
         noOptions(spec, kind, options);
-        yield ManifestSource.classpath(target);
+        yield ClasspathSource.of(target);
       }
       case "file" -> {
         noOptions(spec, kind, options);
         Path p = path(spec, base, target);
-        yield Files.isDirectory(p) ? ManifestSource.directory(p) : ManifestSource.file(p);
+        yield Files.isDirectory(p) ? DirectorySource.of(p) : FileSource.of(p);
       }
       case "kustomize" -> kustomize(spec, path(spec, base, target), options);
       case "helm" -> helm(spec, base, path(spec, base, target), options);
@@ -78,7 +77,7 @@ public final class SourceSpecs {
     };
   }
 
-  private static ManifestSource kustomize(String spec, Path dir, List<String[]> options) {
+  private static Source kustomize(String spec, Path dir, List<String[]> options) {
     Kustomize k = Kustomize.auto();
     for (String[] o : options) {
       if (o[0].equals("helm")) {
@@ -89,10 +88,10 @@ public final class SourceSpecs {
         throw unknownOption(spec, o[0], "helm=true");
       }
     }
-    return ManifestSource.kustomize(dir, k);
+    return KustomizeSource.of(dir, k);
   }
 
-  private static ManifestSource helm(String spec, Path base, Path chart, List<String[]> options) {
+  private static Source helm(String spec, Path base, Path chart, List<String[]> options) {
     HelmChart c = HelmChart.of(chart);
     for (String[] o : options) {
       try {
@@ -116,7 +115,7 @@ public final class SourceSpecs {
             "manifest source \"" + spec + "\": " + e.getMessage(), e);
       }
     }
-    return ManifestSource.helm(c);
+    return HelmSource.of(c);
   }
 
   private static HelmChart.Hooks hooks(String spec, String value) {

@@ -1,13 +1,12 @@
 package dev.previewenv.core.internal.manifest;
 
-import dev.previewenv.core.ManifestSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /** YAML (or JSON) text held in memory, named by the caller for messages. */
-public final class YamlTextSource implements ManifestSource {
+public final class YamlTextSource implements Source {
   private final String name;
   private final String content;
 
