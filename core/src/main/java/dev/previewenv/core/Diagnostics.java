@@ -28,7 +28,7 @@ import java.nio.file.Path;
  */
 public final class Diagnostics {
   /** Log lines kept per container when not given. */
-  public static final int DEFAULT_LOG_TAIL_LINES = 200;
+  public static final int DEFAULT_LOG_TAIL_LINES = DiagnosticsWriter.DEFAULT_LOG_TAIL_LINES;
 
   private Diagnostics() {}
 

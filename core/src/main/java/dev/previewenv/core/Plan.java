@@ -1,5 +1,7 @@
 package dev.previewenv.core;
 
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.registry.RegistryClient;
 import dev.previewenv.core.internal.seed.SeedDeclarations;
 import dev.previewenv.core.internal.transform.HostChecks;
@@ -50,7 +52,7 @@ public final class Plan {
    * the annotation on another kind, makes {@link Builder#build()} fail naming the source, the
    * object and the annotation.
    */
-  public static final String PHASE_ANNOTATION = SeedDeclarations.PHASE;
+  public static final String PHASE_ANNOTATION = Keys.PHASE;
 
   /**
    * The value {@value} of {@link #PHASE_ANNOTATION}: the Job is a seed step; see {@link #seeds()}.
@@ -62,14 +64,14 @@ public final class Plan {
    * (e.g. {@code StatefulSet/postgres}); each must be in the plan. Default: every workload of the
    * plan that is not a seed, and the readiness checks.
    */
-  public static final String SEED_AFTER_ANNOTATION = SeedDeclarations.AFTER;
+  public static final String SEED_AFTER_ANNOTATION = Keys.SEED_AFTER;
 
   /**
    * Seed Job annotation {@value}: an integer ordering the seeds (default 0); lower weights run
    * first, seeds of one weight at once. A Helm {@code post-install} hook's {@code
    * helm.sh/hook-weight} becomes its seed weight.
    */
-  public static final String SEED_WEIGHT_ANNOTATION = SeedDeclarations.WEIGHT;
+  public static final String SEED_WEIGHT_ANNOTATION = Keys.SEED_WEIGHT;
 
   private static final Logger log = LoggerFactory.getLogger(Plan.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -270,7 +272,7 @@ public final class Plan {
    * passes on the old images; {@link #strictImages(boolean) strictImages(false)} makes it a
    * warning.
    */
-  public static final class Builder {
+  public static final class Builder implements Cloneable {
     private final EnvironmentName environment;
     private List<ManifestSource> sources = List.of();
     private List<ImageOverride> images = List.of();
@@ -297,29 +299,21 @@ public final class Plan {
       this.environment = environment;
     }
 
-    private Builder copy() {
-      Builder b = new Builder(environment);
-      b.sources = sources;
-      b.images = images;
-      b.hostFormat = hostFormat;
-      b.externalDnsTtl = externalDnsTtl;
-      b.protectedNames = protectedNames;
-      b.protectedLabels = protectedLabels;
-      b.authHost = authHost;
-      b.allowClusterScoped = allowClusterScoped;
-      b.clusterScopedKinds = clusterScopedKinds;
-      b.overrideNamespace = overrideNamespace;
-      b.strictImages = strictImages;
-      b.pullPolicy = pullPolicy;
-      b.pullSecrets = pullSecrets;
-      b.pinCredentials = pinCredentials;
-      b.registryTimeout = registryTimeout;
-      b.kubeVersion = kubeVersion;
-      b.protection = protection;
-      b.oauth2ProxyService = oauth2ProxyService;
-      b.oauth2ProxyDomains = oauth2ProxyDomains;
-      b.strictHosts = strictHosts;
+    // every setter works on a copy (fields are immutable values or unmodifiable collections), so
+    // a builder can be shared and specialised: the same copy-on-change idiom as Provisioner's and
+    // E2eJob's settings
+    private Builder with(java.util.function.Consumer<Builder> change) {
+      Builder b = copy();
+      change.accept(b);
       return b;
+    }
+
+    private Builder copy() {
+      try {
+        return (Builder) super.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
     }
 
     /** Adds manifest sources, loaded in the order given, after those added before. */
@@ -386,9 +380,7 @@ public final class Plan {
      */
     public Builder hostFormat(String format) {
       IngressHostTransform.checkFormat(Objects.requireNonNull(format, "format"));
-      Builder b = copy();
-      b.hostFormat = format;
-      return b;
+      return with(b -> b.hostFormat = format);
     }
 
     /**
@@ -399,9 +391,7 @@ public final class Plan {
      */
     public Builder externalDnsTtl(Duration ttl) {
       new IngressHostTransform(environment.value(), hostFormat, Objects.requireNonNull(ttl));
-      Builder b = copy();
-      b.externalDnsTtl = ttl;
-      return b;
+      return with(b -> b.externalDnsTtl = ttl);
     }
 
     /**
@@ -447,16 +437,12 @@ public final class Plan {
      */
     public Builder authHost(String host) {
       new ProtectionTransform(Set.of(), List.of(), Objects.requireNonNull(host, "host"));
-      Builder b = copy();
-      b.authHost = host;
-      return b;
+      return with(b -> b.authHost = host);
     }
 
     /** Whether cluster-scoped objects are accepted (and applied unchanged) instead of refused. */
     public Builder allowClusterScoped(boolean allow) {
-      Builder b = copy();
-      b.allowClusterScoped = allow;
-      return b;
+      return with(b -> b.allowClusterScoped = allow);
     }
 
     /**
@@ -473,9 +459,7 @@ public final class Plan {
 
     /** Whether objects that name another namespace are moved instead of refused. */
     public Builder overrideNamespace(boolean override) {
-      Builder b = copy();
-      b.overrideNamespace = override;
-      return b;
+      return with(b -> b.overrideNamespace = override);
     }
 
     /**
@@ -484,9 +468,7 @@ public final class Plan {
      * setting {@value ImageTransform#UNMATCHED_SETTING} ({@code fail} or {@code warn}).
      */
     public Builder strictImages(boolean strict) {
-      Builder b = copy();
-      b.strictImages = strict;
-      return b;
+      return with(b -> b.strictImages = strict);
     }
 
     /**
@@ -495,16 +477,12 @@ public final class Plan {
      * policies stay. Containers no override matches are never changed.
      */
     public Builder pullPolicy(PullPolicy policy) {
-      Builder b = copy();
-      b.pullPolicy = Objects.requireNonNull(policy, "policy");
-      return b;
+      return with(b -> b.pullPolicy = Objects.requireNonNull(policy, "policy"));
     }
 
     /** Registry credentials to copy into the namespace and attach; see {@link PullSecrets}. */
     public Builder pullSecrets(PullSecrets pullSecrets) {
-      Builder b = copy();
-      b.pullSecrets = Objects.requireNonNull(pullSecrets, "pullSecrets");
-      return b;
+      return with(b -> b.pullSecrets = Objects.requireNonNull(pullSecrets, "pullSecrets"));
     }
 
     /**
@@ -513,9 +491,7 @@ public final class Plan {
      * ingress-nginx, or Envoy Gateway without {@link #oauth2ProxyService(String)}.
      */
     public Builder protection(Protection protection) {
-      Builder b = copy();
-      b.protection = Objects.requireNonNull(protection, "protection");
-      return b;
+      return with(b -> b.protection = Objects.requireNonNull(protection, "protection"));
     }
 
     /**
@@ -529,9 +505,7 @@ public final class Plan {
      * warning).
      */
     public Builder pinDigests(RegistryCredentials credentials) {
-      Builder b = copy();
-      b.pinCredentials = Objects.requireNonNull(credentials, "credentials");
-      return b;
+      return with(b -> b.pinCredentials = Objects.requireNonNull(credentials, "credentials"));
     }
 
     /** How long one registry request of {@link #pinDigests} may take (default 20 s). */
@@ -539,9 +513,7 @@ public final class Plan {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("registry timeout must be positive, was " + timeout);
       }
-      Builder b = copy();
-      b.registryTimeout = timeout;
-      return b;
+      return with(b -> b.registryTimeout = timeout);
     }
 
     /**
@@ -553,9 +525,7 @@ public final class Plan {
      */
     public Builder oauth2ProxyService(String service) {
       ProtectionTransform.serviceRef(service);
-      Builder b = copy();
-      b.oauth2ProxyService = service.strip();
-      return b;
+      return with(b -> b.oauth2ProxyService = service.strip());
     }
 
     /**
@@ -563,9 +533,7 @@ public final class Plan {
      * protected host is covered by both (else sign-in loops), see {@link OAuth2ProxyDomains}.
      */
     public Builder oauth2ProxyDomains(OAuth2ProxyDomains domains) {
-      Builder b = copy();
-      b.oauth2ProxyDomains = Objects.requireNonNull(domains, "domains");
-      return b;
+      return with(b -> b.oauth2ProxyDomains = Objects.requireNonNull(domains, "domains"));
     }
 
     /**
@@ -574,9 +542,7 @@ public final class Plan {
      * anything is applied) rather than a warning (the default).
      */
     public Builder strictHosts(boolean strict) {
-      Builder b = copy();
-      b.strictHosts = strict;
-      return b;
+      return with(b -> b.strictHosts = strict);
     }
 
     /**
@@ -586,9 +552,7 @@ public final class Plan {
      * @throws IllegalArgumentException when it is not a version
      */
     public Builder kubeVersion(String version) {
-      Builder b = copy();
-      b.kubeVersion = HelmChart.checkKubeVersion(version);
-      return b;
+      return with(b -> b.kubeVersion = HelmChart.checkKubeVersion(version));
     }
 
     /**
@@ -624,7 +588,8 @@ public final class Plan {
                   protectedNames, protectedLabels, authHost, protection, oauth2ProxyService, env),
               new LabelTransform(env),
               new PullSecretTransform(env, pullSecrets));
-      Outcome outcome = pipeline.run(sources, kubeVersion);
+      Outcome outcome =
+          pipeline.run(sources.stream().map(ManifestSources::unwrap).toList(), kubeVersion);
       problems.addAll(outcome.problems());
       List<String> hostFindings =
           new ArrayList<>(
@@ -690,8 +655,7 @@ public final class Plan {
       }
       // every tag is resolved at once: one round trip (plus auth) however many overrides
       List<Object> answers =
-          dev.previewenv.core.internal.provision.Parallel.all(
-              "previewenv-digest", Math.max(1, Math.min(8, lookups.size())), lookups);
+          Tasks.all("previewenv-digest", Math.max(1, Math.min(8, lookups.size())), lookups);
       List<ImageOverride> result = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
         ImageOverride o = images.get(i);

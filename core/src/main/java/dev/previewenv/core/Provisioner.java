@@ -1,14 +1,15 @@
 package dev.previewenv.core;
 
-import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.SecretValues;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.diagnostics.DiagnosticsWriter;
 import dev.previewenv.core.internal.provision.Applier;
 import dev.previewenv.core.internal.provision.EnvironmentRoleBinding;
+import dev.previewenv.core.internal.provision.Guards;
 import dev.previewenv.core.internal.provision.Namespaces;
 import dev.previewenv.core.internal.provision.ObjectApplier;
 import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.internal.provision.Ownership;
-import dev.previewenv.core.internal.provision.Parallel;
 import dev.previewenv.core.internal.provision.SecretInstaller;
 import dev.previewenv.core.internal.rbac.AccessReviewer;
 import dev.previewenv.core.internal.rbac.NeededPermissions;
@@ -20,10 +21,8 @@ import dev.previewenv.core.internal.seed.SeedDeclarations;
 import dev.previewenv.core.internal.seed.SeedRunner;
 import dev.previewenv.core.internal.transform.HostChecks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.LimitRangeSpec;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuotaSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfig;
@@ -38,10 +37,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -295,8 +290,7 @@ public final class Provisioner {
     Retry retry = new Retry(settings.retry);
     String ns = environment.value();
     Namespace namespace = new Namespaces(api, retry).get(ns);
-    if (namespace == null
-        || !dev.previewenv.core.internal.provision.Meta.managedFor(namespace, ns)) {
+    if (namespace == null || !dev.previewenv.core.internal.kube.Keys.managedFor(namespace, ns)) {
       return java.util.Optional.empty();
     }
     return Ownership.liveHolder(namespace, Ownership.lease(api, retry, ns), Instant.now());
@@ -377,41 +371,24 @@ public final class Provisioner {
         settings.reviewer != null
             ? settings.reviewer
             : SelfSubjectAccessReviewer.of(api, new Retry(settings.retry));
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(settings.concurrency, needed.size())),
-            DaemonThreads.named("previewenv-preflight"));
-    try {
-      List<Future<Boolean>> answers = new ArrayList<>();
-      for (PreflightReport.Permission p : needed) {
-        answers.add(pool.submit(() -> reviewer.allowed(p)));
-      }
-      List<PreflightReport.Permission> missing = new ArrayList<>();
-      for (int i = 0; i < needed.size(); i++) {
-        if (!answers.get(i).get()) {
-          missing.add(needed.get(i));
-        }
-      }
-      PreflightReport report = new PreflightReport(plan.namespace(), needed, missing);
-      log.info(
-          "Preflight for environment {}: {} permission(s) checked, {} missing",
-          plan.namespace(),
-          needed.size(),
-          missing.size());
-      return report;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new PreviewEnvException(
-          "Preflight of environment " + plan.namespace() + " failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PreviewEnvException(
-          "Interrupted during the preflight of environment " + plan.namespace(), e);
-    } finally {
-      pool.shutdownNow();
+    List<Callable<Boolean>> reviews = new ArrayList<>();
+    for (PreflightReport.Permission p : needed) {
+      reviews.add(() -> reviewer.allowed(p));
     }
+    List<Boolean> answers = Tasks.all("previewenv-preflight", settings.concurrency, reviews);
+    List<PreflightReport.Permission> missing = new ArrayList<>();
+    for (int i = 0; i < needed.size(); i++) {
+      if (!answers.get(i)) {
+        missing.add(needed.get(i));
+      }
+    }
+    PreflightReport report = new PreflightReport(plan.namespace(), needed, missing);
+    log.info(
+        "Preflight for environment {}: {} permission(s) checked, {} missing",
+        plan.namespace(),
+        needed.size(),
+        missing.size());
+    return report;
   }
 
   /**
@@ -554,7 +531,7 @@ public final class Provisioner {
             ? null
             : n.getMetadata()
                 .getAnnotations()
-                .get(dev.previewenv.core.internal.provision.Meta.EXPIRES_AT);
+                .get(dev.previewenv.core.internal.kube.Keys.EXPIRES_AT);
     String byHand = " By hand: kubectl delete namespace " + ns + ".";
     if (Namespaces.isTerminating(n)) {
       return "Left: namespace "
@@ -630,21 +607,13 @@ public final class Provisioner {
     SecretInstaller secretInstaller = new SecretInstaller(api, retry);
     OwnerLease lease = new OwnerLease(api, retry);
     // one round trip: the namespace and every source secret are read at once
-    Object[] read = new Object[2];
-    Parallel.all(
-        "previewenv-read-" + env,
-        2,
-        List.<Callable<Void>>of(
-            () -> {
-              read[0] = namespaces.checkAdoptable(ns, env);
-              return null;
-            },
-            () -> {
-              read[1] = secretInstaller.prepare(env, secretsOf(plan));
-              return null;
-            }));
-    Namespace seen = (Namespace) read[0];
-    SecretInstaller.Prepared prepared = (SecretInstaller.Prepared) read[1];
+    Tasks.Both<Namespace, SecretInstaller.Prepared> read =
+        Tasks.both(
+            "previewenv-read-" + env,
+            () -> namespaces.checkAdoptable(ns, env),
+            () -> secretInstaller.prepare(env, secretsOf(plan)));
+    Namespace seen = read.first();
+    SecretInstaller.Prepared prepared = read.second();
     plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
     checkBroughtInCertificates(plan, prepared); // before anything is created
     // every value PreviewEnv knows is scrubbed from diagnostics, errors and E2E output
@@ -671,17 +640,18 @@ public final class Provisioner {
       Namespaces.Ensured ensured =
           namespaces.ensure(
               seen,
-              ns,
-              env,
-              plan.environment().branch().orElse(env),
-              settings.owner,
-              started,
-              settings.ttl,
-              prepared.namespaceLabels(),
+              new Namespaces.Claim(
+                  ns,
+                  env,
+                  plan.environment().branch().orElse(env),
+                  settings.owner,
+                  started,
+                  settings.ttl,
+                  prepared.namespaceLabels(),
+                  withHandoffs(OwnerLease.announcement(started, settings.leaseDuration), prepared),
+                  kinds,
+                  holder),
               settings.waitTimeout,
-              withHandoffs(OwnerLease.announcement(started, settings.leaseDuration), prepared),
-              kinds,
-              holder,
               n -> Ownership.checkClaim(api, retry, n, env, holder, settings.onConflict));
       if (settings.environmentRole != null) {
         EnvironmentRoleBinding.ensure(
@@ -704,7 +674,7 @@ public final class Provisioner {
       phaseStart = System.nanoTime();
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
       ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
-      List<HasMetadata> guards = guards(env, ns);
+      List<HasMetadata> guards = Guards.of(env, ns, settings.quota, settings.limitRange);
       if (!guards.isEmpty()) {
         objects.applyAll(env, guards); // before anything the quota or limits count
       }
@@ -946,7 +916,11 @@ public final class Provisioner {
                 f.lastLogLines().stream().map(known::scrub).toList(),
                 f.diagnostics().orElse(null))
             : e instanceof NotReadyException n
-                ? new NotReadyException(known.scrub(n.getMessage()), env, n.object().orElse(null))
+                ? new NotReadyException(
+                    known.scrub(n.getMessage()),
+                    env,
+                    n.object().orElse(null),
+                    n.diagnostics().orElse(null))
                 : new PreviewEnvException(
                     known.scrub(String.valueOf(e.getMessage()))
                         + " (cause left out: it held a secret value)",
@@ -1030,25 +1004,7 @@ public final class Provisioner {
         session.await(applied, checks, timeout);
       }
     } catch (NotReadyException e) {
-      Path dir = settings.diagnosticsRoot.resolve(env);
-      String where;
-      try {
-        Path summary = Diagnostics.write(client, ns, dir, known);
-        where = "Diagnostics: " + (summary == null ? dir : summary).toAbsolutePath();
-      } catch (RuntimeException | Error diagnosticsFailure) {
-        e.addSuppressed(diagnosticsFailure);
-        where = "Diagnostics could not be written to " + dir.toAbsolutePath() + " (see suppressed)";
-      }
-      NotReadyException withDiagnostics =
-          new NotReadyException(
-              known.scrub(e.getMessage()) + System.lineSeparator() + where,
-              env,
-              e.object().orElse(null));
-      withDiagnostics.setStackTrace(e.getStackTrace());
-      for (Throwable s : e.getSuppressed()) {
-        withDiagnostics.addSuppressed(s);
-      }
-      throw withDiagnostics;
+      throw DiagnosticsWriter.attach(e, client, ns, settings.diagnosticsRoot.resolve(env), known);
     }
   }
 
@@ -1104,33 +1060,6 @@ public final class Provisioner {
           null,
           null);
     }
-  }
-
-  private List<HasMetadata> guards(String env, String ns) {
-    List<HasMetadata> guards = new ArrayList<>();
-    if (settings.quota != null) {
-      guards.add(
-          new ResourceQuotaBuilder()
-              .withNewMetadata()
-              .withName("previewenv")
-              .withNamespace(ns)
-              .withLabels(dev.previewenv.core.internal.provision.Meta.labels(env))
-              .endMetadata()
-              .withSpec(settings.quota)
-              .build());
-    }
-    if (settings.limitRange != null) {
-      guards.add(
-          new LimitRangeBuilder()
-              .withNewMetadata()
-              .withName("previewenv")
-              .withNamespace(ns)
-              .withLabels(dev.previewenv.core.internal.provision.Meta.labels(env))
-              .endMetadata()
-              .withSpec(settings.limitRange)
-              .build());
-    }
-    return guards;
   }
 
   private void phaseDone(Map<Phase, Duration> timings, Phase phase, long startNanos) {

@@ -1,7 +1,6 @@
 package dev.previewenv.core;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A seed Job of the environment ({@link Plan#seeds()}) did not complete: it failed (its Job
@@ -16,7 +15,6 @@ public class SeedFailedException extends NotReadyException {
 
   private final String job;
   private final List<String> lastLogLines;
-  private final String diagnostics;
 
   /**
    * @param job the seed Job as {@code Job/name}
@@ -29,10 +27,9 @@ public class SeedFailedException extends NotReadyException {
       String job,
       List<String> lastLogLines,
       String diagnostics) {
-    super(message, environment, job);
+    super(message, environment, job, diagnostics);
     this.job = job;
     this.lastLogLines = List.copyOf(lastLogLines);
-    this.diagnostics = diagnostics;
   }
 
   /** The seed Job that failed, as {@code Job/name}. */
@@ -43,10 +40,5 @@ public class SeedFailedException extends NotReadyException {
   /** The last log lines of the failing container (scrubbed), empty when it wrote none. */
   public List<String> lastLogLines() {
     return lastLogLines;
-  }
-
-  /** The diagnostics folder written for the failure, when it could be written. */
-  public Optional<String> diagnostics() {
-    return Optional.ofNullable(diagnostics);
   }
 }

@@ -1,7 +1,10 @@
 package dev.previewenv.core.internal.diagnostics;
 
-import dev.previewenv.core.internal.Pods;
+import static dev.previewenv.core.internal.kube.Coordinates.orEmpty;
+
+import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.internal.SecretValues;
+import dev.previewenv.core.internal.kube.Pods;
 import dev.previewenv.core.internal.readiness.WorkloadStates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -92,6 +95,9 @@ public final class DiagnosticsWriter {
   private final List<String> errors = new ArrayList<>();
   private SecretValues secretValues;
   private final List<String> written = new ArrayList<>();
+
+  /** Log lines kept per container when not given. */
+  public static final int DEFAULT_LOG_TAIL_LINES = 200;
 
   public DiagnosticsWriter(KubernetesClient client, String namespace, Path dir, int logTailLines) {
     this(client, namespace, dir, logTailLines, SecretValues.none());
@@ -456,7 +462,7 @@ public final class DiagnosticsWriter {
         out.append("  reason ").append(pod.getStatus().getReason());
       }
       out.append('\n');
-      for (PodCondition c : nonNull(pod.getStatus().getConditions())) {
+      for (PodCondition c : orEmpty(pod.getStatus().getConditions())) {
         out.append("  condition ").append(c.getType()).append('=').append(c.getStatus());
         if (c.getReason() != null) {
           out.append(" ").append(c.getReason());
@@ -466,7 +472,7 @@ public final class DiagnosticsWriter {
         }
         out.append('\n');
       }
-      for (ContainerStatus cs : allStatuses(pod)) {
+      for (ContainerStatus cs : Pods.containerStatuses(pod)) {
         out.append("  container ")
             .append(cs.getName())
             .append("  image ")
@@ -511,10 +517,6 @@ public final class DiagnosticsWriter {
     return "unknown";
   }
 
-  private static List<ContainerStatus> allStatuses(Pod pod) {
-    return Pods.containerStatuses(pod);
-  }
-
   // ---------------------------------------------------------------- logs
 
   private void writeLogs(List<Pod> pods) throws IOException {
@@ -522,12 +524,12 @@ public final class DiagnosticsWriter {
       String podName = pod.getMetadata().getName();
       List<String> containers = new ArrayList<>();
       if (pod.getSpec() != null) {
-        nonNull(pod.getSpec().getInitContainers()).forEach(c -> containers.add(c.getName()));
-        nonNull(pod.getSpec().getContainers()).forEach(c -> containers.add(c.getName()));
+        orEmpty(pod.getSpec().getInitContainers()).forEach(c -> containers.add(c.getName()));
+        orEmpty(pod.getSpec().getContainers()).forEach(c -> containers.add(c.getName()));
       }
       for (String container : containers) {
         ContainerStatus cs =
-            allStatuses(pod).stream()
+            Pods.containerStatuses(pod).stream()
                 .filter(s -> container.equals(s.getName()))
                 .findFirst()
                 .orElse(null);
@@ -600,7 +602,7 @@ public final class DiagnosticsWriter {
       }
       out.append("\n\n");
       if (ns.getStatus() != null) {
-        for (NamespaceCondition c : nonNull(ns.getStatus().getConditions())) {
+        for (NamespaceCondition c : orEmpty(ns.getStatus().getConditions())) {
           if ("True".equals(c.getStatus())) {
             out.append("- ")
                 .append(c.getType())
@@ -705,12 +707,11 @@ public final class DiagnosticsWriter {
       return "phase Failed"
           + (pod.getStatus().getReason() == null ? "" : ", " + pod.getStatus().getReason());
     }
-    for (PodCondition c : nonNull(pod.getStatus().getConditions())) {
-      if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
-        return "unscheduled, " + c.getReason() + ": " + oneLine(c.getMessage());
-      }
+    PodCondition unscheduled = Pods.unscheduled(pod).orElse(null);
+    if (unscheduled != null) {
+      return "unscheduled, " + unscheduled.getReason() + ": " + oneLine(unscheduled.getMessage());
     }
-    for (ContainerStatus cs : allStatuses(pod)) {
+    for (ContainerStatus cs : Pods.containerStatuses(pod)) {
       ContainerState s = cs.getState();
       if (s != null
           && s.getWaiting() != null
@@ -734,15 +735,43 @@ public final class DiagnosticsWriter {
     return null;
   }
 
-  private static long gen(HasMetadata o) {
-    return o.getMetadata().getGeneration() == null ? 1 : o.getMetadata().getGeneration();
-  }
-
   private static String oneLine(String s) {
     return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
   }
 
-  private static <T> List<T> nonNull(List<T> list) {
-    return list == null ? List.of() : list;
+  /**
+   * {@code e} with the diagnostics of {@code namespace} written to {@code dir}: its message
+   * scrubbed of {@code known} values and ended by the line saying where they are, {@link
+   * NotReadyException#diagnostics()} set. A failure to write them is added as suppressed and named
+   * in that line instead.
+   */
+  public static NotReadyException attach(
+      NotReadyException e,
+      KubernetesClient client,
+      String namespace,
+      Path dir,
+      SecretValues known) {
+    String where;
+    Path written = null;
+    try {
+      Path summary =
+          new DiagnosticsWriter(client, namespace, dir, DEFAULT_LOG_TAIL_LINES, known).write();
+      written = (summary == null ? dir : summary).toAbsolutePath();
+      where = "Diagnostics: " + written;
+    } catch (RuntimeException | Error diagnosticsFailure) {
+      e.addSuppressed(diagnosticsFailure);
+      where = "Diagnostics could not be written to " + dir.toAbsolutePath() + " (see suppressed)";
+    }
+    NotReadyException withDiagnostics =
+        new NotReadyException(
+            known.scrub(e.getMessage()) + System.lineSeparator() + where,
+            e.environment().orElse(null),
+            e.object().orElse(null),
+            written == null ? null : written.toString());
+    withDiagnostics.setStackTrace(e.getStackTrace());
+    for (Throwable s : e.getSuppressed()) {
+      withDiagnostics.addSuppressed(s);
+    }
+    return withDiagnostics;
   }
 }

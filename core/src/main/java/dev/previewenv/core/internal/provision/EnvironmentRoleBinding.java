@@ -2,6 +2,7 @@ package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreflightReport;
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.rbac.SelfSubjectAccessReviewer;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -50,7 +51,7 @@ public final class EnvironmentRoleBinding {
             .withNewMetadata()
             .withName(NAME)
             .withNamespace(namespace)
-            .withLabels(Meta.labels(environment))
+            .withLabels(Keys.labels(environment))
             .endMetadata()
             .withNewRoleRef()
             .withApiGroup("rbac.authorization.k8s.io")

@@ -1,6 +1,9 @@
 package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Coordinates;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -80,7 +83,7 @@ public final class Namespaces {
    * nothing.
    */
   public Namespace checkAdoptable(String namespace, String environment) {
-    if (Meta.isProtected(namespace)) {
+    if (Keys.isProtected(namespace)) {
       throw new PreviewEnvException(
           "Namespace "
               + namespace
@@ -91,57 +94,10 @@ public final class Namespaces {
           null);
     }
     Namespace existing = get(namespace);
-    if (existing != null && !Meta.managedFor(existing, environment)) {
+    if (existing != null && !Keys.managedFor(existing, environment)) {
       throw notOurs(existing, environment, "adopt");
     }
     return existing;
-  }
-
-  /**
-   * Creates the namespace with PreviewEnv's labels and annotations, or adopts an existing one of
-   * the same environment (its expiry is renewed). A namespace still Terminating from an earlier run
-   * is first waited for, at most {@code terminatingWait}.
-   */
-  public Namespace ensure(
-      String namespace,
-      String environment,
-      String branch,
-      String owner,
-      Instant now,
-      Duration ttl,
-      Map<String, String> extraLabels,
-      Duration terminatingWait) {
-    return ensure(
-        namespace, environment, branch, owner, now, ttl, extraLabels, terminatingWait, Map.of());
-  }
-
-  /**
-   * Like {@link #ensure(String, String, String, String, Instant, Duration, Map, Duration)}, also
-   * writing {@code heartbeat} annotations (those announcing the owner lease) on the namespace.
-   */
-  public Namespace ensure(
-      String namespace,
-      String environment,
-      String branch,
-      String owner,
-      Instant now,
-      Duration ttl,
-      Map<String, String> extraLabels,
-      Duration terminatingWait,
-      Map<String, String> heartbeat) {
-    return ensure(
-            checkAdoptable(namespace, environment),
-            namespace,
-            environment,
-            branch,
-            owner,
-            now,
-            ttl,
-            extraLabels,
-            terminatingWait,
-            heartbeat,
-            null)
-        .namespace();
   }
 
   /**
@@ -150,15 +106,8 @@ public final class Namespaces {
    */
   public record Ensured(Namespace namespace, boolean created, Set<String> recordedKinds) {}
 
-  /**
-   * Like {@link #ensure(String, String, String, String, Instant, Duration, Map, Duration, Map)},
-   * starting from {@code seen}, the namespace as just returned by {@link #checkAdoptable} ({@code
-   * null}: absent), and also recording {@code kinds} ({@code apiVersion/Kind}, added to those
-   * recorded before) in the same request that creates or adopts it; {@code null} leaves that
-   * annotation alone.
-   */
-  public Ensured ensure(
-      Namespace seen,
+  /** What {@link #ensure} writes: the namespace's name, labels, annotations and holder. */
+  public record Claim(
       String namespace,
       String environment,
       String branch,
@@ -166,49 +115,41 @@ public final class Namespaces {
       Instant now,
       Duration ttl,
       Map<String, String> extraLabels,
-      Duration terminatingWait,
-      Map<String, String> heartbeat,
-      Set<String> kinds) {
-    return ensure(
-        seen,
-        namespace,
-        environment,
-        branch,
-        owner,
-        now,
-        ttl,
-        extraLabels,
-        terminatingWait,
-        heartbeat,
-        kinds,
-        null,
-        ns -> {});
-  }
+      Map<String, String> annotations,
+      Set<String> kinds,
+      String holder) {}
 
   /**
-   * Like {@link #ensure(Namespace, String, String, String, String, Instant, Duration, Map,
-   * Duration, Map, Set)}, claiming the namespace for {@code holder} (annotation {@link
-   * Meta#HOLDER}; {@code null}: none). An existing namespace is changed only after {@code
-   * claimCheck} passed on the very copy being written, and the write carries that copy's
-   * resourceVersion: a namespace changed since (another holder claimed it) is read and checked
-   * again.
+   * Creates the namespace with PreviewEnv's labels and annotations, or adopts an existing one of
+   * the same environment (its expiry is renewed), starting from {@code seen}, the namespace as just
+   * returned by {@link #checkAdoptable} ({@code null}: absent). A namespace still Terminating from
+   * an earlier run is first waited for, at most {@code terminatingWait}. {@code
+   * claim.annotations()} are written too (those announcing the owner lease), and {@code
+   * claim.kinds()} ({@code apiVersion/Kind}, added to those recorded before) are recorded in the
+   * same request that creates or adopts it; {@code null} kinds leave that annotation alone.
+   *
+   * <p>The namespace is claimed for {@code claim.holder()} (annotation {@link Keys#HOLDER}; {@code
+   * null}: none). An existing namespace is changed only after {@code claimCheck} passed on the very
+   * copy being written, and the write carries that copy's resourceVersion: a namespace changed
+   * since (another holder claimed it) is read and checked again.
    */
   public Ensured ensure(
       Namespace seen,
-      String namespace,
-      String environment,
-      String branch,
-      String owner,
-      Instant now,
-      Duration ttl,
-      Map<String, String> extraLabels,
+      Claim claim,
       Duration terminatingWait,
-      Map<String, String> heartbeat,
-      Set<String> kinds,
-      String holder,
       java.util.function.Consumer<Namespace> claimCheck) {
+    String namespace = claim.namespace();
+    String environment = claim.environment();
+    String branch = claim.branch();
+    String owner = claim.owner();
+    Instant now = claim.now();
+    Duration ttl = claim.ttl();
+    Map<String, String> extraLabels = claim.extraLabels();
+    Map<String, String> heartbeat = claim.annotations();
+    Set<String> kinds = claim.kinds();
+    String holder = claim.holder();
     Namespace existing = seen;
-    if (existing != null && !Meta.managedFor(existing, environment)) {
+    if (existing != null && !Keys.managedFor(existing, environment)) {
       throw notOurs(existing, environment, "adopt");
     }
     if (existing != null && isTerminating(existing)) {
@@ -222,7 +163,7 @@ public final class Namespaces {
       existing = null;
     }
     Map<String, String> labels = new LinkedHashMap<>(extraLabels);
-    labels.putAll(Meta.labels(environment));
+    labels.putAll(Keys.labels(environment));
     String expires = timestamp(now.plus(ttl));
     if (existing == null) {
       Namespace ns =
@@ -230,20 +171,20 @@ public final class Namespaces {
               .withNewMetadata()
               .withName(namespace)
               .withLabels(labels)
-              .addToAnnotations(Meta.BRANCH, branch)
-              .addToAnnotations(Meta.OWNER, owner)
-              .addToAnnotations(Meta.CREATED_AT, timestamp(now))
-              .addToAnnotations(Meta.EXPIRES_AT, expires)
+              .addToAnnotations(Keys.BRANCH, branch)
+              .addToAnnotations(Keys.OWNER, owner)
+              .addToAnnotations(Keys.CREATED_AT, timestamp(now))
+              .addToAnnotations(Keys.EXPIRES_AT, expires)
               .addToAnnotations(heartbeat)
               .endMetadata()
               .build();
       if (holder != null) {
-        ns.getMetadata().getAnnotations().put(Meta.HOLDER, holder);
+        ns.getMetadata().getAnnotations().put(Keys.HOLDER, holder);
       }
       if (kinds != null && !kinds.isEmpty()) {
         ns.getMetadata()
             .getAnnotations()
-            .put(Meta.APPLIED_KINDS, String.join(",", new TreeSet<>(kinds)));
+            .put(Keys.APPLIED_KINDS, String.join(",", new TreeSet<>(kinds)));
       }
       try {
         Namespace created =
@@ -281,25 +222,25 @@ public final class Namespaces {
       }
       // checked on the copy being changed: a namespace that changed hands since the first look
       // is never labelled as ours, nor claimed from a live holder
-      if (!Meta.managedFor(ns, environment)) {
+      if (!Keys.managedFor(ns, environment)) {
         throw notOurs(ns, environment, "adopt");
       }
       claimCheck.accept(ns);
       ns.getMetadata().getLabels().putAll(labels);
       Map<String, String> a = annotations(ns);
-      a.put(Meta.BRANCH, branch);
-      a.put(Meta.OWNER, owner);
-      a.putIfAbsent(Meta.CREATED_AT, timestamp(now));
-      a.put(Meta.EXPIRES_AT, expires);
+      a.put(Keys.BRANCH, branch);
+      a.put(Keys.OWNER, owner);
+      a.putIfAbsent(Keys.CREATED_AT, timestamp(now));
+      a.put(Keys.EXPIRES_AT, expires);
       a.putAll(heartbeat);
       if (holder != null) {
-        a.put(Meta.HOLDER, holder);
+        a.put(Keys.HOLDER, holder);
       }
       if (kinds != null) {
         Set<String> union = new TreeSet<>(recordedKinds(ns));
         union.addAll(kinds);
         if (!union.isEmpty()) {
-          a.put(Meta.APPLIED_KINDS, String.join(",", union));
+          a.put(Keys.APPLIED_KINDS, String.join(",", union));
         }
       }
       String rv = ns.getMetadata().getResourceVersion();
@@ -332,7 +273,7 @@ public final class Namespaces {
   public static Set<String> recordedKinds(Namespace ns) {
     Set<String> kinds = new TreeSet<>();
     if (ns != null && ns.getMetadata().getAnnotations() != null) {
-      String value = ns.getMetadata().getAnnotations().get(Meta.APPLIED_KINDS);
+      String value = ns.getMetadata().getAnnotations().get(Keys.APPLIED_KINDS);
       if (value != null && !value.isBlank()) {
         Arrays.stream(value.split(","))
             .map(String::strip)
@@ -354,7 +295,7 @@ public final class Namespaces {
                 .withName(namespace)
                 .edit(
                     ns -> {
-                      annotations(ns).put(Meta.APPLIED_KINDS, value);
+                      annotations(ns).put(Keys.APPLIED_KINDS, value);
                       return ns;
                     }));
   }
@@ -463,7 +404,7 @@ public final class Namespaces {
       log.debug("Namespace {} of environment {} is already gone", namespace, environment);
       return;
     }
-    if (Meta.isProtected(namespace) || !Meta.managedFor(seen, environment)) {
+    if (Keys.isProtected(namespace) || !Keys.managedFor(seen, environment)) {
       throw notOurs(seen, environment, "delete"); // refused before anything is watched
     }
     // a refusal (an environment taken over by another owner) also comes before the watch is opened:
@@ -477,7 +418,16 @@ public final class Namespaces {
       if (deletion == Deletion.ABSENT) {
         return;
       }
-      gone = awaitWithProgress(watch, namespace, environment, timeout, deadline);
+      // most namespaces with no pods go within the first moments; the others are helped along
+      gone = watch.await(Math.min(deadline, System.nanoTime() + REQUEUE_AFTER.toNanos()));
+      if (gone == null) {
+        RequeueWhenPodsGone requeue = new RequeueWhenPodsGone(client, namespace);
+        try {
+          gone = awaitWithProgress(watch, namespace, environment, timeout, deadline);
+        } finally {
+          requeue.close();
+        }
+      }
     }
     if (gone != Boolean.TRUE) {
       waitGone(namespace, environment, started, deadline, timeout, "after deleting it");
@@ -533,7 +483,7 @@ public final class Namespaces {
         log.debug("Namespace {} of environment {} is already gone", namespace, environment);
         return Deletion.ABSENT;
       }
-      if (Meta.isProtected(namespace) || !Meta.managedFor(ns, environment)) {
+      if (Keys.isProtected(namespace) || !Keys.managedFor(ns, environment)) {
         throw notOurs(ns, environment, "delete");
       }
       if (isTerminating(ns)) {
@@ -635,6 +585,12 @@ public final class Namespaces {
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
   /**
+   * How long a deleted namespace may take before teardown watches its pods to tell the namespace
+   * controller when the last one is gone ({@link RequeueWhenPodsGone}).
+   */
+  static final Duration REQUEUE_AFTER = Duration.ofSeconds(2);
+
+  /**
    * {@link GoneWatch#await} in steps of {@link #PROGRESS_INTERVAL}, logging after each step what
    * the namespace still holds, from the informer's copy (its conditions; no extra request).
    */
@@ -731,20 +687,19 @@ public final class Namespaces {
             .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         informer.close();
-        if (e.getCause() instanceof RuntimeException r) {
+        if (Tasks.cause(e) instanceof RuntimeException r) {
           throw r;
         }
         // no answer (e.g. a reset connection): a client error, so that the caller's retry applies
         throw new KubernetesClientException(
-            "Could not watch namespace " + namespace + ": " + e.getCause(), e.getCause());
+            "Could not watch namespace " + namespace + ": " + Tasks.cause(e), Tasks.cause(e));
       } catch (TimeoutException e) {
         informer.close();
         throw new PreviewEnvException(
             "Could not start watching namespace " + namespace + " in time", e);
       } catch (InterruptedException e) {
         informer.close();
-        Thread.currentThread().interrupt();
-        throw new PreviewEnvException("Interrupted while watching namespace " + namespace, e);
+        throw Tasks.interrupted("watching namespace " + namespace, e);
       }
       informer.stopped().whenComplete((ignored, error) -> signal.complete(Boolean.FALSE));
     }
@@ -766,8 +721,7 @@ public final class Namespaces {
       } catch (ExecutionException e) {
         return Boolean.FALSE;
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PreviewEnvException("Interrupted while waiting for a namespace to go", e);
+        throw Tasks.interrupted("waiting for a namespace to go", e);
       }
     }
 
@@ -837,8 +791,8 @@ public final class Namespaces {
             retry.call(
                 new Retry.Op(
                     "list",
-                    Retry.group(kind.substring(0, slash)),
-                    Retry.plural(kind.substring(slash + 1)),
+                    Coordinates.group(kind.substring(0, slash)),
+                    Coordinates.plural(kind.substring(slash + 1)),
                     namespace,
                     null),
                 () ->
@@ -850,7 +804,7 @@ public final class Namespaces {
                         .getItems())) {
           List<String> f = r.getMetadata().getFinalizers();
           if (f != null && !f.isEmpty()) {
-            found.add(Meta.kindName(r) + " [" + String.join(", ", f) + "]");
+            found.add(Coordinates.kindName(r) + " [" + String.join(", ", f) + "]");
           }
         }
       } catch (RuntimeException e) {
@@ -872,16 +826,16 @@ public final class Namespaces {
     Map<String, String> labels =
         ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
     String seen;
-    if (Meta.isProtected(name)) {
+    if (Keys.isProtected(name)) {
       seen = "it belongs to Kubernetes itself";
-    } else if (!labels.containsKey(Meta.MANAGED_BY)) {
-      seen = "it has no " + Meta.MANAGED_BY + " label, so something else created it";
-    } else if (!Meta.MANAGED_BY_VALUE.equals(labels.get(Meta.MANAGED_BY))) {
-      seen = "it is managed by " + labels.get(Meta.MANAGED_BY);
+    } else if (!labels.containsKey(Keys.MANAGED_BY)) {
+      seen = "it has no " + Keys.MANAGED_BY + " label, so something else created it";
+    } else if (!Keys.MANAGED_BY_VALUE.equals(labels.get(Keys.MANAGED_BY))) {
+      seen = "it is managed by " + labels.get(Keys.MANAGED_BY);
     } else {
       seen =
           "it belongs to PreviewEnv environment "
-              + labels.getOrDefault(Meta.ENVIRONMENT, "(none: no " + Meta.ENVIRONMENT + " label)");
+              + labels.getOrDefault(Keys.ENVIRONMENT, "(none: no " + Keys.ENVIRONMENT + " label)");
     }
     return new PreviewEnvException(
         "Refusing to "
@@ -891,11 +845,11 @@ public final class Namespaces {
             + " for environment "
             + environment
             + ": expected labels "
-            + Meta.MANAGED_BY
+            + Keys.MANAGED_BY
             + "="
-            + Meta.MANAGED_BY_VALUE
+            + Keys.MANAGED_BY_VALUE
             + " and "
-            + Meta.ENVIRONMENT
+            + Keys.ENVIRONMENT
             + "="
             + environment
             + ", but "

@@ -2,6 +2,9 @@ package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.internal.DaemonThreads;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Coordinates;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -137,14 +140,12 @@ public final class ObjectApplier {
             result[indexes.get(k)] = futures.get(k).get();
           } catch (ExecutionException e) {
             if (first == null) {
-              first = e.getCause();
+              first = Tasks.cause(e);
               firstFailed = o;
             }
-            failures.add(Meta.describe(o) + ": " + reason(o, e.getCause()));
+            failures.add(Coordinates.describe(o) + ": " + reason(o, Tasks.cause(e)));
           } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PreviewEnvException(
-                "Interrupted while applying objects of environment " + environment, e);
+            throw Tasks.interrupted("applying objects of environment " + environment, e);
           }
         }
         Throwable sideFailure = null;
@@ -153,12 +154,10 @@ public final class ObjectApplier {
             f.get();
           } catch (ExecutionException e) {
             if (sideFailure == null) {
-              sideFailure = e.getCause();
+              sideFailure = Tasks.cause(e);
             }
           } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PreviewEnvException(
-                "Interrupted while applying objects of environment " + environment, e);
+            throw Tasks.interrupted("applying objects of environment " + environment, e);
           }
         }
         if (sideFailure instanceof RuntimeException r) {
@@ -181,7 +180,9 @@ public final class ObjectApplier {
                   + String.join("; ", failures)
                   + ". Fix the manifests or the client's RBAC rights and run again",
               environment,
-              failures.size() == 1 && firstFailed != null ? Meta.describe(firstFailed) : null,
+              failures.size() == 1 && firstFailed != null
+                  ? Coordinates.describe(firstFailed)
+                  : null,
               failures.size() == 1 ? first : null);
         }
       }
@@ -215,24 +216,29 @@ public final class ObjectApplier {
       lists.add(
           () ->
               retry.call(
-                  new Retry.Op("list", Retry.group(apiVersion), Retry.plural(k), namespace, null),
+                  new Retry.Op(
+                      "list",
+                      Coordinates.group(apiVersion),
+                      Coordinates.plural(k),
+                      namespace,
+                      null),
                   () ->
                       client
                           .genericKubernetesResources(apiVersion, k)
                           .inNamespace(namespace)
-                          .withLabels(Meta.labels(environment))
+                          .withLabels(Keys.labels(environment))
                           .list()
                           .getItems()));
     }
     // every kind is listed at once: one round trip however many kinds the plan has
     List<List<GenericKubernetesResource>> found =
-        Parallel.all("previewenv-prune-" + environment, concurrency, lists);
+        Tasks.all("previewenv-prune-" + environment, concurrency, lists);
     List<GenericKubernetesResource> doomed = new ArrayList<>();
     for (List<GenericKubernetesResource> items : found) {
       for (GenericKubernetesResource r : items) {
         Map<String, String> annotations = r.getMetadata().getAnnotations();
-        boolean copied = annotations != null && annotations.containsKey(Meta.COPIED_FROM);
-        if (!copied && !wanted.contains(Meta.kindName(r))) {
+        boolean copied = annotations != null && annotations.containsKey(Keys.COPIED_FROM);
+        if (!copied && !wanted.contains(Coordinates.kindName(r))) {
           doomed.add(r);
         }
       }
@@ -243,11 +249,11 @@ public final class ObjectApplier {
       deletes.add(
           () -> {
             retry.run(Retry.Op.of("delete", r), () -> client.resource(r).delete());
-            return Meta.kindName(r);
+            return Coordinates.kindName(r);
           });
     }
     List<String> pruned =
-        new ArrayList<>(Parallel.all("previewenv-prune-" + environment, concurrency, deletes));
+        new ArrayList<>(Tasks.all("previewenv-prune-" + environment, concurrency, deletes));
     if (!pruned.isEmpty()) {
       log.info(
           "Pruned {} object(s) that left the plan of environment {}: {}",

@@ -1,6 +1,7 @@
 package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.internal.DaemonThreads;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -42,12 +43,6 @@ public final class OwnerLease {
   /** The name of the lease in every environment namespace. */
   public static final String NAME = "previewenv-owner";
 
-  /** Namespace annotation: the lease duration, in seconds, while a heartbeat is expected. */
-  public static final String HEARTBEAT_SECONDS = "previewenv.dev/heartbeat-seconds";
-
-  /** Namespace annotation: when the current owner started (before taking the lease). */
-  public static final String HEARTBEAT_SINCE = "previewenv.dev/heartbeat-since";
-
   private final KubernetesClient client;
   private final Retry retry;
 
@@ -59,8 +54,8 @@ public final class OwnerLease {
   /** The namespace annotations announcing a heartbeat of {@code duration} from {@code now}. */
   public static Map<String, String> announcement(Instant now, Duration duration) {
     Map<String, String> a = new LinkedHashMap<>();
-    a.put(HEARTBEAT_SECONDS, Long.toString(duration.toSeconds()));
-    a.put(HEARTBEAT_SINCE, Namespaces.timestamp(now));
+    a.put(Keys.HEARTBEAT_SECONDS, Long.toString(duration.toSeconds()));
+    a.put(Keys.HEARTBEAT_SINCE, Namespaces.timestamp(now));
     return a;
   }
 
@@ -102,7 +97,7 @@ public final class OwnerLease {
         .withNewMetadata()
         .withName(NAME)
         .withNamespace(namespace)
-        .withLabels(Meta.labels(environment))
+        .withLabels(Keys.labels(environment))
         .endMetadata()
         .withNewSpec()
         .withHolderIdentity(holder)
@@ -187,8 +182,8 @@ public final class OwnerLease {
     new Namespaces(client, retry)
         .removeAnnotations(
             namespace,
-            Set.of(HEARTBEAT_SECONDS, HEARTBEAT_SINCE, Meta.HOLDER),
-            ns -> holder.equals(Ownership.annotations(ns).getOrDefault(Meta.HOLDER, holder)));
+            Set.of(Keys.HEARTBEAT_SECONDS, Keys.HEARTBEAT_SINCE, Keys.HOLDER),
+            ns -> holder.equals(Ownership.annotations(ns).getOrDefault(Keys.HOLDER, holder)));
     if (current == null) {
       return;
     }
@@ -218,7 +213,7 @@ public final class OwnerLease {
                 client
                     .leases()
                     .inAnyNamespace()
-                    .withLabel(Meta.MANAGED_BY, Meta.MANAGED_BY_VALUE)
+                    .withLabel(Keys.MANAGED_BY, Keys.MANAGED_BY_VALUE)
                     .list()
                     .getItems());
     Map<String, Lease> byNamespace = new LinkedHashMap<>();

@@ -3,7 +3,8 @@ package dev.previewenv.core.internal.provision;
 import dev.previewenv.core.EnvironmentHolder;
 import dev.previewenv.core.OnConflict;
 import dev.previewenv.core.OwnerConflictException;
-import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -59,7 +60,7 @@ public final class Ownership {
 
   /** The identity recorded as holding {@code ns}: its annotation, else its lease's holder. */
   public static Optional<String> recordedHolder(Namespace ns, Lease lease) {
-    String annotated = annotations(ns).get(Meta.HOLDER);
+    String annotated = annotations(ns).get(Keys.HOLDER);
     if (annotated != null && !annotated.isBlank()) {
       return Optional.of(annotated);
     }
@@ -79,7 +80,7 @@ public final class Ownership {
       return Optional.empty();
     }
     Map<String, String> a = annotations(ns);
-    Optional<Instant> announced = instant(a.get(OwnerLease.HEARTBEAT_SINCE));
+    Optional<Instant> announced = instant(a.get(Keys.HEARTBEAT_SINCE));
     if (lease != null
         && lease.getSpec() != null
         && holder.get().equals(lease.getSpec().getHolderIdentity())) {
@@ -97,8 +98,8 @@ public final class Ownership {
       return Optional.empty();
     }
     // the holder claimed the namespace but has not (yet) taken the lease: its announcement counts
-    String seconds = a.get(OwnerLease.HEARTBEAT_SECONDS);
-    if (announced.isPresent() && seconds != null && a.containsKey(Meta.HOLDER)) {
+    String seconds = a.get(Keys.HEARTBEAT_SECONDS);
+    if (announced.isPresent() && seconds != null && a.containsKey(Keys.HOLDER)) {
       try {
         Instant due = announced.get().plusSeconds(Long.parseLong(seconds.strip()));
         if (due.isAfter(now)) {
@@ -207,9 +208,7 @@ public final class Ownership {
         } catch (TimeoutException | ExecutionException e) {
           // re-evaluated below
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new PreviewEnvException(
-              "Interrupted while waiting for owner " + last.identity() + " of " + environment, e);
+          throw Tasks.interrupted("waiting for owner " + last.identity() + " of " + environment, e);
         }
       } finally {
         leaseWatch.close();
@@ -259,8 +258,7 @@ public final class Ownership {
               () ->
                   new EnvironmentHolder(
                       recorded.get(),
-                      instant(annotations(ns).get(OwnerLease.HEARTBEAT_SINCE))
-                          .orElse(Instant.now()),
+                      instant(annotations(ns).get(Keys.HEARTBEAT_SINCE)).orElse(Instant.now()),
                       lease == null
                           ? Instant.now()
                           : OwnerLease.expiry(lease).orElse(Instant.now())));

@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.provision;
 
+import dev.previewenv.core.internal.kube.Coordinates;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,7 +46,7 @@ final class ProbingApplier implements Applier {
         if (e.getCode() == UNSUPPORTED_MEDIA_TYPE) {
           log.info(
               "API server answered 415 to server-side apply of {}; using create-or-update instead",
-              Meta.describe(object));
+              Coordinates.describe(object));
           chosen = createOrUpdate;
           return createOrUpdate.apply(object);
         }
@@ -58,7 +59,7 @@ final class ProbingApplier implements Applier {
         log.info(
             "API server answered 404 to server-side apply of {} but accepted a create; using"
                 + " create-or-update instead",
-            Meta.describe(object));
+            Coordinates.describe(object));
         chosen = createOrUpdate;
         return created;
       }

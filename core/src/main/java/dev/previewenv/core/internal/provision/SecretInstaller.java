@@ -2,6 +2,8 @@ package dev.previewenv.core.internal.provision;
 
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.SecretSpec;
+import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -98,7 +100,7 @@ public final class SecretInstaller {
       }
     }
     // all source secrets are read at once: one round trip however many there are
-    List<Secret> read = Parallel.all("previewenv-secret-read", MAX_PARALLEL, reads);
+    List<Secret> read = Tasks.all("previewenv-secret-read", MAX_PARALLEL, reads);
     int index = 0;
     for (SecretSpec spec : specs) {
       for (String name : spec.names()) {
@@ -188,7 +190,7 @@ public final class SecretInstaller {
       }
     }
     // copies and source annotations go out at once (different objects, no order between them)
-    Parallel.all("previewenv-secret-install", MAX_PARALLEL, sends);
+    Tasks.all("previewenv-secret-install", MAX_PARALLEL, sends);
     long copied = prepared.sources().size() - awaited.size();
     if (copied > 0) {
       log.info("Copied {} secret(s) into namespace {}", copied, namespace);
@@ -273,7 +275,7 @@ public final class SecretInstaller {
     if (source.getMetadata().getLabels() != null) {
       labels.putAll(source.getMetadata().getLabels());
     }
-    labels.putAll(Meta.labels(environment));
+    labels.putAll(Keys.labels(environment));
     Map<String, String> annotations = new LinkedHashMap<>();
     if (source.getMetadata().getAnnotations() != null) {
       source
@@ -287,7 +289,7 @@ public final class SecretInstaller {
               });
     }
     annotations.put(
-        Meta.COPIED_FROM,
+        Keys.COPIED_FROM,
         source.getMetadata().getNamespace() + "/" + source.getMetadata().getName());
     return new SecretBuilder()
         .withNewMetadata()
@@ -320,11 +322,8 @@ public final class SecretInstaller {
     log.debug("Annotated source secret {} for {}", source.coordinates(), source.strategy());
   }
 
-  /** Namespace annotation: the source secrets handed to syncing controllers, for teardown. */
-  public static final String HANDOFFS = "previewenv.dev/secret-handoffs";
-
   /** The selector PreviewEnv manages on a kubed/replicator source: these environments only. */
-  static final String ENV_SELECTOR_PREFIX = Meta.ENVIRONMENT + " in (";
+  static final String ENV_SELECTOR_PREFIX = Keys.ENVIRONMENT + " in (";
 
   /** The namespace annotation recording the hand-offs of {@code prepared} (empty: none). */
   public static Map<String, String> handoffAnnotation(Prepared prepared) {
@@ -334,7 +333,7 @@ public final class SecretInstaller {
         entries.add(src.strategy() + ":" + src.coordinates());
       }
     }
-    return entries.isEmpty() ? Map.of() : Map.of(HANDOFFS, String.join(",", entries));
+    return entries.isEmpty() ? Map.of() : Map.of(Keys.HANDOFFS, String.join(",", entries));
   }
 
   /**
@@ -344,12 +343,12 @@ public final class SecretInstaller {
    */
   public void release(io.fabric8.kubernetes.api.model.Namespace ns) {
     Map<String, String> a = ns.getMetadata().getAnnotations();
-    String recorded = a == null ? null : a.get(HANDOFFS);
+    String recorded = a == null ? null : a.get(Keys.HANDOFFS);
     if (recorded == null || recorded.isBlank()) {
       return;
     }
     String namespace = ns.getMetadata().getName();
-    String environment = ns.getMetadata().getLabels().getOrDefault(Meta.ENVIRONMENT, namespace);
+    String environment = ns.getMetadata().getLabels().getOrDefault(Keys.ENVIRONMENT, namespace);
     for (String entry : recorded.split(",")) {
       int colon = entry.indexOf(':');
       int slash = entry.indexOf('/');

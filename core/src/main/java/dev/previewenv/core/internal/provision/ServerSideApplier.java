@@ -1,5 +1,6 @@
 package dev.previewenv.core.internal.provision;
 
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.retry.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,7 +27,7 @@ final class ServerSideApplier implements Applier {
         () ->
             client
                 .resource(withDefaults)
-                .fieldManager(Meta.FIELD_MANAGER)
+                .fieldManager(Keys.FIELD_MANAGER)
                 .forceConflicts()
                 .serverSideApply());
   }
