@@ -1,9 +1,9 @@
 package dev.previewenv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.previewenv.core.EnvironmentName;
-import dev.previewenv.core.testing.Eventually;
 import dev.previewenv.core.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RealCluster
 class CliSignalIT {
+  private static final Duration POLL = Duration.ofMillis(10);
+
   @TempDir Path dir;
 
   @Test
@@ -83,14 +85,15 @@ class CliSignalIT {
     pb.environment().put("BRANCH_NAME", branch);
     Process up = pb.start();
     try {
-      Eventually.await(
-          "the running up's owner lease in " + ns,
-          Duration.ofSeconds(90),
-          () -> client.leases().inNamespace(ns).withName("previewenv-owner").get(),
-          (Lease l) ->
-              l != null
-                  && l.getSpec().getHolderIdentity() != null
-                  && l.getSpec().getHolderIdentity().startsWith("sigterm-it@"));
+      await("the running up's owner lease in " + ns)
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(POLL)
+          .until(
+              () -> client.leases().inNamespace(ns).withName("previewenv-owner").get(),
+              (Lease l) ->
+                  l != null
+                      && l.getSpec().getHolderIdentity() != null
+                      && l.getSpec().getHolderIdentity().startsWith("sigterm-it@"));
       up.destroy(); // SIGTERM, as a CI runner cancelling the job sends
       assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("ends within its stop grace").isTrue();
       String output = Files.readString(log, StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.previewenv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.previewenv.core.Cleanup;
@@ -8,7 +9,6 @@ import dev.previewenv.core.EnvironmentName;
 import dev.previewenv.core.ManifestSource;
 import dev.previewenv.core.Plan;
 import dev.previewenv.core.Provisioner;
-import dev.previewenv.core.testing.Eventually;
 import dev.previewenv.core.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 @RealCluster
 class JanitorCronJobIT {
+  private static final Duration POLL = Duration.ofMillis(10);
+
   static final String JANITOR_IMAGE = System.getProperty("previewenv.janitor.image", "");
   static final String SYSTEM_NS = "previewenv-system";
   static final String PAST = "2000-01-01T00:00:00Z";
@@ -65,28 +67,29 @@ class JanitorCronJobIT {
         provisioner.up(plan(env)).close(); // kept; lease released, only the expiry counts
       }
       // the expiry in the past; re-applied should a late write of the closed owner revert it
-      Eventually.await(
-          "environment " + expired.value() + " expired and without a holder",
-          Duration.ofSeconds(40),
-          () -> {
-            Namespace ns = client.namespaces().withName(expired.value()).get();
-            Map<String, String> a = ns.getMetadata().getAnnotations();
-            if (!PAST.equals(a.get("previewenv.dev/expires-at"))) {
-              client
-                  .namespaces()
-                  .withName(expired.value())
-                  .edit(
-                      n -> {
-                        n.getMetadata().getAnnotations().put("previewenv.dev/expires-at", PAST);
-                        return n;
-                      });
-              return null;
-            }
-            return ns;
-          },
-          ns ->
-              ns != null
-                  && !ns.getMetadata().getAnnotations().containsKey("previewenv.dev/holder"));
+      await("environment " + expired.value() + " expired and without a holder")
+          .atMost(Duration.ofSeconds(40))
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                Namespace ns = client.namespaces().withName(expired.value()).get();
+                Map<String, String> a = ns.getMetadata().getAnnotations();
+                if (!PAST.equals(a.get("previewenv.dev/expires-at"))) {
+                  client
+                      .namespaces()
+                      .withName(expired.value())
+                      .edit(
+                          n -> {
+                            n.getMetadata().getAnnotations().put("previewenv.dev/expires-at", PAST);
+                            return n;
+                          });
+                  return null;
+                }
+                return ns;
+              },
+              ns ->
+                  ns != null
+                      && !ns.getMetadata().getAnnotations().containsKey("previewenv.dev/holder"));
       // an owner that died: its lease was last renewed an hour ago
       client
           .resource(

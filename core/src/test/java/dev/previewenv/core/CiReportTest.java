@@ -5,7 +5,7 @@ import static dev.previewenv.core.TestPlans.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.KubeTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@InProcessCluster
 class CiReportTest {
 
   private static CiReport sample() {
@@ -90,18 +91,15 @@ class CiReportTest {
   }
 
   @Test
-  void provisionerRecordsPhaseTimingsOnThePreviewAndTeardownOnClose() {
-    try (KubeTestServer kube = new KubeTestServer();
-        ControllerSimulator sim = ControllerSimulator.start(kube)) {
-      Plan plan = TestPlans.plan("timings", deployment("web", "nginx:1"));
-      Preview preview = Provisioner.forClient(kube.client()).up(plan);
-      assertThat(preview.timings().keySet())
-          .containsExactly(Phase.NAMESPACE, Phase.APPLY, Phase.READINESS);
-      preview.close();
-      assertThat(preview.timings()).containsKey(Phase.TEARDOWN);
-      CiReport report = CiReport.of(preview, List.of());
-      assertThat(report.imagesDeployed()).containsExactly("nginx:1");
-      assertThat(report.phases()).containsKey(Phase.TEARDOWN);
-    }
+  void provisionerRecordsPhaseTimingsOnThePreviewAndTeardownOnClose(KubeTestServer kube) {
+    Plan plan = TestPlans.plan("timings", deployment("web", "nginx:1"));
+    Preview preview = Provisioner.forClient(kube.client()).up(plan);
+    assertThat(preview.timings().keySet())
+        .containsExactly(Phase.NAMESPACE, Phase.APPLY, Phase.READINESS);
+    preview.close();
+    assertThat(preview.timings()).containsKey(Phase.TEARDOWN);
+    CiReport report = CiReport.of(preview, List.of());
+    assertThat(report.imagesDeployed()).containsExactly("nginx:1");
+    assertThat(report.phases()).containsKey(Phase.TEARDOWN);
   }
 }

@@ -1,8 +1,8 @@
 package dev.previewenv.core;
 
-import static dev.previewenv.core.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import dev.previewenv.core.E2eResult.Cause;
 import dev.previewenv.core.E2eResult.Outcome;
@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class E2eJobRunnerTest {
+  private static final Duration POLL = Duration.ofMillis(10);
+
   static final String NS = "shop-feature-x";
   static final String PASSING_XML =
       """
@@ -84,18 +86,20 @@ class E2eJobRunnerTest {
    * collector removed its pod too, so that the server is quiet when the test closes it.
    */
   void awaitJobAndPodsGone(String jobName) {
-    await(
-        "job " + jobName + " and its pods deleted",
-        () ->
-            client.batch().v1().jobs().inNamespace(NS).withName(jobName).get() == null
-                && client
-                    .pods()
-                    .inNamespace(NS)
-                    .withLabel("previewenv.dev/e2e-job", jobName)
-                    .list()
-                    .getItems()
-                    .isEmpty(),
-        gone -> gone);
+    await("job " + jobName + " and its pods deleted")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(
+            () ->
+                client.batch().v1().jobs().inNamespace(NS).withName(jobName).get() == null
+                    && client
+                        .pods()
+                        .inNamespace(NS)
+                        .withLabel("previewenv.dev/e2e-job", jobName)
+                        .list()
+                        .getItems()
+                        .isEmpty(),
+            gone -> gone);
   }
 
   static E2eJob job(String image) {
@@ -442,7 +446,8 @@ class E2eJobRunnerTest {
             .withSelect("shop.HealthIT")
             .withEnv("EXTRA", "1");
     E2eResult result =
-        new dev.previewenv.core.internal.job.E2eJobRunner(spec, client, NS, l -> {}, true).run();
+        new dev.previewenv.core.internal.job.E2eJobRunner(spec.jobSpec(), client, NS, l -> {}, true)
+            .run();
 
     Job created = client.batch().v1().jobs().inNamespace(NS).withName(result.jobName()).get();
     assertThat(created.getSpec().getPodFailurePolicy()).as("not on 1.20").isNull();

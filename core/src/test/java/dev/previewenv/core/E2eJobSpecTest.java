@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class E2eJobSpecTest {
   private static JobObjects build(E2eJob spec, Optional<ServerVersion> version) {
-    return JobObjects.build(spec, "ns1", "previewenv-e2e-abcde", Map.of(), version, "no /version");
+    return JobObjects.build(
+        spec.jobSpec(), "ns1", "previewenv-e2e-abcde", Map.of(), version, "no /version");
   }
 
   /** Makes the test server report Kubernetes 1.{@code minor} on {@code /version}. */

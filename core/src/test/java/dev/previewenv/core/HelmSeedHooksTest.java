@@ -2,8 +2,8 @@ package dev.previewenv.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.previewenv.core.testing.ControllerSimulator;
 import dev.previewenv.core.testing.HelmBinary;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.KubeTestServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * none is found), annotated as seeds with their hook weight, and run by {@code up} after the
  * release's workloads are ready (controller simulator).
  */
+@InProcessCluster
 class HelmSeedHooksTest {
   private static Path helm;
   private static Path chart;
@@ -72,47 +73,47 @@ class HelmSeedHooksTest {
     assertThat(omitted.objects()).extracting(HasMetadata::getKind).containsExactly("Deployment");
 
     ManifestSource spec = ManifestSource.parse("helm:" + chart + ";hooks=omit", Path.of("."));
-    assertThat(((dev.previewenv.core.internal.manifest.HelmSource) spec).chart().hooks())
+    assertThat(
+            ((dev.previewenv.core.internal.manifest.HelmSource) ManifestSources.unwrap(spec))
+                .chart()
+                .hooks())
         .isEqualTo(HelmChart.Hooks.OMIT);
     assertThat(HelmChart.of(chart).hooks()).as("the default").isEqualTo(HelmChart.Hooks.SEED);
   }
 
   @Test
-  void upRunsTheHookJobAfterTheReleaseIsReady() {
-    try (KubeTestServer kube = new KubeTestServer();
-        ControllerSimulator sim = ControllerSimulator.start(kube)) {
-      Plan plan =
-          Plan.builder(EnvironmentName.of("helm-seed-up"))
-              .source(ManifestSource.helm(seeded()))
-              .build();
-      Provisioner provisioner =
-          Provisioner.forClient(kube.client())
-              .withOwner("helm-seed")
-              .withCleanup(Cleanup.NEVER)
-              .withKeptNotice(false)
-              .withReadinessTimeout(Duration.ofSeconds(20));
-      try (Preview preview = provisioner.up(plan)) {
-        Job job =
-            kube.client()
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace("helm-seed-up")
-                .withName("seeded-load-fixtures")
-                .get();
-        assertThat(job.getStatus().getConditions())
-            .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Complete"));
-        assertThat(preview.timings()).containsKey(Phase.SEED);
-        assertThat(
-                kube.client()
-                    .batch()
-                    .v1()
-                    .jobs()
-                    .inNamespace("helm-seed-up")
-                    .withName("seeded-check")
-                    .get())
-            .isNull();
-      }
+  void upRunsTheHookJobAfterTheReleaseIsReady(KubeTestServer kube) {
+    Plan plan =
+        Plan.builder(EnvironmentName.of("helm-seed-up"))
+            .source(ManifestSource.helm(seeded()))
+            .build();
+    Provisioner provisioner =
+        Provisioner.forClient(kube.client())
+            .withOwner("helm-seed")
+            .withCleanup(Cleanup.NEVER)
+            .withKeptNotice(false)
+            .withReadinessTimeout(Duration.ofSeconds(20));
+    try (Preview preview = provisioner.up(plan)) {
+      Job job =
+          kube.client()
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace("helm-seed-up")
+              .withName("seeded-load-fixtures")
+              .get();
+      assertThat(job.getStatus().getConditions())
+          .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Complete"));
+      assertThat(preview.timings()).containsKey(Phase.SEED);
+      assertThat(
+              kube.client()
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace("helm-seed-up")
+                  .withName("seeded-check")
+                  .get())
+          .isNull();
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.previewenv.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.kube.Keys;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -31,7 +31,7 @@ class JanitorTest {
   }
 
   private void managed(String name, String branch, String expires) {
-    Map<String, String> labels = new HashMap<>(Meta.labels(name));
+    Map<String, String> labels = new HashMap<>(Keys.labels(name));
     namespace(name, labels, expires);
     client
         .namespaces()

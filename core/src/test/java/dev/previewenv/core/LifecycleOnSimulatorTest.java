@@ -7,36 +7,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.KubeTestServer;
 import dev.previewenv.core.testing.SimulatorOptions;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The lifecycle against the controller simulator: deletion is asynchronous, as on a cluster. */
+@InProcessCluster(simulatorOptions = "simulatorOptions")
 class LifecycleOnSimulatorTest {
   private KubeTestServer kube;
   private ControllerSimulator sim;
   private KubernetesClient client;
 
-  @BeforeEach
-  void start() {
-    kube = new KubeTestServer();
-    sim =
-        ControllerSimulator.start(
-            kube,
-            SimulatorOptions.builder().namespaceTerminatingFor(Duration.ofMillis(800)).build());
-    client = kube.client();
+  static SimulatorOptions simulatorOptions() {
+    return SimulatorOptions.builder().namespaceTerminatingFor(Duration.ofMillis(800)).build();
   }
 
-  @AfterEach
-  void stop() {
-    sim.close();
-    kube.close();
+  @BeforeEach
+  void start(KubeTestServer kube, ControllerSimulator sim) {
+    this.kube = kube;
+    this.sim = sim;
+    client = kube.client();
   }
 
   private Provisioner provisioner() {

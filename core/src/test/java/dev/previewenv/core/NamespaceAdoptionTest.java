@@ -5,7 +5,7 @@ import static dev.previewenv.core.TestPlans.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.Namespaces;
 import io.fabric8.kubernetes.api.model.LimitRangeSpecBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -94,7 +94,7 @@ class NamespaceAdoptionTest {
   @Test
   void refusesNamespaceOfAnotherEnvironment() {
     Plan plan = plan("team-c", configMap("settings", "k", "v"));
-    createNamespace(plan.namespace(), Meta.labels("something-else"));
+    createNamespace(plan.namespace(), Keys.labels("something-else"));
 
     assertThatThrownBy(() -> provisioner().up(plan))
         .isInstanceOf(PreviewEnvException.class)
@@ -104,8 +104,8 @@ class NamespaceAdoptionTest {
 
   @Test
   void refusesKubernetesOwnNamespacesEvenWhenLabelled() {
-    createNamespace("kube-system", Meta.labels("kube-system"));
-    createNamespace("default", Meta.labels("default"));
+    createNamespace("kube-system", Keys.labels("kube-system"));
+    createNamespace("default", Keys.labels("default"));
     Namespaces namespaces = new Namespaces(client);
 
     for (String name : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
@@ -129,7 +129,7 @@ class NamespaceAdoptionTest {
             new NamespaceBuilder()
                 .withNewMetadata()
                 .withName(plan.namespace())
-                .withLabels(Meta.labels(plan.namespace()))
+                .withLabels(Keys.labels(plan.namespace()))
                 .addToAnnotations("previewenv.dev/created-at", "2020-01-01T00:00:00Z")
                 .addToAnnotations("previewenv.dev/expires-at", "2020-01-01T04:00:00Z")
                 .endMetadata()

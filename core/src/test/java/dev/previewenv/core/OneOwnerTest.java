@@ -2,8 +2,9 @@ package dev.previewenv.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.reliability.ReliabilityPlans;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 /** One live owner per environment: the policies of a second owner, teardown and the janitor. */
 @EnableKubernetesMockClient(crud = true)
 class OneOwnerTest {
+  private static final Duration POLL = Duration.ofMillis(10);
+
   KubernetesClient client;
 
   private Plan plan(String branch) {
@@ -55,7 +58,7 @@ class OneOwnerTest {
                 assertThat(e.holder().since())
                     .isEqualTo(
                         Instant.parse(
-                            before.getMetadata().getAnnotations().get(OwnerLease.HEARTBEAT_SINCE)));
+                            before.getMetadata().getAnnotations().get(Keys.HEARTBEAT_SINCE)));
               })
           .hasMessageContaining("is held by another live owner: " + holderA + ", since ")
           .hasMessageContaining("OnConflict.takeOver()");
@@ -94,17 +97,19 @@ class OneOwnerTest {
               }
             });
     pipeline.start();
-    dev.previewenv.core.testing.Eventually.await(
-        "the owner lease of the running up",
-        () -> lease(ns),
-        l -> l != null && l.getSpec().getHolderIdentity().startsWith("run-a@"));
+    await("the owner lease of the running up")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(
+            () -> lease(ns),
+            l -> l != null && l.getSpec().getHolderIdentity().startsWith("run-a@"));
     pipeline.interrupt(); // what the CLI does on SIGTERM (a cancelled pipeline)
     pipeline.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(pipeline.isAlive()).isFalse();
     assertThat(failure.get()).isInstanceOf(PreviewEnvException.class);
     assertThat(lease(ns)).as("released despite the interrupt").isNull();
     assertThat(client.namespaces().withName(ns).get().getMetadata().getAnnotations())
-        .doesNotContainKey(Meta.HOLDER);
+        .doesNotContainKey(Keys.HOLDER);
     // the next pipeline's up (default OnConflict.fail) is not refused by the cancelled one
     try (Preview next = owner("run-b").up(plan)) {
       assertThat(lease(next.namespace()).getSpec().getHolderIdentity())
@@ -117,7 +122,7 @@ class OneOwnerTest {
     Preview first = owner("run-a").up(plan("feature/taken"));
     Preview second = owner("run-b").withOnConflict(OnConflict.takeOver()).up(plan("feature/taken"));
     String holderB = owner("run-b").holderIdentity();
-    assertThat(ns(second).getMetadata().getAnnotations()).containsEntry(Meta.HOLDER, holderB);
+    assertThat(ns(second).getMetadata().getAnnotations()).containsEntry(Keys.HOLDER, holderB);
     assertThat(lease(second.namespace()).getSpec().getHolderIdentity()).isEqualTo(holderB);
 
     first.close(); // Cleanup.ALWAYS, but it lost the environment
@@ -169,7 +174,7 @@ class OneOwnerTest {
     try (Preview second = owner("run-b").up(plan("feature/lapsed"))) {
       assertThat(second.namespace()).isEqualTo(ns);
       assertThat(ns(second).getMetadata().getAnnotations())
-          .containsEntry(Meta.HOLDER, owner("run-b").holderIdentity());
+          .containsEntry(Keys.HOLDER, owner("run-b").holderIdentity());
       first.close(); // the lapsed owner comes back: it lost the environment and leaves it alone
       assertThat(ns(second)).isNotNull();
     }
@@ -202,7 +207,7 @@ class OneOwnerTest {
         .withName(p.namespace())
         .edit(
             n -> {
-              n.getMetadata().getAnnotations().remove(OwnerLease.HEARTBEAT_SINCE);
+              n.getMetadata().getAnnotations().remove(Keys.HEARTBEAT_SINCE);
               return n;
             });
   }

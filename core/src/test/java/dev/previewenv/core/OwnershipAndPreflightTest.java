@@ -3,6 +3,7 @@ package dev.previewenv.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.internal.rbac.SelfSubjectAccessReviewer;
 import dev.previewenv.core.internal.retry.Retry;
@@ -83,7 +84,7 @@ class OwnershipAndPreflightTest {
         .isNull();
     Namespace ns = client.namespaces().withName(preview.namespace()).get();
     assertThat(ns.getMetadata().getAnnotations())
-        .doesNotContainKeys(OwnerLease.HEARTBEAT_SECONDS, OwnerLease.HEARTBEAT_SINCE);
+        .doesNotContainKeys(Keys.HEARTBEAT_SECONDS, Keys.HEARTBEAT_SINCE);
     JanitorReport report = provisioner().janitor().gc(Instant.now().plus(Duration.ofHours(1)));
     assertThat(report.removals()).isEmpty();
     assertThat(provisioner().janitor().gc(Instant.now().plus(Duration.ofHours(5))).deleted())

@@ -242,7 +242,7 @@ class PullSecretsAndPolicyTest {
   void theE2eJobsServiceAccountGetsThePullSecrets() {
     JobObjects objects =
         JobObjects.build(
-            E2eJob.of("127.0.0.1:5000/e2e:1").withPullSecrets("registry-credentials"),
+            E2eJob.of("127.0.0.1:5000/e2e:1").withPullSecrets("registry-credentials").jobSpec(),
             "ns",
             "job-1",
             Map.of(),

@@ -4,7 +4,7 @@ import static dev.previewenv.core.reliability.ReliabilityPlans.CANARY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.internal.retry.RetryPolicy;
 import dev.previewenv.core.reliability.CrashChild;
@@ -146,7 +146,7 @@ class ReliabilityTest {
   }
 
   private static List<Namespace> managed(KubernetesClient direct) {
-    return direct.namespaces().withLabel(Meta.MANAGED_BY, Meta.MANAGED_BY_VALUE).list().getItems();
+    return direct.namespaces().withLabel(Keys.MANAGED_BY, Keys.MANAGED_BY_VALUE).list().getItems();
   }
 
   private static Provisioner provisioner(KubernetesClient client) {
@@ -494,7 +494,7 @@ class ReliabilityTest {
               new NamespaceBuilder()
                   .withNewMetadata()
                   .withName("helm-owned")
-                  .addToLabels(Meta.MANAGED_BY, "helm")
+                  .addToLabels(Keys.MANAGED_BY, "helm")
                   .endMetadata()
                   .build())
           .create();
@@ -740,10 +740,10 @@ class ReliabilityTest {
       KubernetesClient d = api.direct();
       String past = "2000-01-01T00:00:00Z";
       Map<String, Map<String, String>> guarded = new LinkedHashMap<>();
-      guarded.put("default", Meta.labels("default")); // even labelled as ours
-      guarded.put("kube-system", Meta.labels("kube-system"));
+      guarded.put("default", Keys.labels("default")); // even labelled as ours
+      guarded.put("kube-system", Keys.labels("kube-system"));
       guarded.put("team-a", Map.of());
-      guarded.put("helm-app", Map.of(Meta.MANAGED_BY, "helm", Meta.ENVIRONMENT, "helm-app"));
+      guarded.put("helm-app", Map.of(Keys.MANAGED_BY, "helm", Keys.ENVIRONMENT, "helm-app"));
       for (var e : guarded.entrySet()) {
         d.namespaces()
             .resource(
@@ -751,9 +751,9 @@ class ReliabilityTest {
                     .withNewMetadata()
                     .withName(e.getKey())
                     .withLabels(e.getValue())
-                    .addToAnnotations(Meta.EXPIRES_AT, past)
-                    .addToAnnotations(OwnerLease.HEARTBEAT_SINCE, past)
-                    .addToAnnotations(OwnerLease.HEARTBEAT_SECONDS, "30")
+                    .addToAnnotations(Keys.EXPIRES_AT, past)
+                    .addToAnnotations(Keys.HEARTBEAT_SINCE, past)
+                    .addToAnnotations(Keys.HEARTBEAT_SECONDS, "30")
                     .endMetadata()
                     .build())
             .create();
@@ -763,7 +763,7 @@ class ReliabilityTest {
                     .withNewMetadata()
                     .withName(OwnerLease.NAME)
                     .withNamespace(e.getKey())
-                    .withLabels(Meta.labels(e.getKey()))
+                    .withLabels(Keys.labels(e.getKey()))
                     .endMetadata()
                     .withNewSpec()
                     .withHolderIdentity("dead-owner")
@@ -815,13 +815,13 @@ class ReliabilityTest {
           seen(up);
         }
         boolean refused =
-            Meta.isProtected(ns)
+            Keys.isProtected(ns)
                 ? up instanceof IllegalArgumentException
                     && up.getMessage().contains("not a valid environment name")
                 : up instanceof PreviewEnvException
                     && up.getMessage().contains("Refusing to adopt");
         boolean branchElsewhere = !EnvironmentName.forBranch(ns).value().equals(ns);
-        ok += refused && (branchElsewhere || !Meta.isProtected(ns)) ? 1 : 0;
+        ok += refused && (branchElsewhere || !Keys.isProtected(ns)) ? 1 : 0;
       }
       // a branch called kube-system provisions elsewhere, never in kube-system
       runs++;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.JobOutcome;
 import dev.previewenv.core.testing.KubeTestServer;
 import dev.previewenv.core.testing.PodFailure;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * environment and spec; a failing seed fails {@code up} with its log and diagnostics; bad
  * declarations fail the plan.
  */
+@InProcessCluster(simulatorOptions = "simulatorOptions")
 class SeedPhaseTest {
   private static final String PASSWORD = "hunter2-not-for-logs";
 
@@ -40,32 +41,27 @@ class SeedPhaseTest {
   private KubernetesClient client;
   @TempDir Path tmp;
 
-  @BeforeEach
-  void start() {
-    kube = new KubeTestServer();
-    sim =
-        ControllerSimulator.start(
-            kube,
-            SimulatorOptions.builder()
-                .readyDelay(Duration.ofMillis(300))
-                .failing("never-ready", PodFailure.READINESS_PROBE_FAILING)
-                .job(
-                    JobOutcome.of(
-                        "seed-broken",
-                        3,
-                        "connecting to postgres\nloading orders.sql\nERROR: relation \"orders\""
-                            + " does not exist (login with "
-                            + PASSWORD
-                            + ")\n",
-                        ""))
-                .build());
-    client = kube.client();
+  static SimulatorOptions simulatorOptions() {
+    return SimulatorOptions.builder()
+        .readyDelay(Duration.ofMillis(300))
+        .failing("never-ready", PodFailure.READINESS_PROBE_FAILING)
+        .job(
+            JobOutcome.of(
+                "seed-broken",
+                3,
+                "connecting to postgres\nloading orders.sql\nERROR: relation \"orders\""
+                    + " does not exist (login with "
+                    + PASSWORD
+                    + ")\n",
+                ""))
+        .build();
   }
 
-  @AfterEach
-  void stop() {
-    sim.close();
-    kube.close();
+  @BeforeEach
+  void start(KubeTestServer kube, ControllerSimulator sim) {
+    this.kube = kube;
+    this.sim = sim;
+    client = kube.client();
   }
 
   private Provisioner provisioner() {

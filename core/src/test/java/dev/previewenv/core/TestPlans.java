@@ -1,6 +1,6 @@
 package dev.previewenv.core;
 
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.kube.Keys;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -22,7 +22,7 @@ public final class TestPlans {
           .setLabels(
               new java.util.LinkedHashMap<>(
                   o.getMetadata().getLabels() == null ? Map.of() : o.getMetadata().getLabels()));
-      o.getMetadata().getLabels().putAll(Meta.labels(env.value()));
+      o.getMetadata().getLabels().putAll(Keys.labels(env.value()));
       placed.add(o);
     }
     return new Plan(env, placed, routes, List.of());

@@ -2,7 +2,7 @@ package dev.previewenv.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.previewenv.core.internal.provision.Meta;
+import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.OwnerLease;
 import dev.previewenv.core.testing.RealCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -96,7 +96,7 @@ class TwoOwnersIT {
             .hasMessageContaining("held by another live owner: " + winnerP.holderIdentity());
         Namespace held = admin.namespaces().withName(ns).get();
         assertThat(held.getMetadata().getAnnotations())
-            .containsEntry(Meta.HOLDER, winnerP.holderIdentity());
+            .containsEntry(Keys.HOLDER, winnerP.holderIdentity());
         assertThat(
                 admin
                     .leases()
@@ -115,7 +115,7 @@ class TwoOwnersIT {
                 n -> {
                   n.getMetadata()
                       .getAnnotations()
-                      .put(Meta.EXPIRES_AT, Instant.now().minusSeconds(60).toString());
+                      .put(Keys.EXPIRES_AT, Instant.now().minusSeconds(60).toString());
                   return n;
                 });
         JanitorReport gc =
@@ -125,7 +125,7 @@ class TwoOwnersIT {
         // the loser takes over explicitly; the first owner then closes and must not delete it
         try (Preview taken = loserP.withOnConflict(OnConflict.takeOver()).up(plan)) {
           assertThat(admin.namespaces().withName(ns).get().getMetadata().getAnnotations())
-              .containsEntry(Meta.HOLDER, loserP.holderIdentity());
+              .containsEntry(Keys.HOLDER, loserP.holderIdentity());
           winner.close();
           assertThat(admin.namespaces().withName(ns).get()).isNotNull();
           assertThat(terminating(admin, ns)).isFalse();

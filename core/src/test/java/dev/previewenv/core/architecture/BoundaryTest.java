@@ -114,6 +114,18 @@ class BoundaryTest {
   }
 
   @Test
+  void theInternalPackagesFormNoCycle() {
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+        .matching(INTERNAL + ".(*)..")
+        .should()
+        .beFreeOfCycles()
+        .because(
+            "each internal room depends only on rooms below it; the vocabulary (internal.kube)"
+                + " and the shared helpers (internal) are at the bottom")
+        .check(classes);
+  }
+
+  @Test
   void coreDoesNotDependOnJUnit() {
     com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
         .should()

@@ -1,7 +1,7 @@
 package dev.previewenv.core.testing;
 
-import static dev.previewenv.core.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ControllerSimulatorTest {
+  private static final Duration POLL = Duration.ofMillis(10);
+
   private static final String NS = "sim";
 
   private KubeTestServer kube;
@@ -109,12 +111,14 @@ class ControllerSimulatorTest {
     client.resource(deployment("api", 2, "registry.example.com/api:1")).create();
 
     Deployment d =
-        await(
-            "deployment api available",
-            () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
-            x ->
-                x.getStatus() != null
-                    && Integer.valueOf(2).equals(x.getStatus().getAvailableReplicas()));
+        await("deployment api available")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
+                x ->
+                    x.getStatus() != null
+                        && Integer.valueOf(2).equals(x.getStatus().getAvailableReplicas()));
 
     assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
     assertThat(d.getStatus().getReplicas()).isEqualTo(2);
@@ -161,12 +165,14 @@ class ControllerSimulatorTest {
   void deploymentSpecChangeIsObservedAndRolledOut() {
     simulate(SimulatorOptions.builder().readyDelay(Duration.ZERO).build());
     client.resource(deployment("api", 1, "api:1")).create();
-    await(
-        "api available",
-        () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
-        x ->
-            x.getStatus() != null
-                && Integer.valueOf(1).equals(x.getStatus().getAvailableReplicas()));
+    await("api available")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(
+            () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
+            x ->
+                x.getStatus() != null
+                    && Integer.valueOf(1).equals(x.getStatus().getAvailableReplicas()));
 
     client
         .apps()
@@ -181,16 +187,22 @@ class ControllerSimulatorTest {
             });
 
     Deployment d =
-        await(
-            "api rolled out to generation 2",
-            () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
-            x ->
-                Long.valueOf(2).equals(x.getStatus().getObservedGeneration())
-                    && Integer.valueOf(3).equals(x.getStatus().getAvailableReplicas())
-                    && Integer.valueOf(3).equals(x.getStatus().getUpdatedReplicas())
-                    && Integer.valueOf(3).equals(x.getStatus().getReplicas()));
+        await("api rolled out to generation 2")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
+                x ->
+                    Long.valueOf(2).equals(x.getStatus().getObservedGeneration())
+                        && Integer.valueOf(3).equals(x.getStatus().getAvailableReplicas())
+                        && Integer.valueOf(3).equals(x.getStatus().getUpdatedReplicas())
+                        && Integer.valueOf(3).equals(x.getStatus().getReplicas()));
     assertThat(d.getMetadata().getGeneration()).isEqualTo(2L);
-    List<Pod> pods = await("old pod gone", () -> pods("api"), p -> p.size() == 3);
+    List<Pod> pods =
+        await("old pod gone")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(() -> pods("api"), p -> p.size() == 3);
     assertThat(pods)
         .allSatisfy(
             p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("api:2"));
@@ -217,12 +229,14 @@ class ControllerSimulatorTest {
     client.resource(s).create();
 
     StatefulSet ready =
-        await(
-            "db ready",
-            () -> client.apps().statefulSets().inNamespace(NS).withName("db").get(),
-            x ->
-                x.getStatus() != null
-                    && Integer.valueOf(2).equals(x.getStatus().getReadyReplicas()));
+        await("db ready")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.apps().statefulSets().inNamespace(NS).withName("db").get(),
+                x ->
+                    x.getStatus() != null
+                        && Integer.valueOf(2).equals(x.getStatus().getReadyReplicas()));
 
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(1L);
     assertThat(ready.getStatus().getUpdatedReplicas()).isEqualTo(2);
@@ -253,11 +267,14 @@ class ControllerSimulatorTest {
     client.resource(ds).create();
 
     DaemonSet ready =
-        await(
-            "agent ready",
-            () -> client.apps().daemonSets().inNamespace(NS).withName("agent").get(),
-            x ->
-                x.getStatus() != null && Integer.valueOf(1).equals(x.getStatus().getNumberReady()));
+        await("agent ready")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.apps().daemonSets().inNamespace(NS).withName("agent").get(),
+                x ->
+                    x.getStatus() != null
+                        && Integer.valueOf(1).equals(x.getStatus().getNumberReady()));
 
     assertThat(ready.getStatus().getDesiredNumberScheduled()).isEqualTo(1);
     assertThat(ready.getStatus().getUpdatedNumberScheduled()).isEqualTo(1);
@@ -289,10 +306,12 @@ class ControllerSimulatorTest {
         .create();
 
     Pod pod =
-        await(
-            "solo running",
-            () -> client.pods().inNamespace(NS).withName("solo").get(),
-            p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        await("solo running")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.pods().inNamespace(NS).withName("solo").get(),
+                p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
 
     assertThat(pod.getStatus().getContainerStatuses())
         .singleElement()
@@ -312,8 +331,10 @@ class ControllerSimulatorTest {
     client.resource(deployment("web", 1, "registry.example.com/does-not-exist:1")).create();
 
     Pod pod =
-        await(
-                "web pod backing off",
+        await("web pod backing off")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
                 () -> pods("web"),
                 p ->
                     p.size() == 1
@@ -368,8 +389,10 @@ class ControllerSimulatorTest {
     client.resource(deployment("crashy", 1, "crashy:1")).create();
 
     Pod pod =
-        await(
-                "crashy in CrashLoopBackOff",
+        await("crashy in CrashLoopBackOff")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
                 () -> pods("crashy"),
                 p ->
                     p.size() == 1
@@ -401,8 +424,10 @@ class ControllerSimulatorTest {
     client.resource(deployment("cfg", 1, "needs-config:1")).create();
 
     Pod pod =
-        await(
-                "cfg in CreateContainerConfigError",
+        await("cfg in CreateContainerConfigError")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
                 () -> pods("cfg"),
                 p ->
                     p.size() == 1
@@ -430,8 +455,10 @@ class ControllerSimulatorTest {
     client.resource(deployment("huge", 1, "huge:1")).create();
 
     Event event =
-        await(
-                "FailedScheduling seen 3 times",
+        await("FailedScheduling seen 3 times")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
                 () ->
                     client.v1().events().inNamespace(NS).list().getItems().stream()
                         .filter(e -> "FailedScheduling".equals(e.getReason()))
@@ -483,10 +510,12 @@ class ControllerSimulatorTest {
     client.resource(job("e2e", "e2e-ok:1")).create();
 
     Job job =
-        await(
-            "e2e complete",
-            () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
-            j -> j.getStatus() != null && j.getStatus().getCompletionTime() != null);
+        await("e2e complete")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
+                j -> j.getStatus() != null && j.getStatus().getCompletionTime() != null);
 
     assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
     assertThat(job.getStatus().getStartTime()).isNotNull();
@@ -524,13 +553,15 @@ class ControllerSimulatorTest {
     client.resource(job("e2e", "e2e-bad:1")).create();
 
     Job job =
-        await(
-            "e2e failed",
-            () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
-            j ->
-                j.getStatus() != null
-                    && j.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Failed")));
+        await("e2e failed")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
+                j ->
+                    j.getStatus() != null
+                        && j.getStatus().getConditions().stream()
+                            .anyMatch(c -> c.getType().equals("Failed")));
 
     assertThat(job.getStatus().getFailed()).isEqualTo(1);
     assertThat(job.getStatus().getCompletionTime()).isNull();
@@ -560,13 +591,15 @@ class ControllerSimulatorTest {
     client.resource(j).create();
 
     Job job =
-        await(
-            "slow failed",
-            () -> client.batch().v1().jobs().inNamespace(NS).withName("slow").get(),
-            x ->
-                x.getStatus() != null
-                    && x.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Failed")));
+        await("slow failed")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.batch().v1().jobs().inNamespace(NS).withName("slow").get(),
+                x ->
+                    x.getStatus() != null
+                        && x.getStatus().getConditions().stream()
+                            .anyMatch(c -> c.getType().equals("Failed")));
 
     assertThat(job.getStatus().getConditions())
         .filteredOn(c -> c.getType().equals("Failed"))
@@ -578,18 +611,23 @@ class ControllerSimulatorTest {
   void deletedNamespaceIsTerminatingThenContentAndNamespaceAreGone() {
     simulate(SimulatorOptions.builder().namespaceTerminatingFor(Duration.ofMillis(300)).build());
     client.resource(deployment("api", 1, "api:1")).create();
-    await("api pod", () -> pods("api"), p -> p.size() == 1);
+    await("api pod")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(() -> pods("api"), p -> p.size() == 1);
 
     client.namespaces().withName(NS).delete();
 
     Namespace terminating =
-        await(
-            "namespace Terminating",
-            () -> client.namespaces().withName(NS).get(),
-            n ->
-                n != null
-                    && n.getStatus() != null
-                    && "Terminating".equals(n.getStatus().getPhase()));
+        await("namespace Terminating")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.namespaces().withName(NS).get(),
+                n ->
+                    n != null
+                        && n.getStatus() != null
+                        && "Terminating".equals(n.getStatus().getPhase()));
     assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
     assertThat(condition(terminating, "NamespaceContentRemaining"))
         .satisfies(
@@ -599,7 +637,10 @@ class ControllerSimulatorTest {
             });
     assertThat(client.apps().deployments().inNamespace(NS).withName("api").get()).isNotNull();
 
-    await("namespace gone", () -> client.namespaces().withName(NS).get(), n -> n == null);
+    await("namespace gone")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(() -> client.namespaces().withName(NS).get() == null);
     assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.pods().inNamespace(NS).list().getItems()).isEmpty();
   }
@@ -621,18 +662,20 @@ class ControllerSimulatorTest {
     client.namespaces().withName(NS).delete();
 
     Namespace ns =
-        await(
-            "finalizers reported",
-            () -> client.namespaces().withName(NS).get(),
-            n ->
-                n != null
-                    && n.getStatus() != null
-                    && n.getStatus().getConditions() != null
-                    && n.getStatus().getConditions().stream()
-                        .anyMatch(
-                            c ->
-                                c.getType().equals("NamespaceFinalizersRemaining")
-                                    && c.getStatus().equals("True")));
+        await("finalizers reported")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(POLL)
+            .until(
+                () -> client.namespaces().withName(NS).get(),
+                n ->
+                    n != null
+                        && n.getStatus() != null
+                        && n.getStatus().getConditions() != null
+                        && n.getStatus().getConditions().stream()
+                            .anyMatch(
+                                c ->
+                                    c.getType().equals("NamespaceFinalizersRemaining")
+                                        && c.getStatus().equals("True")));
     assertThat(ns.getStatus().getPhase()).isEqualTo("Terminating");
     assertThat(condition(ns, "NamespaceFinalizersRemaining").getMessage())
         .isEqualTo(
@@ -653,7 +696,10 @@ class ControllerSimulatorTest {
               return cm;
             });
 
-    await("namespace gone", () -> client.namespaces().withName(NS).get(), n -> n == null);
+    await("namespace gone")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(() -> client.namespaces().withName(NS).get() == null);
   }
 
   @Test

@@ -1,19 +1,22 @@
 package dev.previewenv.core.testing;
 
-import static dev.previewenv.core.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class JobKillSimulationTest {
+  private static final Duration POLL = Duration.ofMillis(10);
+
   private static final String NS = "kills";
   private KubeTestServer kube;
   private ControllerSimulator sim;
@@ -61,14 +64,17 @@ class JobKillSimulationTest {
             .endSpec()
             .build();
     client.resource(job).create();
-    await(
-        "job failed",
-        () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
-        j ->
-            j.getStatus() != null
-                && j.getStatus().getConditions() != null
-                && j.getStatus().getConditions().stream()
-                    .anyMatch(c -> c.getType().equals("Failed") && c.getStatus().equals("True")));
+    await("job failed")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(POLL)
+        .until(
+            () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
+            j ->
+                j.getStatus() != null
+                    && j.getStatus().getConditions() != null
+                    && j.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c -> c.getType().equals("Failed") && c.getStatus().equals("True")));
     List<Pod> pods = client.pods().inNamespace(NS).withLabel("job-name", "e2e").list().getItems();
     assertThat(pods).hasSize(1);
     return pods.get(0);

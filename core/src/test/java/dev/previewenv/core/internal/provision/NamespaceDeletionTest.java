@@ -2,6 +2,7 @@ package dev.previewenv.core.internal.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.previewenv.core.internal.kube.Keys;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,7 @@ class NamespaceDeletionTest {
 
   @Test
   void deletesListedNamespaceThatChangedSinceAfterCheckingItAgain() {
-    Namespace listed = create("env-a", Meta.labels("env-a"));
+    Namespace listed = create("env-a", Keys.labels("env-a"));
     client
         .namespaces()
         .withName("env-a")
@@ -54,7 +55,7 @@ class NamespaceDeletionTest {
 
   @Test
   void reportsListedNamespaceThatIsAlreadyGoneAsNotDeleted() {
-    Namespace listed = create("env-c", Meta.labels("env-c"));
+    Namespace listed = create("env-c", Keys.labels("env-c"));
     client.namespaces().withName("env-c").delete();
 
     assertThat(new Namespaces(client).requestDeletion(listed, "env-c")).isFalse();
@@ -69,7 +70,7 @@ class NamespaceDeletionTest {
 
   @Test
   void deleteAndWaitDeletesAndSeesTheNamespaceGo() {
-    create("env-d", Meta.labels("env-d"));
+    create("env-d", Keys.labels("env-d"));
 
     new Namespaces(client).deleteAndWait("env-d", "env-d", Duration.ofSeconds(30));
 
@@ -82,7 +83,7 @@ class NamespaceDeletionTest {
         new NamespaceBuilder()
             .withNewMetadata()
             .withName("env-e")
-            .withLabels(Meta.labels("env-e"))
+            .withLabels(Keys.labels("env-e"))
             .endMetadata()
             .withNewStatus()
             .withPhase("Terminating")
@@ -112,16 +113,19 @@ class NamespaceDeletionTest {
     Namespaces.Ensured ensured =
         namespaces.ensure(
             null,
-            "env-f",
-            "env-f",
-            "feature/f",
-            "ci",
-            Instant.parse("2030-01-01T00:00:00Z"),
-            Duration.ofHours(1),
-            Map.of(),
+            new Namespaces.Claim(
+                "env-f",
+                "env-f",
+                "feature/f",
+                "ci",
+                Instant.parse("2030-01-01T00:00:00Z"),
+                Duration.ofHours(1),
+                Map.of(),
+                Map.of(),
+                Set.of("v1/ConfigMap", "apps/v1/Deployment"),
+                null),
             Duration.ofSeconds(5),
-            Map.of(),
-            Set.of("v1/ConfigMap", "apps/v1/Deployment"));
+            ns -> {});
 
     assertThat(ensured.created()).isTrue();
     assertThat(ensured.recordedKinds()).containsExactly("apps/v1/Deployment", "v1/ConfigMap");
@@ -135,20 +139,7 @@ class NamespaceDeletionTest {
     Instant now = Instant.parse("2030-01-01T00:00:00Z");
     namespaces.ensure(
         null,
-        "env-g",
-        "env-g",
-        "b",
-        "ci",
-        now,
-        Duration.ofHours(1),
-        Map.of(),
-        Duration.ofSeconds(5),
-        Map.of(),
-        Set.of("v1/Service"));
-
-    Namespaces.Ensured again =
-        namespaces.ensure(
-            namespaces.checkAdoptable("env-g", "env-g"),
+        new Namespaces.Claim(
             "env-g",
             "env-g",
             "b",
@@ -156,9 +147,28 @@ class NamespaceDeletionTest {
             now,
             Duration.ofHours(1),
             Map.of(),
-            Duration.ofSeconds(5),
             Map.of(),
-            Set.of("v1/ConfigMap"));
+            Set.of("v1/Service"),
+            null),
+        Duration.ofSeconds(5),
+        ns -> {});
+
+    Namespaces.Ensured again =
+        namespaces.ensure(
+            namespaces.checkAdoptable("env-g", "env-g"),
+            new Namespaces.Claim(
+                "env-g",
+                "env-g",
+                "b",
+                "ci",
+                now,
+                Duration.ofHours(1),
+                Map.of(),
+                Map.of(),
+                Set.of("v1/ConfigMap"),
+                null),
+            Duration.ofSeconds(5),
+            ns -> {});
 
     assertThat(again.created()).isFalse();
     assertThat(again.recordedKinds()).containsExactly("v1/ConfigMap", "v1/Service");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.previewenv.core.NotReadyException;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.KubeTestServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,20 +23,16 @@ import org.junit.jupiter.api.Test;
  * ImagePullBackOff while the new one becomes available, and pods outside the plan do not end the
  * wait. Objects are written by hand here (no simulator) to show exactly the rollout state.
  */
+@InProcessCluster(simulator = false)
 class SupersededPodsTest {
   private static final String NS = "rerun";
   private KubeTestServer kube;
   private KubernetesClient client;
 
   @BeforeEach
-  void start() {
-    kube = new KubeTestServer();
+  void start(KubeTestServer kube) {
+    this.kube = kube;
     client = kube.client();
-  }
-
-  @AfterEach
-  void stop() {
-    kube.close();
   }
 
   private Deployment deployment(String revision) {

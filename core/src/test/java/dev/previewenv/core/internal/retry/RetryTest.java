@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.previewenv.core.PreviewEnvException;
+import dev.previewenv.core.internal.kube.Coordinates;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -212,10 +213,10 @@ class RetryTest {
 
   @Test
   void pluralsFollowKubernetesResourceNames() {
-    assertThat(Retry.plural("Ingress")).isEqualTo("ingresses");
-    assertThat(Retry.plural("NetworkPolicy")).isEqualTo("networkpolicies");
-    assertThat(Retry.plural("Gateway")).isEqualTo("gateways");
-    assertThat(Retry.group("apps/v1")).isEqualTo("apps");
-    assertThat(Retry.group("v1")).isEmpty();
+    assertThat(Coordinates.plural("Ingress")).isEqualTo("ingresses");
+    assertThat(Coordinates.plural("NetworkPolicy")).isEqualTo("networkpolicies");
+    assertThat(Coordinates.plural("Gateway")).isEqualTo("gateways");
+    assertThat(Coordinates.group("apps/v1")).isEqualTo("apps");
+    assertThat(Coordinates.group("v1")).isEmpty();
   }
 }
