@@ -44,8 +44,9 @@ import java.util.regex.Pattern;
  * {@code --helm <binary>} (default {@code PREVIEWENV_HELM}; without it Helm is left out, said so),
  * {@code --kubectl <binary>} (default {@code kubectl}), {@code --reps N} (measured runs per
  * contender and case, default 3, after one warm-up round), {@code --cases 4@0,4@20} (services@RTT
- * in ms), {@code --contenders previewenv-request,cli,cli-cds,kubectl,helm,naive} (a subset; the
- * warm {@code previewenv} always runs).
+ * in ms), {@code --contenders previewenv-request,cli,cli-cds,cli-aot,kubectl,helm,naive} (a subset;
+ * the warm {@code previewenv} always runs; {@code cli-aot} needs {@code PREVIEWENV_JAVA25}, a Java
+ * 25+ {@code java}).
  */
 public final class RealClusterBench {
   private RealClusterBench() {}
@@ -192,6 +193,8 @@ public final class RealClusterBench {
     }
 
     private Path cdsArchive;
+    private Path aotCache; // with a Java 25+ (PREVIEWENV_JAVA25): the CLI's ahead-of-time cache
+    String java25 = System.getenv("PREVIEWENV_JAVA25");
     List<String> only; // contenders to run (previewenv always); null = all
 
     void run(List<Case> cases) throws Exception {
@@ -201,6 +204,11 @@ public final class RealClusterBench {
         Run setup = new Run("", "", 0, null, null, null, null, work);
         exec(setup, "java", "-jar", cliJar.toString(), "cds", "--archive", archive.toString());
         cdsArchive = archive;
+        if (java25 != null && !java25.isBlank()) {
+          Path cache = work.resolve("previewenv-cli.aot");
+          exec(setup, java25, "-jar", cliJar.toString(), "cds", "--archive", cache.toString());
+          aotCache = cache;
+        }
       }
       String text = Files.readString(kubeconfig);
       Matcher m = Pattern.compile("server:\\s*\"?(https://[^\"\\s,}]+)\"?").matcher(text);
@@ -282,10 +290,19 @@ public final class RealClusterBench {
       list.add(new Warm("previewenv", proxied, Teardown.WAIT));
       list.add(new Warm("previewenv-request", proxied, Teardown.REQUEST));
       if (cliJar != null) {
-        list.add(new Cli("cli", cliJar, proxied, List.of()));
+        list.add(new Cli("cli", "java", cliJar, proxied, List.of()));
         if (cdsArchive != null) {
           list.add(
-              new Cli("cli-cds", cliJar, proxied, List.of("-XX:SharedArchiveFile=" + cdsArchive)));
+              new Cli(
+                  "cli-cds",
+                  "java",
+                  cliJar,
+                  proxied,
+                  List.of("-XX:SharedArchiveFile=" + cdsArchive)));
+        }
+        if (aotCache != null) {
+          list.add(
+              new Cli("cli-aot", java25, cliJar, proxied, List.of("-XX:AOTCache=" + aotCache)));
         }
       } else {
         lines.add(
@@ -434,7 +451,7 @@ public final class RealClusterBench {
                 2 * rtt,
                 median(request, Sample::gone)));
       }
-      for (String cliName : List.of("cli", "cli-cds")) {
+      for (String cliName : List.of("cli", "cli-cds", "cli-aot")) {
         List<Sample> cli = samples.get(cliName);
         if (cli == null || cli.isEmpty() || !samples.containsKey("kubectl")) {
           continue;
@@ -546,12 +563,14 @@ public final class RealClusterBench {
   /** The PreviewEnv CLI as a fresh process per command (JVM start included). */
   static final class Cli implements Contender {
     private final String name;
+    private final String java;
     private final Path jar;
     private final Path kubeconfig;
     private final List<String> jvmArgs;
 
-    Cli(String name, Path jar, Path kubeconfig, List<String> jvmArgs) {
+    Cli(String name, String java, Path jar, Path kubeconfig, List<String> jvmArgs) {
       this.name = name;
+      this.java = java;
       this.jar = jar;
       this.kubeconfig = kubeconfig;
       this.jvmArgs = jvmArgs;
@@ -564,7 +583,7 @@ public final class RealClusterBench {
 
     private String[] java(String... args) {
       List<String> c = new ArrayList<>();
-      c.add("java");
+      c.add(java);
       c.addAll(jvmArgs);
       c.add("-jar");
       c.add(jar.toString());

@@ -33,8 +33,12 @@ class CdsIT {
   }
 
   private Result java(String... args) throws Exception {
+    return run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), args);
+  }
+
+  private Result run(String java, String... args) throws Exception {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java);
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true).start();
@@ -81,6 +85,68 @@ class CdsIT {
         .anyMatch(l -> l.contains("dev.previewenv.cli.PlanCommand"))
         .anyMatch(l -> l.contains("dev.previewenv.core.Plan "))
         .anyMatch(l -> l.contains("io.fabric8.kubernetes.api.model.ConfigMap "));
+  }
+
+  /**
+   * A Java 25+ {@code java}: {@code PREVIEWENV_JAVA25}, else a Temurin 25 or later under {@code
+   * /usr/lib/jvm}.
+   */
+  private static String java25() throws IOException {
+    String given = System.getenv("PREVIEWENV_JAVA25");
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    try (Stream<Path> dirs = Files.list(jvms)) {
+      return dirs.filter(d -> d.getFileName().toString().matches(".*-(2[5-9]|[3-9][0-9])(-.*|$)"))
+          .map(d -> d.resolve("bin/java"))
+          .filter(Files::isExecutable)
+          .map(Path::toString)
+          .sorted()
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  @Test
+  void onJava25ItRecordsAnAheadOfTimeCacheThatTheJvmMaps() throws Exception {
+    String java25 = java25();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java25 != null, "no Java 25+ here (PREVIEWENV_JAVA25 or /usr/lib/jvm/*-25*)");
+    String jar = jar().toAbsolutePath().toString();
+    Result recorded = run(java25, "-jar", jar, "cds");
+    assertThat(recorded.code()).as(recorded.output()).isZero();
+    Path cache = tmp.resolve("previewenv-cli.aot");
+    assertThat(cache).isRegularFile();
+    assertThat(recorded.output())
+        .contains("Wrote the ahead-of-time cache " + cache)
+        .contains("-XX:AOTCache=" + cache);
+
+    Files.writeString(
+        tmp.resolve("stack.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: \"1\"}\n");
+    Result plan =
+        run(
+            java25,
+            "-XX:AOTCache=" + cache,
+            "-XX:AOTMode=on", // refuses to start on an unusable cache
+            "-Xlog:class+load=info:file=" + tmp.resolve("classes.log"),
+            "-jar",
+            jar,
+            "plan",
+            "--branch",
+            "feature/aot",
+            "--manifests",
+            "file:stack.yaml");
+    assertThat(plan.code()).as(plan.output()).isZero();
+    assertThat(plan.output()).contains("name: \"settings\"");
+    assertThat(Files.readAllLines(tmp.resolve("classes.log")))
+        .as("the library's classes come from the cache")
+        .anyMatch(
+            l -> l.contains("dev.previewenv.core.Plan ") && l.contains("shared objects file"));
   }
 
   @Test
