@@ -44,9 +44,10 @@ import java.util.regex.Pattern;
  * {@code --helm <binary>} (default {@code PREVIEWENV_HELM}; without it Helm is left out, said so),
  * {@code --kubectl <binary>} (default {@code kubectl}), {@code --reps N} (measured runs per
  * contender and case, default 3, after one warm-up round), {@code --cases 4@0,4@20} (services@RTT
- * in ms), {@code --contenders previewenv-request,cli,cli-cds,cli-aot,kubectl,helm,naive} (a subset;
- * the warm {@code previewenv} always runs; {@code cli-aot} needs {@code PREVIEWENV_JAVA25}, a Java
- * 25+ {@code java}).
+ * in ms), {@code --contenders
+ * previewenv-request,previewenv-serial,cli,cli-cds,cli-aot,kubectl,helm,naive} (a subset; the warm
+ * {@code previewenv} always runs; {@code cli-aot} needs {@code PREVIEWENV_JAVA25}, a Java 25+
+ * {@code java}).
  */
 public final class RealClusterBench {
   private RealClusterBench() {}
@@ -289,6 +290,7 @@ public final class RealClusterBench {
       List<Contender> list = new ArrayList<>();
       list.add(new Warm("previewenv", proxied, Teardown.WAIT));
       list.add(new Warm("previewenv-request", proxied, Teardown.REQUEST));
+      list.add(new Warm("previewenv-serial", proxied, Teardown.WAIT, 1));
       if (cliJar != null) {
         list.add(new Cli("cli", "java", cliJar, proxied, List.of()));
         if (cdsArchive != null) {
@@ -524,14 +526,24 @@ public final class RealClusterBench {
      *     for it to be gone before the next run)
      */
     Warm(String name, Path kubeconfig, Teardown teardown) {
+      this(name, kubeconfig, teardown, 0);
+    }
+
+    /**
+     * @param concurrency requests at once ({@link Provisioner#withConcurrency}); 0 for the default.
+     *     1 applies one object after another, as kubectl does: the {@code previewenv-serial}
+     *     contender, to see whether creating every Deployment at once delays the pods
+     */
+    Warm(String name, Path kubeconfig, Teardown teardown, int concurrency) {
       this.name = name;
       this.client = ClusterConnection.locate().kubeconfig(kubeconfig, "--kubeconfig").connect();
-      this.provisioner =
+      Provisioner p =
           Provisioner.forClient(client)
               .withOwner("bench")
               .withKeptNotice(false)
               .withCleanup(dev.previewenv.core.Cleanup.ALWAYS)
               .withTeardown(teardown);
+      this.provisioner = concurrency > 0 ? p.withConcurrency(concurrency) : p;
     }
 
     @Override
