@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -113,14 +115,24 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     EnvironmentName name = environment.environment(context);
-    Plan plan = stack.plan(context, name); // bad input: nothing is sent
+    // the cluster is reached (a GET) while the plan is built: in a fresh JVM both are mostly
+    // class loading, and two cores do them at once; nothing is written before the plan is valid
+    CompletableFuture<KubernetesClient> connecting =
+        CompletableFuture.supplyAsync(() -> cluster.connect(context), UpCommand::daemon);
+    Plan plan;
     List<SecretSpec> secretSpecs = new ArrayList<>();
-    for (String s : secrets) {
-      try {
-        secretSpecs.add(SecretSpec.parse(s));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--secret: " + e.getMessage());
+    try {
+      plan = stack.plan(context, name); // bad input: nothing is sent
+      for (String s : secrets) {
+        try {
+          secretSpecs.add(SecretSpec.parse(s));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--secret: " + e.getMessage());
+        }
       }
+    } catch (RuntimeException | Error e) {
+      connecting.thenAccept(KubernetesClient::close);
+      throw e;
     }
     var out = context.out();
     out.println(
@@ -131,7 +143,7 @@ final class UpCommand implements Callable<Integer> {
             + ", "
             + plan.objects().size()
             + " objects)");
-    try (KubernetesClient client = cluster.connect(context)) {
+    try (KubernetesClient client = connected(connecting)) {
       if (stack.pinDigests) {
         // the pull secrets' credentials are read from their source namespace; nothing is written
         plan =
@@ -195,5 +207,26 @@ final class UpCommand implements Callable<Integer> {
       report.write(context, CiReport.of(preview, stack.images()));
     }
     return 0;
+  }
+
+  private static void daemon(Runnable r) {
+    Thread t = new Thread(r, "previewenv-connect");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The client, or what connecting threw, as {@code cluster.connect} throws it. */
+  private static KubernetesClient connected(CompletableFuture<KubernetesClient> connecting) {
+    try {
+      return connecting.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 }
