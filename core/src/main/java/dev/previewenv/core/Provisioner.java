@@ -593,51 +593,103 @@ public final class Provisioner {
    */
   public Preview up(Plan plan) {
     Objects.requireNonNull(plan, "plan");
-    String env = plan.environment().value();
-    String ns = plan.namespace();
-    log.info("Provisioning environment {} ({} objects)", env, plan.objects().size());
-    if (settings.preflight) {
-      PreflightReport report = preflight(plan);
-      if (!report.allowed()) {
-        throw new PreviewEnvException(report.describe(), env, null, null);
-      }
-    }
-    Retry retry = new Retry(settings.retry);
-    Namespaces namespaces = new Namespaces(api, retry);
-    SecretInstaller secretInstaller = new SecretInstaller(api, retry);
-    OwnerLease lease = new OwnerLease(api, retry);
-    // one round trip: the namespace and every source secret are read at once
-    Tasks.Both<Namespace, SecretInstaller.Prepared> read =
-        Tasks.both(
-            "previewenv-read-" + env,
-            () -> namespaces.checkAdoptable(ns, env),
-            () -> secretInstaller.prepare(env, secretsOf(plan)));
-    Namespace seen = read.first();
-    SecretInstaller.Prepared prepared = read.second();
-    plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
-    checkBroughtInCertificates(plan, prepared); // before anything is created
-    // every value PreviewEnv knows is scrubbed from diagnostics, errors and E2E output
-    List<HasMetadata> copied = new ArrayList<>();
-    prepared.sources().forEach(src -> copied.add(src.secret()));
-    SecretValues known = SecretValues.of(plan.objects()).plus(SecretValues.of(copied));
-    String holder = holderIdentity();
-    if (seen != null
-        && !Namespaces.isTerminating(seen)
-        && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
-      // before anything is changed: fail naming the live holder, or wait for it to go
-      Ownership.checkClaim(api, retry, seen, env, holder, settings.onConflict);
-      if (settings.onConflict.mode() == OnConflict.Mode.WAIT) {
-        seen = namespaces.checkAdoptable(ns, env); // what the wait left: gone, or released
-      }
-    }
-    Instant started = Instant.now();
-    AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
-    Map<Phase, Duration> timings = new ConcurrentHashMap<>();
+    log.info(
+        "Provisioning environment {} ({} objects)",
+        plan.environment().value(),
+        plan.objects().size());
+    Up up = new Up(plan);
+    up.checkPermissions(); // nothing is read or changed before these three pass
+    up.readAndCheck();
+    up.claim();
     try {
+      up.namespace();
+      up.apply();
+      up.seedAndAwaitReady();
+      return up.preview();
+    } catch (OwnerConflictException e) {
+      throw e; // thrown before anything was changed: nothing of ours to clean up
+    } catch (RuntimeException raw) {
+      throw up.failed(raw);
+    }
+  }
+
+  /**
+   * One run of {@link #up}, its steps in the order of the data flow: what it works on (the plan,
+   * the environment's identity, the rooms below: namespaces, secrets, the owner lease, the
+   * appliers) and what each step hands to the next.
+   */
+  private final class Up {
+    final Plan plan;
+    final String env;
+    final String ns;
+    final String holder = holderIdentity();
+    final Retry retry = new Retry(settings.retry);
+    final Namespaces namespaces = new Namespaces(api, retry);
+    final SecretInstaller secretInstaller = new SecretInstaller(api, retry);
+    final OwnerLease lease = new OwnerLease(api, retry);
+    final Map<Phase, Duration> timings = new ConcurrentHashMap<>();
+    final AtomicReference<OwnerLease.Heartbeat> heartbeat = new AtomicReference<>();
+    SecretValues known = SecretValues.none();
+    Namespace seen; // as read before anything changed; null: absent
+    SecretInstaller.Prepared prepared;
+    Instant started;
+    Set<String> kinds;
+    Namespaces.Ensured ensured;
+    ObjectApplier objects;
+    List<HasMetadata> applied;
+
+    Up(Plan plan) {
+      this.plan = plan;
+      this.env = plan.environment().value();
+      this.ns = plan.namespace();
+    }
+
+    /** The RBAC preflight, when enabled: every permission up and teardown need. */
+    void checkPermissions() {
+      if (settings.preflight) {
+        PreflightReport report = preflight(plan);
+        if (!report.allowed()) {
+          throw new PreviewEnvException(report.describe(), env, null, null);
+        }
+      }
+    }
+
+    /** One round trip: the namespace and every source secret, read at once, then checked. */
+    void readAndCheck() {
+      Tasks.Both<Namespace, SecretInstaller.Prepared> read =
+          Tasks.both(
+              "previewenv-read-" + env,
+              () -> namespaces.checkAdoptable(ns, env),
+              () -> secretInstaller.prepare(env, secretsOf(plan)));
+      seen = read.first();
+      prepared = read.second();
+      plan.pullSecrets().ifPresent(p -> checkPullSecrets(env, p, prepared));
+      checkBroughtInCertificates(plan, prepared); // before anything is created
+      // every value PreviewEnv knows is scrubbed from diagnostics, errors and E2E output
+      List<HasMetadata> copied = new ArrayList<>();
+      prepared.sources().forEach(src -> copied.add(src.secret()));
+      known = SecretValues.of(plan.objects()).plus(SecretValues.of(copied));
+    }
+
+    /** Before anything is changed: fail naming the live holder, or wait for it to go. */
+    void claim() {
+      if (seen != null
+          && !Namespaces.isTerminating(seen)
+          && settings.onConflict.mode() != OnConflict.Mode.TAKE_OVER) {
+        Ownership.checkClaim(api, retry, seen, env, holder, settings.onConflict);
+        if (settings.onConflict.mode() == OnConflict.Mode.WAIT) {
+          seen = namespaces.checkAdoptable(ns, env); // what the wait left: gone, or released
+        }
+      }
+    }
+
+    /** The namespace created or adopted and claimed, with the environment's RoleBinding. */
+    void namespace() {
+      started = Instant.now();
       long phaseStart = System.nanoTime();
-      Set<String> kinds = ObjectApplier.namespacedKinds(plan.objects());
+      kinds = ObjectApplier.namespacedKinds(plan.objects());
       // the kinds are recorded with the create or adoption: a crash mid-way still prunes later
-      Namespaces.Ensured ensured =
+      ensured =
           namespaces.ensure(
               seen,
               new Namespaces.Claim(
@@ -671,21 +723,25 @@ public final class Provisioner {
         }
       }
       phaseDone(timings, Phase.NAMESPACE, phaseStart);
-      phaseStart = System.nanoTime();
+    }
+
+    /**
+     * The guards, then the objects in waves (the lease and the secrets with the configuration wave,
+     * before the workloads; seed Jobs later), then what an earlier plan left is pruned.
+     */
+    void apply() {
+      long phaseStart = System.nanoTime();
       Applier applier = Applier.of(settings.applyStrategy, api, retry);
-      ObjectApplier objects = new ObjectApplier(api, applier, settings.concurrency, retry);
+      objects = new ObjectApplier(api, applier, settings.concurrency, retry);
       List<HasMetadata> guards = Guards.of(env, ns, settings.quota, settings.limitRange);
       if (!guards.isEmpty()) {
         objects.applyAll(env, guards); // before anything the quota or limits count
       }
-      // the lease and the secrets go out with the configuration wave, before the workloads
-      List<HasMetadata> seeds = plan.seeds();
       List<HasMetadata> main =
-          seeds.isEmpty()
+          plan.seeds().isEmpty()
               ? plan.objects()
               : plan.objects().stream().filter(o -> !SeedDeclarations.isSeed(o)).toList();
-      // seed Jobs go out later, once what they depend on is ready
-      List<HasMetadata> applied =
+      applied =
           objects.applyAll(
               env,
               main,
@@ -715,6 +771,11 @@ public final class Provisioner {
         namespaces.recordKinds(ns, kinds);
       }
       phaseDone(timings, Phase.APPLY, phaseStart);
+    }
+
+    /** The seeds that are due, each once what it depends on is ready; then the readiness wait. */
+    void seedAndAwaitReady() {
+      List<HasMetadata> seeds = plan.seeds();
       List<HasMetadata> toSeed = List.of();
       SeedRunner seeder = null;
       if (!seeds.isEmpty()) {
@@ -732,13 +793,17 @@ public final class Provisioner {
       }
       if (toSeed.isEmpty()) {
         if (settings.readinessTimeout != null) {
-          phaseStart = System.nanoTime();
+          long phaseStart = System.nanoTime();
           awaitReady(env, ns, applied, known);
           phaseDone(timings, Phase.READINESS, phaseStart);
         }
       } else {
         readyAndSeeded(env, ns, applied, toSeed, seeder, known, timings);
       }
+    }
+
+    /** The running environment, handed to the caller with its teardown. */
+    Preview preview() {
       log.info(
           "Environment {} is up in {}s", env, Duration.between(started, Instant.now()).toSeconds());
       OwnerLease.Heartbeat beat = heartbeat.get();
@@ -755,12 +820,15 @@ public final class Provisioner {
               known);
       preview.recordTimings(timings);
       return settings.keptNotice ? preview : preview.withoutKeptNotice();
-    } catch (OwnerConflictException e) {
-      throw e; // thrown before anything was changed: nothing of ours to clean up
-    } catch (RuntimeException raw) {
+    }
+
+    /**
+     * After a failed step: the failure scrubbed of known values, the environment cleaned up as
+     * {@link Cleanup} says. An interrupted up (a cancelled pipeline: the CLI interrupts on SIGTERM)
+     * still cleans up: the requests would fail at once with the flag set, so it is restored after.
+     */
+    RuntimeException failed(RuntimeException raw) {
       RuntimeException e = scrubbed(raw, known, env);
-      // an interrupted up (a cancelled pipeline: the CLI interrupts on SIGTERM) still cleans up:
-      // the requests below would fail at once with the flag set, so it is restored afterwards
       boolean interrupted = Thread.interrupted();
       try {
         cleanUpAfterFailure(e, lease, heartbeat.get(), ns, env, holder);
@@ -769,7 +837,7 @@ public final class Provisioner {
           Thread.currentThread().interrupt();
         }
       }
-      throw e;
+      return e;
     }
   }
 
