@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRangeSpec;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ResourceQuotaSpec;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfig;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -922,10 +923,14 @@ public final class Provisioner {
   private void teardownAsHolder(String ns, String env, String holder) {
     Retry retry = new Retry(settings.retry);
     Namespaces namespaces = new Namespaces(api, retry);
+    // the owner lease as read with the namespace (used once), else read afresh for each copy
+    AtomicReference<Lease> readLease = new AtomicReference<>();
     java.util.function.Consumer<Namespace> stillOurs =
         n -> {
+          Lease lease = readLease.getAndSet(null);
           EnvironmentHolder other =
-              Ownership.blockingHolder(n, Ownership.lease(api, retry, ns), holder);
+              Ownership.blockingHolder(
+                  n, lease != null ? lease : Ownership.lease(api, retry, ns), holder);
           if (other != null) {
             throw Ownership.conflict(env, other, holder, null);
           }
@@ -933,7 +938,15 @@ public final class Provisioner {
         };
     try {
       if (settings.teardown == Teardown.REQUEST) {
-        Namespace current = namespaces.get(ns);
+        // two round trips: the namespace and the owner lease read at once, then the delete (with
+        // the namespace's resourceVersion); a namespace changed since is read and checked again
+        Tasks.Both<Namespace, Lease> read =
+            Tasks.both(
+                "previewenv-teardown-" + env,
+                () -> namespaces.get(ns),
+                () -> Ownership.lease(api, retry, ns));
+        Namespace current = read.first();
+        readLease.set(read.second());
         if (current != null && namespaces.requestDeletion(current, env, stillOurs)) {
           log.info(
               "Deletion of environment {} requested, not waiting (teardown REQUEST): the namespace"
