@@ -1,7 +1,7 @@
 package dev.previewenv.core;
 
+import static dev.previewenv.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.previewenv.core.testing.ControllerSimulator;
 import dev.previewenv.core.testing.KubeTestServer;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DiagnosticsTest {
-  private static final Duration POLL = Duration.ofMillis(10);
-
   private static final String NS = "pr-7";
   private static final String CANARY = "canary-3f9a8b7c-do-not-leak";
   private static final String CANARY_B64 =
@@ -212,24 +209,18 @@ class DiagnosticsTest {
     client.resource(deployment("worker", "crashy:1")).create();
     client.resource(deployment("api", "api:1")).create();
     Pod web =
-        await("web in ImagePullBackOff")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("web in ImagePullBackOff")
             .until(
                 () -> client.pods().inNamespace(NS).withLabel("app", "web").list().getItems(),
                 pods -> pods.size() == 1 && reason(pods.get(0)).equals("ImagePullBackOff"))
             .get(0);
     Pod worker =
-        await("worker in CrashLoopBackOff")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("worker in CrashLoopBackOff")
             .until(
                 () -> client.pods().inNamespace(NS).withLabel("app", "worker").list().getItems(),
                 pods -> pods.size() == 1 && reason(pods.get(0)).equals("CrashLoopBackOff"))
             .get(0);
-    await("api available")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
+    eventually("api available")
         .until(
             () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
             d ->

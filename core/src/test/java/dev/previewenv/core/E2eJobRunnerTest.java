@@ -1,8 +1,8 @@
 package dev.previewenv.core;
 
+import static dev.previewenv.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.awaitility.Awaitility.await;
 
 import dev.previewenv.core.E2eResult.Cause;
 import dev.previewenv.core.E2eResult.Outcome;
@@ -27,8 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class E2eJobRunnerTest {
-  private static final Duration POLL = Duration.ofMillis(10);
-
   static final String NS = "shop-feature-x";
   static final String PASSING_XML =
       """
@@ -86,9 +84,7 @@ class E2eJobRunnerTest {
    * collector removed its pod too, so that the server is quiet when the test closes it.
    */
   void awaitJobAndPodsGone(String jobName) {
-    await("job " + jobName + " and its pods deleted")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
+    eventually("job " + jobName + " and its pods deleted")
         .until(
             () ->
                 client.batch().v1().jobs().inNamespace(NS).withName(jobName).get() == null

@@ -1,8 +1,8 @@
 package dev.previewenv.core;
 
+import static dev.previewenv.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.previewenv.core.internal.kube.Keys;
 import dev.previewenv.core.internal.provision.OwnerLease;
@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
 /** One live owner per environment: the policies of a second owner, teardown and the janitor. */
 @EnableKubernetesMockClient(crud = true)
 class OneOwnerTest {
-  private static final Duration POLL = Duration.ofMillis(10);
-
   KubernetesClient client;
 
   private Plan plan(String branch) {
@@ -97,9 +95,7 @@ class OneOwnerTest {
               }
             });
     pipeline.start();
-    await("the owner lease of the running up")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
+    eventually("the owner lease of the running up")
         .until(
             () -> lease(ns),
             l -> l != null && l.getSpec().getHolderIdentity().startsWith("run-a@"));

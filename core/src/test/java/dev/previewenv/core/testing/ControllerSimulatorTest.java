@@ -1,7 +1,7 @@
 package dev.previewenv.core.testing;
 
+import static dev.previewenv.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -34,8 +34,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ControllerSimulatorTest {
-  private static final Duration POLL = Duration.ofMillis(10);
-
   private static final String NS = "sim";
 
   private KubeTestServer kube;
@@ -111,9 +109,7 @@ class ControllerSimulatorTest {
     client.resource(deployment("api", 2, "registry.example.com/api:1")).create();
 
     Deployment d =
-        await("deployment api available")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("deployment api available")
             .until(
                 () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
                 x ->
@@ -165,9 +161,7 @@ class ControllerSimulatorTest {
   void deploymentSpecChangeIsObservedAndRolledOut() {
     simulate(SimulatorOptions.builder().readyDelay(Duration.ZERO).build());
     client.resource(deployment("api", 1, "api:1")).create();
-    await("api available")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
+    eventually("api available")
         .until(
             () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
             x ->
@@ -187,9 +181,7 @@ class ControllerSimulatorTest {
             });
 
     Deployment d =
-        await("api rolled out to generation 2")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("api rolled out to generation 2")
             .until(
                 () -> client.apps().deployments().inNamespace(NS).withName("api").get(),
                 x ->
@@ -198,11 +190,7 @@ class ControllerSimulatorTest {
                         && Integer.valueOf(3).equals(x.getStatus().getUpdatedReplicas())
                         && Integer.valueOf(3).equals(x.getStatus().getReplicas()));
     assertThat(d.getMetadata().getGeneration()).isEqualTo(2L);
-    List<Pod> pods =
-        await("old pod gone")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
-            .until(() -> pods("api"), p -> p.size() == 3);
+    List<Pod> pods = eventually("old pod gone").until(() -> pods("api"), p -> p.size() == 3);
     assertThat(pods)
         .allSatisfy(
             p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("api:2"));
@@ -229,9 +217,7 @@ class ControllerSimulatorTest {
     client.resource(s).create();
 
     StatefulSet ready =
-        await("db ready")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("db ready")
             .until(
                 () -> client.apps().statefulSets().inNamespace(NS).withName("db").get(),
                 x ->
@@ -267,9 +253,7 @@ class ControllerSimulatorTest {
     client.resource(ds).create();
 
     DaemonSet ready =
-        await("agent ready")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("agent ready")
             .until(
                 () -> client.apps().daemonSets().inNamespace(NS).withName("agent").get(),
                 x ->
@@ -306,9 +290,7 @@ class ControllerSimulatorTest {
         .create();
 
     Pod pod =
-        await("solo running")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("solo running")
             .until(
                 () -> client.pods().inNamespace(NS).withName("solo").get(),
                 p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
@@ -331,9 +313,7 @@ class ControllerSimulatorTest {
     client.resource(deployment("web", 1, "registry.example.com/does-not-exist:1")).create();
 
     Pod pod =
-        await("web pod backing off")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("web pod backing off")
             .until(
                 () -> pods("web"),
                 p ->
@@ -389,9 +369,7 @@ class ControllerSimulatorTest {
     client.resource(deployment("crashy", 1, "crashy:1")).create();
 
     Pod pod =
-        await("crashy in CrashLoopBackOff")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("crashy in CrashLoopBackOff")
             .until(
                 () -> pods("crashy"),
                 p ->
@@ -424,9 +402,7 @@ class ControllerSimulatorTest {
     client.resource(deployment("cfg", 1, "needs-config:1")).create();
 
     Pod pod =
-        await("cfg in CreateContainerConfigError")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("cfg in CreateContainerConfigError")
             .until(
                 () -> pods("cfg"),
                 p ->
@@ -455,9 +431,7 @@ class ControllerSimulatorTest {
     client.resource(deployment("huge", 1, "huge:1")).create();
 
     Event event =
-        await("FailedScheduling seen 3 times")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("FailedScheduling seen 3 times")
             .until(
                 () ->
                     client.v1().events().inNamespace(NS).list().getItems().stream()
@@ -510,9 +484,7 @@ class ControllerSimulatorTest {
     client.resource(job("e2e", "e2e-ok:1")).create();
 
     Job job =
-        await("e2e complete")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("e2e complete")
             .until(
                 () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
                 j -> j.getStatus() != null && j.getStatus().getCompletionTime() != null);
@@ -553,9 +525,7 @@ class ControllerSimulatorTest {
     client.resource(job("e2e", "e2e-bad:1")).create();
 
     Job job =
-        await("e2e failed")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("e2e failed")
             .until(
                 () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
                 j ->
@@ -591,9 +561,7 @@ class ControllerSimulatorTest {
     client.resource(j).create();
 
     Job job =
-        await("slow failed")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("slow failed")
             .until(
                 () -> client.batch().v1().jobs().inNamespace(NS).withName("slow").get(),
                 x ->
@@ -611,17 +579,12 @@ class ControllerSimulatorTest {
   void deletedNamespaceIsTerminatingThenContentAndNamespaceAreGone() {
     simulate(SimulatorOptions.builder().namespaceTerminatingFor(Duration.ofMillis(300)).build());
     client.resource(deployment("api", 1, "api:1")).create();
-    await("api pod")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
-        .until(() -> pods("api"), p -> p.size() == 1);
+    eventually("api pod").until(() -> pods("api"), p -> p.size() == 1);
 
     client.namespaces().withName(NS).delete();
 
     Namespace terminating =
-        await("namespace Terminating")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("namespace Terminating")
             .until(
                 () -> client.namespaces().withName(NS).get(),
                 n ->
@@ -637,10 +600,7 @@ class ControllerSimulatorTest {
             });
     assertThat(client.apps().deployments().inNamespace(NS).withName("api").get()).isNotNull();
 
-    await("namespace gone")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
-        .until(() -> client.namespaces().withName(NS).get() == null);
+    eventually("namespace gone").until(() -> client.namespaces().withName(NS).get() == null);
     assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.pods().inNamespace(NS).list().getItems()).isEmpty();
   }
@@ -662,9 +622,7 @@ class ControllerSimulatorTest {
     client.namespaces().withName(NS).delete();
 
     Namespace ns =
-        await("finalizers reported")
-            .atMost(Duration.ofSeconds(10))
-            .pollInterval(POLL)
+        eventually("finalizers reported")
             .until(
                 () -> client.namespaces().withName(NS).get(),
                 n ->
@@ -696,10 +654,7 @@ class ControllerSimulatorTest {
               return cm;
             });
 
-    await("namespace gone")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
-        .until(() -> client.namespaces().withName(NS).get() == null);
+    eventually("namespace gone").until(() -> client.namespaces().withName(NS).get() == null);
   }
 
   @Test

@@ -1,22 +1,19 @@
 package dev.previewenv.core.testing;
 
+import static dev.previewenv.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class JobKillSimulationTest {
-  private static final Duration POLL = Duration.ofMillis(10);
-
   private static final String NS = "kills";
   private KubeTestServer kube;
   private ControllerSimulator sim;
@@ -64,9 +61,7 @@ class JobKillSimulationTest {
             .endSpec()
             .build();
     client.resource(job).create();
-    await("job failed")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(POLL)
+    eventually("job failed")
         .until(
             () -> client.batch().v1().jobs().inNamespace(NS).withName("e2e").get(),
             j ->
