@@ -41,15 +41,17 @@ import org.slf4j.LoggerFactory;
  * resourceVersion as a precondition, so a namespace changed since the list (its labels included) is
  * read and checked again first.
  */
-public final class Janitor {
+public final class Janitor implements Cloneable {
   private static final Logger log = LoggerFactory.getLogger(Janitor.class);
 
+  // set at construction and on the copies the with-methods make (the idiom of Provisioner,
+  // E2eJob and Plan.Builder): an instance never changes once it is handed out
   private final KubernetesClient client;
   private final int concurrency;
-  private final Predicate<EnvironmentInfo> keep;
-  private final boolean dryRun;
   private final Retry retry;
-  private final java.time.Duration maxAge;
+  private Predicate<EnvironmentInfo> keep;
+  private boolean dryRun;
+  private java.time.Duration maxAge;
 
   /** The default hard maximum age: 24 hours from creation, whatever the owner lease says. */
   public static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofHours(24);
@@ -86,12 +88,12 @@ public final class Janitor {
     if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
       throw new IllegalArgumentException("max age must be positive, was " + maxAge);
     }
-    return new Janitor(client, concurrency, keep, dryRun, retry, maxAge);
+    return with(j -> j.maxAge = maxAge);
   }
 
   /** Only reports what would be deleted. */
   public Janitor withDryRun(boolean dryRun) {
-    return new Janitor(client, concurrency, keep, dryRun, retry, maxAge);
+    return with(j -> j.dryRun = dryRun);
   }
 
   /**
@@ -99,8 +101,18 @@ public final class Janitor {
    * openBranches.contains(info.branch().orElse(""))}.
    */
   public Janitor withKeep(Predicate<EnvironmentInfo> keep) {
-    return new Janitor(
-        client, concurrency, java.util.Objects.requireNonNull(keep, "keep"), dryRun, retry, maxAge);
+    java.util.Objects.requireNonNull(keep, "keep");
+    return with(j -> j.keep = keep);
+  }
+
+  private Janitor with(java.util.function.Consumer<Janitor> change) {
+    try {
+      Janitor copy = (Janitor) super.clone();
+      change.accept(copy);
+      return copy;
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** Lists managed environments, selects those to remove as of {@code now}, and deletes them. */
