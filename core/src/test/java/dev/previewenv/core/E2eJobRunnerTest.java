@@ -9,6 +9,7 @@ import dev.previewenv.core.E2eResult.Outcome;
 import dev.previewenv.core.E2eResult.Status;
 import dev.previewenv.core.E2eResult.TestCase;
 import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.JobOutcome;
 import dev.previewenv.core.testing.KubeTestServer;
 import dev.previewenv.core.testing.PodFailure;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@InProcessCluster(simulator = false)
 class E2eJobRunnerTest {
   static final String NS = "shop-feature-x";
   static final String PASSING_XML =
@@ -51,17 +53,16 @@ class E2eJobRunnerTest {
   private KubernetesClient client;
 
   @BeforeEach
-  void startServer() {
-    kube = new KubeTestServer();
+  void startServer(KubeTestServer kube) {
+    this.kube = kube;
     client = kube.client();
   }
 
   @AfterEach
   void stop() {
     if (sim != null) {
-      sim.close();
+      sim.close(); // before the server, which @InProcessCluster closes after the test
     }
-    kube.close();
   }
 
   void start(String minor, SimulatorOptions options) {

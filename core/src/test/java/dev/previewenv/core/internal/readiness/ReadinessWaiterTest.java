@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.ReadinessCheck;
 import dev.previewenv.core.testing.ControllerSimulator;
+import dev.previewenv.core.testing.InProcessCluster;
 import dev.previewenv.core.testing.JobOutcome;
 import dev.previewenv.core.testing.KubeTestServer;
 import dev.previewenv.core.testing.PodFailure;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@InProcessCluster(simulator = false)
 class ReadinessWaiterTest {
   private static final String NS = "pr-42";
   private static final String ENV = "pr-42";
@@ -50,8 +52,8 @@ class ReadinessWaiterTest {
   private HttpServer http;
 
   @BeforeEach
-  void start() {
-    kube = new KubeTestServer();
+  void start(KubeTestServer kube) {
+    this.kube = kube;
     client = kube.client();
   }
 
@@ -61,9 +63,8 @@ class ReadinessWaiterTest {
       http.stop(0);
     }
     if (sim != null) {
-      sim.close();
+      sim.close(); // before the server, which @InProcessCluster closes after the test
     }
-    kube.close();
   }
 
   private void simulate(SimulatorOptions options) {
