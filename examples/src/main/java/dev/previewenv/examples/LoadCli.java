@@ -162,7 +162,8 @@ public final class LoadCli {
               new LoadHarness.Step(
                   "GET orders /orders/" + order + " (Redis)",
                   HttpRequest.newBuilder(orders.resolve("/orders/" + order)).build(),
-                  200),
+                  200,
+                  "X-Cache"),
               new LoadHarness.Step(
                   "GET catalog /products (PostgreSQL)",
                   HttpRequest.newBuilder(catalog.resolve("/products")).build(),

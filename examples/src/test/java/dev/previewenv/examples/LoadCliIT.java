@@ -32,17 +32,15 @@ class LoadCliIT {
   private static final String LOAD_BRANCH = "it/load-" + RUN;
   private static final String UP_BRANCH = "it/cli-" + RUN;
   private static final String SOURCE_NS = "it-load-src-" + RUN;
+  private static final String TAG = System.getProperty("previewenv.examples.image.tag", "local");
+  private static final List<String> SERVICES = List.of("web", "catalog", "orders", "admin");
 
   @BeforeAll
   static void imagesArePresent(KubernetesClient client) throws Exception {
-    for (String image :
-        List.of(
-            "previewenv-examples/web:local",
-            "previewenv-examples/catalog:local",
-            "previewenv-examples/orders:local",
-            "previewenv-examples/admin:local",
-            "previewenv/postgres:local",
-            "previewenv/redis:local")) {
+    List<String> images = new java.util.ArrayList<>();
+    SERVICES.forEach(s -> images.add("previewenv-examples/" + s + ":" + TAG));
+    images.addAll(List.of("previewenv/postgres:local", "previewenv/redis:local"));
+    for (String image : images) {
       Process p =
           new ProcessBuilder("docker", "image", "inspect", "--format", "{{.Id}}", image)
               .redirectErrorStream(true)
@@ -124,6 +122,12 @@ class LoadCliIT {
             "4",
             "--secret-source",
             SOURCE_NS,
+            "--images",
+            String.join(
+                ",",
+                SERVICES.stream()
+                    .map(s -> "previewenv-examples/" + s + "=previewenv-examples/" + s + ":" + TAG)
+                    .toList()),
             "--kubeconfig",
             kubeconfig());
 
@@ -132,7 +136,8 @@ class LoadCliIT {
     assertThat(run.out())
         .containsPattern("seed +done in \\d+\\.\\d s")
         .containsPattern("readiness +done in \\d+\\.\\d s")
-        .contains("POST orders /orders")
+        .containsPattern("  POST orders /orders \\(PostgreSQL\\): \\d+ ok, p50 ")
+        .containsPattern("  GET orders /orders/\\d+ \\(Redis\\): X-Cache hit: \\d+")
         .contains(
             "Environment " + ns + " is up; load through port-forwards: catalog http://127.0.0.1:")
         .contains("requests 50 (concurrency 4): 50 ok, 0 failed in ")
