@@ -170,7 +170,7 @@ public final class Database implements AutoCloseable {
     p.setProperty("ApplicationName", applicationName);
     p.setProperty("connectTimeout", "5");
     p.setProperty("loginTimeout", "10");
-    p.setProperty("socketTimeout", "30");
+    p.setProperty("socketTimeout", "10");
     return DriverManager.getConnection(config.jdbcUrl(), p);
   }
 
