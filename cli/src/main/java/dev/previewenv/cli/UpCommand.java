@@ -102,6 +102,14 @@ final class UpCommand implements Callable<Integer> {
   Duration readinessTimeout;
 
   @Option(
+      names = "--reseed",
+      description =
+          "Run the stack's seed Jobs (previewenv.dev/phase: seed) again, even where the"
+              + " environment records them as done with the same spec. Default: a seed runs once"
+              + " per environment, and again only when its Job changes (env PREVIEWENV_RESEED).")
+  boolean reseed;
+
+  @Option(
       names = "--diagnostics-dir",
       paramLabel = "<dir>",
       defaultValue = "target/previewenv",
@@ -162,6 +170,7 @@ final class UpCommand implements Callable<Integer> {
               .withAccess(access)
               .withDiagnosticsRoot(context.workingDirectory().resolve(diagnosticsDir))
               .withSecrets(secretSpecs.toArray(SecretSpec[]::new))
+              .withReseed(reseed)
               .withProgress(
                   (phase, took) ->
                       out.println(

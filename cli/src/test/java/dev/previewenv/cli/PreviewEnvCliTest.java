@@ -381,6 +381,55 @@ class PreviewEnvCliTest {
   }
 
   @Test
+  void upSeedsOnceAndAgainOnlyWithReseed() throws Exception {
+    Path m = stack("registry.example.com/web:1");
+    Files.writeString(
+        m.resolve("seed.yaml"),
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: seed-web
+          annotations: {previewenv.dev/phase: seed}
+        spec:
+          backoffLimit: 0
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: seed
+                  image: registry.example.com/seed:1
+        """);
+    String ns = EnvironmentName.forBranch("feature/Reseed").value();
+    String[] up = {"up", "--branch", "feature/Reseed", "--manifests", "file:deploy", "--no-wait"};
+
+    assertThat(run(up)).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("seed +done in");
+    String first = seedJobUid(ns);
+
+    assertThat(run(up)).as(err.toString()).isZero();
+    assertThat(seedJobUid(ns)).as("second up: the seed is recorded as done").isEqualTo(first);
+
+    String[] reseed = java.util.Arrays.copyOf(up, up.length + 1);
+    reseed[up.length] = "--reseed";
+    assertThat(run(reseed)).as(err.toString()).isZero();
+    String again = seedJobUid(ns);
+    assertThat(again).as("--reseed: run again").isNotEqualTo(first);
+
+    env.put("PREVIEWENV_RESEED", "true");
+    assertThat(run(up)).as(err.toString()).isZero();
+    assertThat(seedJobUid(ns)).as("PREVIEWENV_RESEED=true: run again").isNotEqualTo(again);
+
+    assertThat(run("down", "feature/Reseed")).as(err.toString()).isZero();
+  }
+
+  private String seedJobUid(String ns) {
+    var job = client().batch().v1().jobs().inNamespace(ns).withName("seed-web").get();
+    assertThat(job).as("Job seed-web in " + ns).isNotNull();
+    return job.getMetadata().getUid();
+  }
+
+  @Test
   void upWithABadSecretOrDurationIsUsageAndChangesNothing() throws Exception {
     stack("web:1");
     assertThat(run("up", "--branch", "bad/secret", "--manifests", "deploy", "--secret", "shared"))

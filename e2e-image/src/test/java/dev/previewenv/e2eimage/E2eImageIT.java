@@ -26,11 +26,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the example services and the E2E image as Docker containers, all on the host network with
- * ports on 127.0.0.1, the image in attach mode ({@code PREVIEWENV_NAMESPACE} and the service URLs
- * set, no cluster anywhere), and checks what the image reports: exit code, termination-message JSON
- * and JUnit XML. Needs the docker CLI, an engine and the images (built with {@code
- * PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw install -pl
+ * Runs the example stack (PostgreSQL and Redis from their Debian-package images, seeded with the
+ * stack's seed SQL; web, catalog, orders, admin) and the E2E image as Docker containers, all on the
+ * host network with ports on 127.0.0.1, the image in attach mode ({@code PREVIEWENV_NAMESPACE} and
+ * the service URLs set, no cluster anywhere), and checks what the image reports: exit code,
+ * termination-message JSON and JUnit XML. Needs the docker CLI, an engine and the images (built
+ * with {@code PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw install -pl
  * examples,e2e-suite,e2e-image -am}); never pulls.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,6 +47,8 @@ class E2eImageIT {
   private int catalogPort;
   private int ordersPort;
   private int adminPort;
+  private int webPort;
+  private List<String> dataEnv;
 
   @BeforeAll
   void startServices() throws Exception {
@@ -53,24 +56,156 @@ class E2eImageIT {
         docker(Duration.ofSeconds(30), "info", "--format", "{{.ServerVersion}}").code() == 0,
         "no Docker engine answers `docker info` (is the docker CLI installed and the engine"
             + " started?)");
-    for (String image : List.of(image("catalog"), image("orders"), image("admin"), E2E_IMAGE)) {
+    for (String image :
+        List.of(
+            image("web"),
+            image("catalog"),
+            image("orders"),
+            image("admin"),
+            E2E_IMAGE,
+            POSTGRES_IMAGE,
+            REDIS_IMAGE)) {
       Assumptions.assumeTrue(
           docker(Duration.ofSeconds(30), "image", "inspect", image).code() == 0,
           "image "
               + image
-              + " is missing; build it: e2e-image/base-image/build-base-image.sh, then"
+              + " is missing; build it: e2e-image/base-image/build-base-image.sh and"
+              + " examples/images/build-data-images.sh, then"
               + " PREVIEWENV_BASE_IMAGE=docker://previewenv/jre17:local ./mvnw -B install -pl"
               + " examples,e2e-suite,e2e-image -am -DskipTests");
     }
+    startDataStores();
     catalogPort = freePort();
     ordersPort = freePort();
     adminPort = freePort();
-    startService("catalog", catalogPort, List.of());
-    startService("orders", ordersPort, List.of("CATALOG_URL=http://127.0.0.1:" + catalogPort));
-    startService("admin", adminPort, List.of("ORDERS_URL=http://127.0.0.1:" + ordersPort));
-    for (int port : List.of(catalogPort, ordersPort, adminPort)) {
+    webPort = freePort();
+    startService("catalog", catalogPort, dataEnv);
+    startService(
+        "orders",
+        ordersPort,
+        concat(dataEnv, List.of("CATALOG_URL=http://127.0.0.1:" + catalogPort)));
+    startService(
+        "admin", adminPort, concat(dataEnv, List.of("ORDERS_URL=http://127.0.0.1:" + ordersPort)));
+    startService(
+        "web",
+        webPort,
+        List.of(
+            "CATALOG_URL=http://127.0.0.1:" + catalogPort,
+            "ORDERS_URL=http://127.0.0.1:" + ordersPort));
+    for (int port : List.of(catalogPort, ordersPort, adminPort, webPort)) {
       awaitListening(port);
     }
+  }
+
+  private static final String POSTGRES_IMAGE = "previewenv/postgres:local";
+  private static final String REDIS_IMAGE = "previewenv/redis:local";
+
+  /**
+   * PostgreSQL and Redis on free loopback ports, PostgreSQL loaded with the stack's seed SQL (the
+   * ConfigMap of examples/deploy/datastores/seed.yaml), and the variables the services read.
+   */
+  private void startDataStores() throws Exception {
+    int pgPort = freePort();
+    int redisPort = freePort();
+    String user = "shop_app";
+    String password = "db-" + UUID.randomUUID();
+    String redisPassword = "redis-" + UUID.randomUUID();
+    String pg = run + "-postgres";
+    containers.add(pg);
+    Result started =
+        docker(
+            Duration.ofSeconds(60),
+            "run",
+            "-d",
+            "--name",
+            pg,
+            "--network",
+            "host",
+            "-e",
+            "POSTGRES_USER=" + user,
+            "-e",
+            "POSTGRES_PASSWORD=" + password,
+            "-e",
+            "POSTGRES_DB=shop",
+            POSTGRES_IMAGE,
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-p",
+            Integer.toString(pgPort));
+    assertThat(started.code()).as("docker run " + pg + ": " + started.output()).isZero();
+    String redis = run + "-redis";
+    containers.add(redis);
+    started =
+        docker(
+            Duration.ofSeconds(60),
+            "run",
+            "-d",
+            "--name",
+            redis,
+            "--network",
+            "host",
+            "-e",
+            "REDIS_PASSWORD=" + redisPassword,
+            REDIS_IMAGE,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(redisPort));
+    assertThat(started.code()).as("docker run " + redis + ": " + started.output()).isZero();
+    awaitListening(pgPort);
+    awaitListening(redisPort);
+    String sql = seedSql();
+    String seed = run + "-seed";
+    containers.add(seed);
+    Result seeded =
+        docker(
+            Duration.ofSeconds(90),
+            "run",
+            "--name",
+            seed,
+            "--network",
+            "host",
+            "-e",
+            "PGPASSWORD=" + password,
+            "--entrypoint",
+            "psql",
+            POSTGRES_IMAGE,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(pgPort),
+            "-U",
+            user,
+            "-d",
+            "shop",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-At",
+            "-c",
+            sql);
+    assertThat(seeded.code()).as("the seed: " + seeded.output()).isZero();
+    assertThat(seeded.output()).contains("seeded 3 products");
+    dataEnv =
+        List.of(
+            "POSTGRES_SERVICE_HOST=127.0.0.1",
+            "POSTGRES_SERVICE_PORT=" + pgPort,
+            "DB_USER=" + user,
+            "DB_PASSWORD=" + password,
+            "REDIS_SERVICE_HOST=127.0.0.1",
+            "REDIS_SERVICE_PORT=" + redisPort,
+            "REDIS_PASSWORD=" + redisPassword);
+  }
+
+  /** The SQL of the stack's seed: the ConfigMap seed-sql in examples/deploy/datastores. */
+  private static String seedSql() throws IOException {
+    Path seed = Path.of("../examples/deploy/datastores/seed.yaml");
+    return dev.previewenv.core.ManifestSource.yaml(seed.toString(), Files.readString(seed))
+        .load()
+        .stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.ConfigMap)
+        .map(o -> ((io.fabric8.kubernetes.api.model.ConfigMap) o).getData().get("orders.sql"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no ConfigMap with orders.sql in " + seed));
   }
 
   @AfterAll
@@ -89,14 +224,16 @@ class E2eImageIT {
         .isZero();
     JsonNode summary = summary(dir);
     assertThat(summary.get("status").asString()).isEqualTo("PASSED");
-    assertThat(summary.get("tests").get("succeeded").asInt()).isEqualTo(5);
+    assertThat(summary.get("tests").get("succeeded").asInt()).isEqualTo(10);
     assertThat(summary.get("tests").get("aborted").asInt())
-        .as("AdminProtectionE2E skips: attach mode without kubeconfig or service account")
-        .isEqualTo(1);
+        .as(
+            "AdminProtectionE2E and FrontEndE2E's ingress check skip: attach mode without"
+                + " kubeconfig or service account")
+        .isEqualTo(2);
     assertThat(summary.get("failures").size()).isZero();
     String xml = xml(dir);
     assertThat(xml)
-        .contains("tests=\"6\"")
+        .contains("tests=\"12\"")
         .contains("failures=\"0\"")
         .contains("classname=\"dev.previewenv.e2e.OrderFlowE2E\"")
         .contains("name=\"orderForUnknownProductIsRejectedWith422()\"");
@@ -111,7 +248,7 @@ class E2eImageIT {
         "orders-broken",
         "orders",
         brokenOrdersPort,
-        List.of("CATALOG_URL=http://127.0.0.1:" + deadPort));
+        concat(dataEnv, List.of("CATALOG_URL=http://127.0.0.1:" + deadPort)));
     awaitListening(brokenOrdersPort);
 
     Result result = runSuite("broken", brokenOrdersPort, dir);
@@ -121,15 +258,16 @@ class E2eImageIT {
         .isEqualTo(1);
     JsonNode summary = summary(dir);
     assertThat(summary.get("status").asString()).isEqualTo("FAILED");
-    assertThat(summary.get("tests").get("failed").asInt()).isEqualTo(2);
+    assertThat(summary.get("tests").get("failed").asInt()).isEqualTo(3);
     List<String> failed = new ArrayList<>();
     summary.get("failures").forEach(f -> failed.add(f.get("test").asString()));
     assertThat(failed)
         .containsExactlyInAnyOrder(
             "dev.previewenv.e2e.OrderFlowE2E#orderForCatalogProductIsAcceptedAndCanBeReadBack",
-            "dev.previewenv.e2e.OrderFlowE2E#orderForUnknownProductIsRejectedWith422");
+            "dev.previewenv.e2e.OrderFlowE2E#orderForUnknownProductIsRejectedWith422",
+            "dev.previewenv.e2e.DataPathE2E#anOrderIsARowInPostgresAndItsSecondReadIsServedFromRedis");
     assertThat(summary.get("failures").get(0).get("message").asString()).contains("502");
-    assertThat(xml(dir)).contains("failures=\"2\"").contains("<failure");
+    assertThat(xml(dir)).contains("failures=\"3\"").contains("<failure");
   }
 
   // ---- containers ----
@@ -178,6 +316,8 @@ class E2eImageIT {
         "PREVIEWENV_SERVICE_URL_ORDERS=http://127.0.0.1:" + orders,
         "-e",
         "PREVIEWENV_SERVICE_URL_ADMIN=http://127.0.0.1:" + adminPort,
+        "-e",
+        "PREVIEWENV_SERVICE_URL_WEB=http://127.0.0.1:" + webPort,
         "-e",
         "PREVIEWENV_E2E_AWAIT_SECONDS=30",
         "-v",

@@ -64,7 +64,14 @@ class InClusterE2eIT {
           .map(r -> r.host() + "/previewenv-e2e-image:" + TAG)
           .orElse(System.getProperty("previewenv.e2e.image", "previewenv-e2e-image:local"));
   private static final String PULL_POLICY = REGISTRY.isPresent() ? "Always" : "Never";
-  private static final List<String> SERVICES = List.of("catalog", "orders", "admin");
+  private static final List<String> SERVICES = List.of("web", "catalog", "orders", "admin");
+
+  /** The data stores' images (examples/images), local: never in the registry, never pulled. */
+  private static final List<String> DATA_IMAGES =
+      List.of("previewenv/postgres:local", "previewenv/redis:local");
+
+  private static final String SHOP_SECRET_NS =
+      "previewenv-it-shop-" + UUID.randomUUID().toString().substring(0, 6);
   private static final String BRANCH =
       "it/in-cluster-" + UUID.randomUUID().toString().substring(0, 6);
   private static final String NAMESPACE = EnvironmentName.forBranch(BRANCH).value();
@@ -138,7 +145,9 @@ class InClusterE2eIT {
               .getImagePullSecrets()
               .stream()
               .map(r -> r.getName())
-              .collect(Collectors.joining(",")));
+              .collect(
+                  Collectors.collectingAndThen(
+                      Collectors.joining(","), j -> j.isEmpty() ? "none" : j)));
       reporter.publishEntry(entries);
       return E2eDynamicTests.of(result, REPORTS);
     }
@@ -146,6 +155,15 @@ class InClusterE2eIT {
 
   @BeforeAll
   static void imagesArePresent(KubernetesClient client) throws Exception {
+    for (String image : DATA_IMAGES) {
+      Assumptions.assumeTrue(
+          localImage(image),
+          "image "
+              + image
+              + " is not in the local Docker engine; build it (root, debootstrap): sudo bash"
+              + " examples/images/build-data-images.sh");
+    }
+    createShopSecret(client);
     if (REGISTRY.isPresent()) {
       // pushed by Jib at package (registry-images profile); the cluster pulls them itself
       REGISTRY
@@ -183,6 +201,42 @@ class InClusterE2eIT {
     if (client.namespaces().withName(SOURCE_NS).get() != null) {
       client.namespaces().withName(SOURCE_NS).delete();
     }
+    if (client.namespaces().withName(SHOP_SECRET_NS).get() != null) {
+      client.namespaces().withName(SHOP_SECRET_NS).delete();
+    }
+  }
+
+  /** Secret shop-db (the stack's PostgreSQL and Redis credentials) in its source namespace. */
+  private static void createShopSecret(KubernetesClient client) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(SHOP_SECRET_NS)
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("shop-db")
+                .withNamespace(SHOP_SECRET_NS)
+                .endMetadata()
+                .addToStringData("username", "shop_app")
+                .addToStringData("password", "db-" + UUID.randomUUID())
+                .addToStringData("redis-password", "redis-" + UUID.randomUUID())
+                .build())
+        .create();
+  }
+
+  private static boolean localImage(String image) throws Exception {
+    Process p =
+        new ProcessBuilder("docker", "image", "inspect", "--format", "{{.Id}}", image)
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
   @Test
@@ -210,6 +264,8 @@ class InClusterE2eIT {
                 RealCluster.Extension.kubeconfig().orElseThrow().toString())
             .configurationParameter(PreviewEnvironment.IMAGES, images)
             .configurationParameter(PreviewEnvironment.BRANCH, BRANCH)
+            .configurationParameter(
+                PreviewEnvironment.SECRETS, "copy:" + SHOP_SECRET_NS + "/shop-db")
             .configurationParameter(PreviewEnvironment.OWNER, "in-cluster-e2e-it")
             .configurationParameter(PreviewEnvironment.RETENTION, "always")
             .configurationParameter(PreviewEnvironment.TTL, "30m")
@@ -239,15 +295,19 @@ class InClusterE2eIT {
         .containsEntry("skipped", "0")
         .containsEntry("cause", "none");
     if (REGISTRY.isPresent()) {
-      assertThat(e.get("images").split(","))
-          .as("every pod of the stack and the E2E Job ran a registry image, pulled Always")
+      assertThat(
+              java.util.Arrays.stream(e.get("images").split(","))
+                  .filter(i -> DATA_IMAGES.stream().noneMatch(i::startsWith)))
+          .as(
+              "every pod of the stack and the E2E Job ran a registry image, pulled Always (but the"
+                  + " data stores and their seed, which run local images of Debian's packages)")
           .isNotEmpty()
           .allSatisfy(i -> assertThat(i).startsWith(PREFIX).endsWith(" Always"))
           .anySatisfy(i -> assertThat(i).startsWith(E2E_IMAGE));
       assertThat(e.get("jobPullSecrets")).isEqualTo("registry-credentials");
     }
     int passed = Integer.parseInt(e.get("passed"));
-    assertThat(passed).isEqualTo(6);
+    assertThat(passed).isEqualTo(12);
     for (String service : SERVICES) {
       String variable = E2eJob.serviceEnvName(service);
       assertThat(e.get("env." + variable))
@@ -266,12 +326,15 @@ class InClusterE2eIT {
     assertThat(dynamic)
         .as("one dynamic test per in-cluster test, named class#method")
         .containsExactlyElementsOf(List.of(e.get("ids").split(",")))
-        .hasSize(6)
+        .hasSize(12)
         .contains(
+            "dev.previewenv.e2e.DataPathE2E#anOrderIsARowInPostgresAndItsSecondReadIsServedFromRedis()",
+            "dev.previewenv.e2e.DataPathE2E#theSeedsProductsAreWhatTheCatalogServesFromPostgres()",
+            "dev.previewenv.e2e.FrontEndE2E#anOrderPlacedThroughTheFrontEndIsInTheApi()",
             "dev.previewenv.e2e.AdminProtectionE2E#adminIngressCarriesOAuth2ProxyAnnotations(KubernetesClient)",
             "dev.previewenv.e2e.OrderFlowE2E#orderForCatalogProductIsAcceptedAndCanBeReadBack()",
             "dev.previewenv.e2e.HealthE2E#catalogIsUp(RequestSpecification)");
-    results.testEvents().assertStatistics(s -> s.succeeded(6).failed(0).aborted(0));
+    results.testEvents().assertStatistics(s -> s.succeeded(12).failed(0).aborted(0));
 
     Path jobReports = REPORTS.resolve(e.get("job"));
     List<Path> xml;
@@ -283,7 +346,8 @@ class InClusterE2eIT {
         .extracting(f -> f.getFileName().toString())
         .containsExactlyInAnyOrder(e.get("reports").split(","))
         .contains("TEST-dev.previewenv.e2e.AdminProtectionE2E.xml")
-        .hasSize(3);
+        .contains("TEST-dev.previewenv.e2e.DataPathE2E.xml")
+        .hasSize(5);
     assertThat(
             Files.readString(jobReports.resolve("TEST-dev.previewenv.e2e.AdminProtectionE2E.xml")))
         .contains("failures=\"0\"")

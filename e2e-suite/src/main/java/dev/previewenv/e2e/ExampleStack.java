@@ -9,9 +9,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The example stack (catalog, orders, admin) as every E2E class of this suite sees it: the {@code
- * preview} kustomize overlay of {@code examples/deploy}, with the images built locally by Jib, and
- * the {@code admin} ingress put behind OAuth2 Proxy at {@code auth.example.com} by PreviewEnv.
+ * The example stack (web, catalog, orders, admin on PostgreSQL and Redis, with its seed) as every
+ * E2E class of this suite sees it: the {@code preview} kustomize overlay of {@code
+ * examples/deploy}, with the images built locally by Jib, the data stores' credentials (Secret
+ * {@code shop-db}) copied from namespace {@value #SECRET_SOURCE_NAMESPACE} (another source: {@code
+ * -Dpreviewenv.secrets=copy:<ns>/shop-db}), and the {@code admin} ingress put behind OAuth2 Proxy
+ * at {@code auth.example.com} by PreviewEnv.
  *
  * <ul>
  *   <li>From the CI JVM (Maven, working directory {@code e2e-suite}): PreviewEnv provisions a
@@ -31,6 +34,7 @@ import java.lang.annotation.Target;
 @PreviewEnvironment(
     manifests = "kustomize:../examples/deploy/overlays/preview",
     images = {
+      "previewenv-examples/web:local",
       "previewenv-examples/catalog:local",
       "previewenv-examples/orders:local",
       "previewenv-examples/admin:local"
@@ -39,5 +43,10 @@ import java.lang.annotation.Target;
     // (the manifests carry none; production states them in its overlay)
     protectedIngresses = "admin",
     authHost = "auth.example.com",
+    // PostgreSQL's and Redis's credentials: keys username, password, redis-password
+    secrets = "copy:" + ExampleStack.SECRET_SOURCE_NAMESPACE + "/shop-db",
     readinessTimeout = "3m")
-public @interface ExampleStack {}
+public @interface ExampleStack {
+  /** Where the stack's Secret {@code shop-db} is copied from unless the settings say otherwise. */
+  String SECRET_SOURCE_NAMESPACE = "previewenv-shop";
+}

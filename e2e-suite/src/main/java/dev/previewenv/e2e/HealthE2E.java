@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
 class HealthE2E {
 
   @Test
+  void webIsUp(@ServiceUrl("web") RequestSpecification web) {
+    assertUp("web", web);
+  }
+
+  @Test
   void catalogIsUp(@ServiceUrl("catalog") RequestSpecification catalog) {
     assertUp("catalog", catalog);
   }

@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 final class LocalImages {
   static final String TAG = System.getProperty("previewenv.examples.image.tag", "local");
   static final String PREFIX = System.getProperty("previewenv.image.prefix", "");
-  static final List<String> SERVICES = List.of("catalog", "orders", "admin");
+  static final List<String> SERVICES = List.of("web", "catalog", "orders", "admin");
+
+  /** The data stores' images, built from Debian's packages (examples/images). */
+  static final List<String> DATA_IMAGES =
+      List.of("previewenv/postgres:local", "previewenv/redis:local");
 
   private LocalImages() {}
 
@@ -47,6 +51,13 @@ final class LocalImages {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.of("interrupted while inspecting " + image);
+      }
+      if (p.exitValue() != 0 && DATA_IMAGES.contains(image)) {
+        return Optional.of(
+            "image "
+                + image
+                + " is not in the local Docker engine (never pulled); build it (root, debootstrap):"
+                + " sudo bash examples/images/build-data-images.sh");
       }
       if (p.exitValue() != 0) {
         return Optional.of(

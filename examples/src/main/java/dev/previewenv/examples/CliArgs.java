@@ -17,13 +17,24 @@ sealed interface CliArgs {
   /** What every command that talks to a cluster takes. */
   record Cluster(Optional<Path> kubeconfig, Optional<String> context, Optional<Path> deploy) {}
 
-  /** {@code load <branch> [--requests N] [--concurrency C] [--images a=b,...]}. */
-  record Load(String branch, int requests, int concurrency, List<String> images, Cluster cluster)
+  /**
+   * {@code load <branch> [--requests N] [--concurrency C] [--images a=b,...] [--secret-source ns]}.
+   */
+  record Load(
+      String branch,
+      int requests,
+      int concurrency,
+      List<String> images,
+      String secretSource,
+      Cluster cluster)
       implements CliArgs {
     public Load {
       images = List.copyOf(images);
     }
   }
+
+  /** Where the stack's Secret shop-db is copied from unless --secret-source says otherwise. */
+  String DEFAULT_SECRET_SOURCE = "previewenv-shop";
 
   /** {@code help}, {@code --help}, {@code -h}. */
   record Help() implements CliArgs {}
@@ -40,6 +51,7 @@ sealed interface CliArgs {
           "Usage: LoadCli load <branch> [options]",
           "  (plan, up, e2e, down, gc and status are the previewenv command of module cli)",
           "  load <branch> [--requests N] [--concurrency C] [--images name=image,...]",
+          "      [--secret-source <namespace>]",
           "      provision deploy/overlays/load (2 replicas), send N requests (default "
               + DEFAULT_REQUESTS
               + ", at most "
@@ -47,8 +59,10 @@ sealed interface CliArgs {
               + ") with C in flight (default "
               + DEFAULT_CONCURRENCY
               + ")",
-          "      to catalog and orders through port-forwards on 127.0.0.1, report throughput and",
-          "      latency percentiles, tear down",
+          "      of the order flow (POST /orders, GET /orders/<id>, GET /products) through",
+          "      port-forwards on 127.0.0.1, report the phases' times, throughput and latency",
+          "      percentiles, tear down. Secret shop-db (username, password, redis-password) is",
+          "      copied from namespace --secret-source (default " + DEFAULT_SECRET_SOURCE + ")",
           "Options of every command: --kubeconfig <file> (default KUBECONFIG, ~/.kube/config),",
           "  --context <name>, --deploy <dir> (default deploy or examples/deploy)");
 
@@ -112,6 +126,7 @@ sealed interface CliArgs {
                       DEFAULT_CONCURRENCY,
                       LoadHarness.MAX_CONCURRENCY),
                   images(options.remove("--images")),
+                  secretSource(options.remove("--secret-source")),
                   cluster);
           default ->
               throw new IllegalArgumentException(
@@ -136,6 +151,18 @@ sealed interface CliArgs {
               + (positional.isEmpty() ? "none" : positional));
     }
     return positional.get(0);
+  }
+
+  private static String secretSource(String value) {
+    if (value == null) {
+      return DEFAULT_SECRET_SOURCE;
+    }
+    String ns = value.strip();
+    if (!ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      throw new IllegalArgumentException(
+          "--secret-source \"" + value + "\" is not a namespace name (DNS-1123 label)");
+    }
+    return ns;
   }
 
   private static List<String> images(String value) {

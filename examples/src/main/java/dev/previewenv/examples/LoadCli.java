@@ -9,6 +9,7 @@ import dev.previewenv.core.Plan;
 import dev.previewenv.core.Preview;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.Provisioner;
+import dev.previewenv.core.SecretSpec;
 import dev.previewenv.examples.http.Json;
 import dev.previewenv.examples.load.LoadHarness;
 import dev.previewenv.examples.load.LoadReport;
@@ -24,16 +25,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * The load and performance harness of the example stack: provisions the {@code load} overlay (2
- * replicas), sends a bounded number of requests through port-forwards, prints throughput and
- * latency percentiles, and tears down (see {@link CliArgs#USAGE}). Everything else a pipeline does
- * (plan, up, e2e, down, gc, status) is the product's {@code previewenv} command (module {@code
- * cli}). Exit codes: 0 done, 1 failed (the message says why), 2 wrong usage or no cluster.
+ * replicas of each service, PostgreSQL, Redis, the seed; Secret {@code shop-db} copied from {@code
+ * --secret-source}), prints each phase's time, sends a bounded number of requests of the order flow
+ * (writes to PostgreSQL, reads through Redis) through port-forwards, prints throughput and latency
+ * percentiles, and tears down (see {@link CliArgs#USAGE}). Everything else a pipeline does (plan,
+ * up, e2e, down, gc, status) is the product's {@code previewenv} command (module {@code cli}). Exit
+ * codes: 0 done, 1 failed (the message says why), 2 wrong usage or no cluster.
  *
  * <pre>
  * ./mvnw -q exec:java -pl examples -Dexec.mainClass=dev.previewenv.examples.LoadCli \
@@ -121,7 +125,16 @@ public final class LoadCli {
         Provisioner.forClient(client)
             .withCleanup(Cleanup.ALWAYS)
             .withAccess(Access.PORT_FORWARD)
-            .withTtl(Duration.ofHours(1));
+            .withSecrets(SecretSpec.copy(load.secretSource(), "shop-db"))
+            .withTtl(Duration.ofHours(1))
+            .withProgress(
+                (phase, took) ->
+                    out.println(
+                        String.format(
+                            Locale.ROOT,
+                            "  %-10s done in %.1f s",
+                            phase.key(),
+                            took.toMillis() / 1000.0)));
     LoadReport report;
     try (Preview preview = provisioner.up(plan)) {
       URI catalog = preview.url("catalog");
@@ -134,25 +147,27 @@ public final class LoadCli {
               + ", orders "
               + orders);
       String product = firstProduct(catalog);
+      String order = placeOrder(orders, product);
       List<LoadHarness.Step> steps =
           List.of(
               new LoadHarness.Step(
-                  "GET catalog /products",
-                  HttpRequest.newBuilder(catalog.resolve("/products")).build(),
-                  200),
-              new LoadHarness.Step(
-                  "GET catalog /products/" + product,
-                  HttpRequest.newBuilder(catalog.resolve("/products/" + product)).build(),
-                  200),
-              new LoadHarness.Step(
-                  "POST orders /orders",
+                  "POST orders /orders (PostgreSQL)",
                   HttpRequest.newBuilder(orders.resolve("/orders"))
                       .header("Content-Type", "application/json")
                       .POST(
                           HttpRequest.BodyPublishers.ofString(
                               Json.write(Map.of("productId", product, "quantity", 1))))
                       .build(),
-                  201));
+                  201),
+              new LoadHarness.Step(
+                  "GET orders /orders/" + order + " (Redis)",
+                  HttpRequest.newBuilder(orders.resolve("/orders/" + order)).build(),
+                  200,
+                  "X-Cache"),
+              new LoadHarness.Step(
+                  "GET catalog /products (PostgreSQL)",
+                  HttpRequest.newBuilder(catalog.resolve("/products")).build(),
+                  200));
       report = new LoadHarness(load.requests(), load.concurrency(), REQUEST_TIMEOUT).run(steps);
       out.print(report.render());
       out.println("Tearing down " + name);
@@ -220,6 +235,40 @@ public final class LoadCli {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while asking the catalog for a product", e);
+    }
+  }
+
+  /** Places one order through the port-forward and returns its id (read by the load mix). */
+  private static String placeOrder(URI orders, String product) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(orders.resolve("/orders"))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    Json.write(Map.of("productId", product, "quantity", 1))))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 201
+          && Json.parseObject(response.body()).get("id") instanceof String id) {
+        return id;
+      }
+      throw new IllegalStateException(
+          "orders answered POST /orders with "
+              + response.statusCode()
+              + " through the port-forward "
+              + orders
+              + ": "
+              + response.body()
+              + "; expected 201 and the order");
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "orders did not answer POST /orders through the port-forward " + orders + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while placing the first order", e);
     }
   }
 

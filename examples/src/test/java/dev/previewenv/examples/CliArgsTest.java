@@ -13,6 +13,13 @@ class CliArgsTest {
 
     assertThat(load.requests()).isEqualTo(500);
     assertThat(load.concurrency()).isEqualTo(8);
+    assertThat(load.secretSource()).isEqualTo("previewenv-shop");
+    assertThat(
+            ((CliArgs.Load) CliArgs.parse("load", "b", "--secret-source", "shared-secrets"))
+                .secretSource())
+        .isEqualTo("shared-secrets");
+    assertThatThrownBy(() -> CliArgs.parse("load", "b", "--secret-source", "Not_A_Namespace"))
+        .hasMessageContaining("--secret-source \"Not_A_Namespace\" is not a namespace name");
 
     CliArgs.Load small =
         (CliArgs.Load) CliArgs.parse("load", "perf/run-1", "--requests", "50", "--concurrency=2");

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * @param imagePullPolicy the pull policy of overridden containers, or {@code null}
  * @param pinDigests whether overridden tags are resolved to digests
  * @param fresh delete an existing environment of the same name first
+ * @param reseed run the seed Jobs again even where they are recorded as done
  * @param failOnUnmatchedImages an image override matching no container fails the plan
  * @param teardown whether teardown waits for the namespace to go
  */
@@ -67,6 +68,7 @@ record EnvironmentSpec(
     boolean pinDigests,
     HostSettings hostSettings,
     boolean fresh,
+    boolean reseed,
     boolean failOnUnmatchedImages,
     Teardown teardown) {
 
@@ -179,6 +181,7 @@ record EnvironmentSpec(
       }
     }
     boolean fresh = bool(settings, PreviewEnvironment.FRESH, false, problems);
+    boolean reseed = bool(settings, PreviewEnvironment.RESEED, false, problems);
     boolean failOnUnmatched =
         choice(settings, PreviewEnvironment.IMAGES_UNMATCHED, "fail", "warn", problems);
     Teardown teardown =
@@ -278,6 +281,7 @@ record EnvironmentSpec(
         pinDigests,
         hostSettings,
         fresh,
+        reseed,
         failOnUnmatched,
         teardown);
   }
@@ -442,6 +446,7 @@ record EnvironmentSpec(
             .withAccess(access)
             .withTeardown(teardown)
             .withKeptNotice(false)
+            .withReseed(reseed)
             .withSecrets(
                 secrets.stream().map(EnvironmentSpec::secretSpec).toArray(SecretSpec[]::new));
     if (owner != null) {

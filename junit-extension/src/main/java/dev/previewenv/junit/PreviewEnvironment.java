@@ -175,6 +175,14 @@ public @interface PreviewEnvironment {
   String FRESH = "previewenv.fresh";
 
   /**
+   * Setting: {@code true} runs the stack's seed Jobs ({@code previewenv.dev/phase: seed}) again
+   * even where the environment records them as done with the same spec; default {@code false}: a
+   * seed runs once per environment, and again only when its Job as planned changes (see {@code
+   * Provisioner.withReseed}).
+   */
+  String RESEED = "previewenv.reseed";
+
+  /**
    * Setting: {@code fail} (default) or {@code warn}: what an image override that matches no
    * container of the manifests does. {@code fail} stops before anything is sent, naming the closest
    * image names, so that a run never passes on the old images.

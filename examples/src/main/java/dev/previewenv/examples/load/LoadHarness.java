@@ -35,8 +35,15 @@ public final class LoadHarness {
    * @param name for the report, e.g. {@code POST /orders}
    * @param request sent as it is (HttpRequest is immutable)
    * @param expectedStatus the status that counts as success
+   * @param tallyHeader a response header whose values the report counts (e.g. {@code X-Cache}), or
+   *     null
    */
-  public record Step(String name, HttpRequest request, int expectedStatus) {}
+  public record Step(String name, HttpRequest request, int expectedStatus, String tallyHeader) {
+    /** A step whose responses' headers are not counted. */
+    public Step(String name, HttpRequest request, int expectedStatus) {
+      this(name, request, expectedStatus, null);
+    }
+  }
 
   private final int requests;
   private final int concurrency;
@@ -73,6 +80,7 @@ public final class LoadHarness {
     long[] latencies = new long[requests];
     boolean[] ok = new boolean[requests];
     Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    Map<String, AtomicInteger> tallies = new ConcurrentHashMap<>();
     AtomicInteger next = new AtomicInteger();
     ExecutorService workers =
         Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "load-worker"));
@@ -84,7 +92,7 @@ public final class LoadHarness {
             () -> {
               for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                 Step step = steps.get(i % steps.size());
-                String failure = send(http, step, latencies, ok, i);
+                String failure = send(http, step, latencies, ok, i, tallies);
                 if (failure != null) {
                   failures
                       .computeIfAbsent(step.name() + ": " + failure, k -> new AtomicInteger())
@@ -118,12 +126,43 @@ public final class LoadHarness {
     }
     Map<String, Integer> counted = new ConcurrentHashMap<>();
     failures.forEach((k, v) -> counted.put(k, v.get()));
+    Map<String, Percentiles> byStep = new java.util.LinkedHashMap<>();
+    for (int s = 0; s < steps.size(); s++) {
+      int n = 0;
+      for (int i = s; i < requests; i += steps.size()) {
+        n += ok[i] ? 1 : 0;
+      }
+      long[] values = new long[n];
+      for (int i = s, j = 0; i < requests; i += steps.size()) {
+        if (ok[i]) {
+          values[j++] = latencies[i];
+        }
+      }
+      if (n > 0) {
+        byStep.put(steps.get(s).name(), Percentiles.of(values));
+      }
+    }
+    Map<String, Integer> tallied = new java.util.TreeMap<>();
+    tallies.forEach((k, v) -> tallied.put(k, v.get()));
     return new LoadReport(
-        requests, succeeded, counted, elapsed, concurrency, Percentiles.of(okLatencies));
+        requests,
+        succeeded,
+        counted,
+        elapsed,
+        concurrency,
+        Percentiles.of(okLatencies),
+        byStep,
+        tallied);
   }
 
   /** Sends request {@code i}; returns null on success, else the reason. */
-  private String send(HttpClient http, Step step, long[] latencies, boolean[] ok, int i) {
+  private String send(
+      HttpClient http,
+      Step step,
+      long[] latencies,
+      boolean[] ok,
+      int i,
+      Map<String, AtomicInteger> tallies) {
     HttpRequest request =
         HttpRequest.newBuilder(step.request(), (n, v) -> true).timeout(requestTimeout).build();
     long t0 = System.nanoTime();
@@ -135,6 +174,13 @@ public final class LoadHarness {
       }
       latencies[i] = micros;
       ok[i] = true;
+      if (step.tallyHeader() != null) {
+        String value = response.headers().firstValue(step.tallyHeader()).orElse("(none)");
+        tallies
+            .computeIfAbsent(
+                step.name() + ": " + step.tallyHeader() + " " + value, k -> new AtomicInteger())
+            .incrementAndGet();
+      }
       return null;
     } catch (IOException e) {
       return e.getClass().getSimpleName();

@@ -16,6 +16,10 @@ import java.util.TreeMap;
  * @param elapsed wall time from the first request sent to the last answer
  * @param concurrency requests in flight at most
  * @param latencyMicros latencies of the successful requests, microseconds
+ * @param latencyByStep the same per step of the mix, in the mix's order (steps without a success
+ *     left out)
+ * @param tallies successful responses counted by step and tallied header value (e.g. {@code GET
+ *     /orders/1: X-Cache hit}), sorted
  */
 public record LoadReport(
     int requests,
@@ -23,10 +27,14 @@ public record LoadReport(
     Map<String, Integer> failures,
     Duration elapsed,
     int concurrency,
-    Percentiles latencyMicros) {
+    Percentiles latencyMicros,
+    Map<String, Percentiles> latencyByStep,
+    Map<String, Integer> tallies) {
 
   public LoadReport {
     failures = Collections.unmodifiableMap(new TreeMap<>(failures));
+    latencyByStep = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(latencyByStep));
+    tallies = Collections.unmodifiableMap(new TreeMap<>(tallies));
     if (requests < 0 || succeeded < 0 || succeeded > requests) {
       throw new IllegalArgumentException(
           "succeeded (" + succeeded + ") must be between 0 and requests (" + requests + ")");
@@ -82,6 +90,20 @@ public record LoadReport(
     } else {
       sb.append("latency: no successful request").append(System.lineSeparator());
     }
+    latencyByStep.forEach(
+        (step, p) ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "  %s: %d ok, p50 %.1f, p90 %.1f, p99 %.1f ms%n",
+                    step,
+                    p.count(),
+                    p.percentile(50) / 1000.0,
+                    p.percentile(90) / 1000.0,
+                    p.percentile(99) / 1000.0)));
+    tallies.forEach(
+        (what, n) ->
+            sb.append("  ").append(what).append(": ").append(n).append(System.lineSeparator()));
     failures.forEach(
         (reason, n) ->
             sb.append("failed: ")

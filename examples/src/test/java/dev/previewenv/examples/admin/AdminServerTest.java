@@ -6,9 +6,13 @@ import static dev.previewenv.examples.http.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.previewenv.examples.catalog.CatalogServer;
+import dev.previewenv.examples.orders.OrdersFixture;
 import dev.previewenv.examples.orders.OrdersServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,12 +22,29 @@ class AdminServerTest {
   private CatalogServer catalog;
   private OrdersServer orders;
   private AdminServer admin;
+  private final StoreInspector stores =
+      new StoreInspector() {
+        @Override
+        public Optional<Map<String, Object>> orderRow(String id) throws IOException {
+          if (id.equals("500")) {
+            throw new IOException("connection refused");
+          }
+          return id.equals("7")
+              ? Optional.of(Map.of("id", "7", "productId", "p-1"))
+              : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> cachedOrder(String id) {
+          return id.equals("7") ? Optional.of("{\"id\":\"7\"}") : Optional.empty();
+        }
+      };
 
   @BeforeEach
   void start() {
     catalog = CatalogServer.start(loopbackAnyPort(), CatalogServer.DEFAULT_PRODUCTS);
-    orders = OrdersServer.start(loopbackAnyPort(), catalog.baseUri());
-    admin = AdminServer.start(loopbackAnyPort(), orders.baseUri(), "Shop <admin>");
+    orders = OrdersFixture.start(loopbackAnyPort(), catalog.baseUri());
+    admin = AdminServer.start(loopbackAnyPort(), orders.baseUri(), "Shop <admin>", stores);
   }
 
   @AfterEach
@@ -63,5 +84,24 @@ class AdminServerTest {
 
     assertThat(page.statusCode()).isEqualTo(502);
     assertThat(page.body()).contains("unavailable").contains(orders.baseUri().toString());
+  }
+
+  @Test
+  void readsTheDataStoresDirectly() {
+    HttpResponse<String> row = get(URI.create(admin.baseUri() + "/db/orders/7"));
+    HttpResponse<String> cached = get(URI.create(admin.baseUri() + "/cache/orders/7"));
+
+    assertThat(row.statusCode()).isEqualTo(200);
+    assertThat(row.body()).contains("\"productId\":\"p-1\"");
+    assertThat(cached.statusCode()).isEqualTo(200);
+    assertThat(cached.body())
+        .isEqualTo("{\"key\":\"order:7\",\"value\":\"{\\\"id\\\":\\\"7\\\"}\"}");
+    assertThat(get(URI.create(admin.baseUri() + "/db/orders/8")).statusCode()).isEqualTo(404);
+    HttpResponse<String> none = get(URI.create(admin.baseUri() + "/cache/orders/8"));
+    assertThat(none.statusCode()).isEqualTo(404);
+    assertThat(none.body()).contains("Redis has no order '8'");
+    HttpResponse<String> down = get(URI.create(admin.baseUri() + "/db/orders/500"));
+    assertThat(down.statusCode()).isEqualTo(502);
+    assertThat(down.body()).contains("PostgreSQL could not be read: connection refused");
   }
 }

@@ -61,16 +61,25 @@ class KustomizeParityTest {
     assertThat(preview.keySet())
         .containsExactlyInAnyOrderElementsOf(production.keySet())
         .contains(
+            "Deployment/web",
             "Deployment/catalog",
             "Deployment/orders",
             "Deployment/admin",
+            "Service/web",
             "Service/catalog",
             "Service/orders",
             "Service/admin",
+            "Ingress/web",
             "Ingress/catalog",
             "Ingress/orders",
             "Ingress/admin",
-            "ConfigMap/shop-config");
+            "ConfigMap/shop-config",
+            "StatefulSet/postgres",
+            "StatefulSet/redis",
+            "Service/postgres",
+            "Service/redis",
+            "Job/seed-shop",
+            "ConfigMap/seed-sql");
   }
 
   @Test
@@ -97,10 +106,11 @@ class KustomizeParityTest {
     // A copy of the preview overlay whose base drifted: a probe path changed outside any patch.
     Path base = dir.resolve("base");
     copyDir(DEPLOY.resolve("base"), base);
+    copyDir(DEPLOY.resolve("datastores"), dir.resolve("datastores"));
     Path orders = base.resolve("orders.yaml");
     Files.writeString(
         orders,
-        Files.readString(orders).replaceFirst("path: /health", "path: /healthz"),
+        Files.readString(orders).replaceFirst("path: /ready", "path: /readyz"),
         StandardCharsets.UTF_8);
     Path overlay = dir.resolve("overlays/preview");
     copyDir(DEPLOY.resolve("overlays/preview"), overlay);
@@ -126,7 +136,7 @@ class KustomizeParityTest {
 
   @Test
   void containersPortsAndProbesAreTheSameInBothOverlays() {
-    for (String name : List.of("catalog", "orders", "admin")) {
+    for (String name : List.of("web", "catalog", "orders", "admin")) {
       Map<String, Object> p = container(preview.get("Deployment/" + name));
       Map<String, Object> q = container(production.get("Deployment/" + name));
       for (String field :
@@ -141,7 +151,7 @@ class KustomizeParityTest {
   @Test
   void previewRunsOneReplicaAndPullsWhileOnlyTheLocalImagesOverlayNeverPulls() throws Exception {
     Map<String, Map<String, Object>> local = render(DEPLOY.resolve("overlays/local-images"));
-    for (String name : List.of("catalog", "orders", "admin")) {
+    for (String name : List.of("web", "catalog", "orders", "admin")) {
       Map<String, Object> deployment = preview.get("Deployment/" + name);
       assertThat(spec(deployment).get("replicas")).isEqualTo(1);
       Map<String, Object> c = container(deployment);
@@ -159,18 +169,70 @@ class KustomizeParityTest {
 
   @Test
   void probesCheckHealthAndIngressesCarryHostsAndExternalDns() {
-    for (String name : List.of("catalog", "orders", "admin")) {
+    Map<String, String> readiness =
+        Map.of("web", "/health", "catalog", "/ready", "orders", "/ready", "admin", "/health");
+    Map<String, String> hosts =
+        Map.of(
+            "web", "shop.example.com",
+            "catalog", "catalog.example.com",
+            "orders", "orders.example.com",
+            "admin", "admin.example.com");
+    for (String name : List.of("web", "catalog", "orders", "admin")) {
       Map<String, Object> c = container(preview.get("Deployment/" + name));
-      assertThat(at(c, "readinessProbe", "httpGet", "path")).isEqualTo("/health");
+      assertThat(at(c, "readinessProbe", "httpGet", "path"))
+          .as(name + ": ready only once its data stores answer")
+          .isEqualTo(readiness.get(name));
       assertThat(at(c, "livenessProbe", "httpGet", "path")).isEqualTo("/health");
       Map<String, Object> ingress = preview.get("Ingress/" + name);
       assertThat(at(ingress, "metadata", "annotations"))
           .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-          .containsEntry("external-dns.alpha.kubernetes.io/hostname", name + ".example.com");
+          .containsEntry("external-dns.alpha.kubernetes.io/hostname", hosts.get(name));
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> rules = (List<Map<String, Object>>) spec(ingress).get("rules");
-      assertThat(rules).extracting(r -> r.get("host")).containsExactly(name + ".example.com");
+      assertThat(rules).extracting(r -> r.get("host")).containsExactly(hosts.get(name));
     }
+  }
+
+  @Test
+  void everyCredentialComesFromSecretShopDbAndTheSeedWaitsForPostgres() {
+    List<String> credentials = new ArrayList<>();
+    for (Map<String, Object> object : preview.values()) {
+      Object template = at(object, "spec", "template", "spec", "containers");
+      if (!(template instanceof List<?> containers)) {
+        continue;
+      }
+      for (Object c : containers) {
+        Object env = asMap(c).get("env");
+        if (!(env instanceof List<?> vars)) {
+          continue;
+        }
+        for (Object v : vars) {
+          Map<String, Object> var = asMap(v);
+          String name = String.valueOf(var.get("name"));
+          if (name.contains("PASSWORD") || name.equals("DB_USER") || name.equals("PGUSER")) {
+            assertThat(var).as(object.get("kind") + " " + name).doesNotContainKey("value");
+            assertThat(at(var, "valueFrom", "secretKeyRef", "name"))
+                .as(object.get("kind") + "/" + at(object, "metadata", "name") + " " + name)
+                .isEqualTo("shop-db");
+            credentials.add(at(object, "metadata", "name") + ":" + name);
+          }
+        }
+      }
+    }
+    assertThat(credentials)
+        .contains(
+            "postgres:POSTGRES_PASSWORD",
+            "redis:REDIS_PASSWORD",
+            "seed-shop:PGPASSWORD",
+            "orders:DB_PASSWORD",
+            "orders:REDIS_PASSWORD",
+            "catalog:DB_PASSWORD",
+            "admin:DB_PASSWORD");
+    assertThat(preview).doesNotContainKey("Secret/shop-db");
+    assertThat(at(preview.get("Job/seed-shop"), "metadata", "annotations"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .containsEntry("previewenv.dev/phase", "seed")
+        .containsEntry("previewenv.dev/seed-after", "StatefulSet/postgres");
   }
 
   @Test

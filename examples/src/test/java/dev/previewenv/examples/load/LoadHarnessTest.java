@@ -35,7 +35,7 @@ class LoadHarnessTest {
         ex -> {
           int now = inFlight.incrementAndGet();
           maxInFlight.accumulateAndGet(now, Math::max);
-          gets.incrementAndGet();
+          ex.getResponseHeaders().set("X-Served-By", gets.incrementAndGet() % 2 == 0 ? "a" : "b");
           ex.sendResponseHeaders(200, -1);
           ex.close();
           inFlight.decrementAndGet();
@@ -66,7 +66,8 @@ class LoadHarnessTest {
   void sendsExactlyTheBoundedNumberOfRequestsInTheStepMixAndCountsFailures() {
     List<LoadHarness.Step> steps =
         List.of(
-            new LoadHarness.Step("GET /ok", HttpRequest.newBuilder(uri("/ok")).build(), 200),
+            new LoadHarness.Step(
+                "GET /ok", HttpRequest.newBuilder(uri("/ok")).build(), 200, "X-Served-By"),
             new LoadHarness.Step(
                 "POST /flaky",
                 HttpRequest.newBuilder(uri("/flaky"))
@@ -93,7 +94,12 @@ class LoadHarnessTest {
         .contains("requests 50 (concurrency 4): 45 ok, 5 failed")
         .contains("throughput")
         .contains("latency ms: p50")
-        .contains("failed: 5 x POST /flaky: status 502");
+        .contains("failed: 5 x POST /flaky: status 502")
+        .containsPattern("  GET /ok: 25 ok, p50 \\d+\\.\\d, p90 \\d+\\.\\d, p99 \\d+\\.\\d ms")
+        .containsPattern("  POST /flaky: 20 ok, p50 ")
+        .contains("  GET /ok: X-Served-By a: 12")
+        .contains("  GET /ok: X-Served-By b: 13");
+    assertThat(report.latencyByStep().keySet()).containsExactly("GET /ok", "POST /flaky");
   }
 
   @Test

@@ -20,11 +20,13 @@ class OrdersServerTest {
 
   private CatalogServer catalog;
   private OrdersServer orders;
+  private final MemoryOrderStore store = new MemoryOrderStore();
+  private final MapOrderCache cache = new MapOrderCache();
 
   @BeforeEach
   void start() {
     catalog = CatalogServer.start(loopbackAnyPort(), List.of(new Product("p-1", "Beans", 250)));
-    orders = OrdersServer.start(loopbackAnyPort(), catalog.baseUri());
+    orders = OrdersServer.start(loopbackAnyPort(), catalog.baseUri(), store, cache);
   }
 
   @AfterEach
@@ -118,5 +120,69 @@ class OrdersServerTest {
         .containsEntry("orders", 2L)
         .containsEntry("items", 3L)
         .containsEntry("revenueCents", 750L);
+  }
+
+  @Test
+  void theFirstReadComesFromTheStoreAndIsCachedTheSecondFromTheCache() {
+    String id =
+        Json.parseObject(post(at("/orders"), "{\"productId\":\"p-1\",\"quantity\":2}").body())
+            .get("id")
+            .toString();
+    assertThat(cache.entries).as("a write does not fill the cache").isEmpty();
+
+    HttpResponse<String> first = get(at("/orders/" + id));
+    HttpResponse<String> second = get(at("/orders/" + id));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue(OrdersServer.CACHE_HEADER)).hasValue("miss");
+    assertThat(cache.entries).containsEntry(id, first.body());
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.headers().firstValue(OrdersServer.CACHE_HEADER)).hasValue("hit");
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(store.finds).as("the store was read once").hasValue(1);
+  }
+
+  @Test
+  void aCachedValueIsServedAsTheCacheHoldsIt() {
+    cache.entries.put("41", "{\"id\":\"41\",\"from\":\"cache\"}");
+
+    HttpResponse<String> read = get(at("/orders/41"));
+
+    assertThat(read.headers().firstValue(OrdersServer.CACHE_HEADER)).hasValue("hit");
+    assertThat(read.body()).isEqualTo("{\"id\":\"41\",\"from\":\"cache\"}");
+    assertThat(store.finds).hasValue(0);
+  }
+
+  @Test
+  void withTheCacheDownReadsComeFromTheStoreAndSaySo() {
+    String id =
+        Json.parseObject(post(at("/orders"), "{\"productId\":\"p-1\",\"quantity\":1}").body())
+            .get("id")
+            .toString();
+    cache.down = true;
+
+    HttpResponse<String> read = get(at("/orders/" + id));
+
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.headers().firstValue(OrdersServer.CACHE_HEADER)).hasValue("unavailable");
+    assertThat(Json.parseObject(read.body())).containsEntry("id", id);
+    HttpResponse<String> ready = get(at("/ready"));
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("NOT_READY").contains("Connection refused");
+  }
+
+  @Test
+  void readyOnlyWhenTheStoreServesAndAStoreFailureIs503WithItsReason() {
+    assertThat(get(at("/ready")).statusCode()).isEqualTo(200);
+
+    store.failure =
+        "PostgreSQL at jdbc:postgresql://10.0.0.1:5432/shop could not find table orders";
+
+    HttpResponse<String> ready = get(at("/ready"));
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("could not find table orders");
+    HttpResponse<String> create = post(at("/orders"), "{\"productId\":\"p-1\",\"quantity\":1}");
+    assertThat(create.statusCode()).isEqualTo(503);
+    assertThat(get(at("/orders/1")).statusCode()).isEqualTo(503);
   }
 }
