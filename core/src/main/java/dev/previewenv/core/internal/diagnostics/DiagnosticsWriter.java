@@ -4,10 +4,10 @@ import static dev.previewenv.core.internal.kube.Coordinates.orEmpty;
 
 import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.internal.SecretValues;
+import dev.previewenv.core.internal.kube.PodText;
 import dev.previewenv.core.internal.kube.Pods;
 import dev.previewenv.core.internal.readiness.WorkloadStates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
@@ -431,7 +431,7 @@ public final class DiagnosticsWriter {
         e.getReason(),
         involved,
         count > 1 ? "(x" + count + ") " : "",
-        oneLine(e.getMessage()));
+        PodText.oneLine(e.getMessage()));
   }
 
   private static String eventsText(List<Event> events) {
@@ -468,7 +468,7 @@ public final class DiagnosticsWriter {
           out.append(" ").append(c.getReason());
         }
         if (c.getMessage() != null) {
-          out.append(": ").append(oneLine(c.getMessage()));
+          out.append(": ").append(PodText.oneLine(c.getMessage()));
         }
         out.append('\n');
       }
@@ -482,39 +482,14 @@ public final class DiagnosticsWriter {
             .append("  restarts ")
             .append(cs.getRestartCount())
             .append('\n');
-        out.append("    state: ").append(state(cs.getState())).append('\n');
+        out.append("    state: ").append(PodText.stateCell(cs.getState())).append('\n');
         if (cs.getLastState() != null && cs.getLastState().getTerminated() != null) {
-          out.append("    last state: ").append(state(cs.getLastState())).append('\n');
+          out.append("    last state: ").append(PodText.stateCell(cs.getLastState())).append('\n');
         }
       }
       out.append('\n');
     }
     return out.toString();
-  }
-
-  private static String state(ContainerState s) {
-    if (s == null) {
-      return "unknown";
-    }
-    if (s.getWaiting() != null) {
-      return "waiting "
-          + s.getWaiting().getReason()
-          + (s.getWaiting().getMessage() == null
-              ? ""
-              : ": " + oneLine(s.getWaiting().getMessage()));
-    }
-    if (s.getRunning() != null) {
-      return "running since " + s.getRunning().getStartedAt();
-    }
-    if (s.getTerminated() != null) {
-      var t = s.getTerminated();
-      return "terminated "
-          + t.getReason()
-          + ", exit code "
-          + t.getExitCode()
-          + (t.getMessage() == null ? "" : ", message: " + oneLine(t.getMessage()));
-    }
-    return "unknown";
   }
 
   // ---------------------------------------------------------------- logs
@@ -607,7 +582,7 @@ public final class DiagnosticsWriter {
             out.append("- ")
                 .append(c.getType())
                 .append(": ")
-                .append(oneLine(c.getMessage()))
+                .append(PodText.oneLine(c.getMessage()))
                 .append('\n');
           }
         }
@@ -640,7 +615,7 @@ public final class DiagnosticsWriter {
     out.append("\n## Failing pods\n\n");
     int failing = 0;
     for (Pod pod : pods) {
-      String problem = podProblem(pod);
+      String problem = PodText.problem(pod);
       if (problem != null) {
         out.append("- ")
             .append(Pods.owner(pod))
@@ -684,7 +659,7 @@ public final class DiagnosticsWriter {
     if (!errors.isEmpty()) {
       out.append("\n## Collection errors\n\n");
       for (String e : errors) {
-        out.append("- ").append(oneLine(e)).append('\n');
+        out.append("- ").append(PodText.oneLine(e)).append('\n');
       }
     }
     return out.toString();
@@ -697,46 +672,6 @@ public final class DiagnosticsWriter {
       return new String[] {"?", ""};
     }
     return new String[] {state.ready() ? "yes" : "**no**", state.observed()};
-  }
-
-  private static String podProblem(Pod pod) {
-    if (pod.getStatus() == null) {
-      return null;
-    }
-    if ("Failed".equals(pod.getStatus().getPhase())) {
-      return "phase Failed"
-          + (pod.getStatus().getReason() == null ? "" : ", " + pod.getStatus().getReason());
-    }
-    PodCondition unscheduled = Pods.unscheduled(pod).orElse(null);
-    if (unscheduled != null) {
-      return "unscheduled, " + unscheduled.getReason() + ": " + oneLine(unscheduled.getMessage());
-    }
-    for (ContainerStatus cs : Pods.containerStatuses(pod)) {
-      ContainerState s = cs.getState();
-      if (s != null
-          && s.getWaiting() != null
-          && !"ContainerCreating".equals(s.getWaiting().getReason())
-          && !"PodInitializing".equals(s.getWaiting().getReason())) {
-        return "container `"
-            + cs.getName()
-            + "` "
-            + s.getWaiting().getReason()
-            + (s.getWaiting().getMessage() == null
-                ? ""
-                : ": " + oneLine(s.getWaiting().getMessage()));
-      }
-      if (s != null && s.getTerminated() != null && s.getTerminated().getExitCode() != 0) {
-        return "container `"
-            + cs.getName()
-            + "` terminated with exit code "
-            + s.getTerminated().getExitCode();
-      }
-    }
-    return null;
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.SecretValues;
 import dev.previewenv.core.internal.Tasks;
 import dev.previewenv.core.internal.kube.Keys;
+import dev.previewenv.core.internal.kube.PodText;
 import dev.previewenv.protocol.RunEnd;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -265,9 +266,7 @@ public final class E2eJobRunner {
                 ? "no pod"
                 : String.join(
                     "; ",
-                    current.stream()
-                        .map(p -> PodStates.describe(p, JobObjects.CONTAINER))
-                        .toList());
+                    current.stream().map(p -> PodText.jobLine(p, JobObjects.CONTAINER)).toList());
         Cause timeout =
             new Cause(
                 Cause.Kind.TIMEOUT,
@@ -476,7 +475,7 @@ public final class E2eJobRunner {
   private Optional<Cause> causeFromStatus(
       Job job, Pod pod, boolean haveResults, int tests, int failed) {
     Optional<JobCondition> terminal = PodStates.terminal(job);
-    String podState = pod == null ? "no pod" : PodStates.describe(pod, JobObjects.CONTAINER);
+    String podState = pod == null ? "no pod" : PodText.jobLine(pod, JobObjects.CONTAINER);
     if (terminal.isPresent()
         && "Failed".equals(terminal.get().getType())
         && "DeadlineExceeded".equals(terminal.get().getReason())) {

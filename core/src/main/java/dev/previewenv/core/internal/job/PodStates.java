@@ -56,21 +56,9 @@ public final class PodStates {
     return sorted;
   }
 
-  /** The status of the suite's container (by name, else the first one). */
-  public static Optional<ContainerStatus> container(Pod pod, String name) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-      return Optional.empty();
-    }
-    List<ContainerStatus> all = pod.getStatus().getContainerStatuses();
-    return all.stream()
-        .filter(c -> name.equals(c.getName()))
-        .findFirst()
-        .or(() -> all.stream().findFirst());
-  }
-
   /** The container's terminated state (current, else last), if it terminated. */
   public static Optional<ContainerStateTerminated> terminated(Pod pod, String name) {
-    return container(pod, name)
+    return Pods.container(pod, name)
         .flatMap(
             c -> {
               if (c.getState() != null && c.getState().getTerminated() != null) {
@@ -82,7 +70,7 @@ public final class PodStates {
 
   /** Whether the container has started (running or terminated), so its log can be read. */
   public static boolean started(Pod pod, String name) {
-    return container(pod, name)
+    return Pods.container(pod, name)
         .map(
             c ->
                 c.getState() != null
@@ -178,38 +166,6 @@ public final class PodStates {
       }
     }
     return Optional.empty();
-  }
-
-  /** One line on a pod's state, for messages. */
-  public static String describe(Pod pod, String container) {
-    StringBuilder sb = new StringBuilder("pod ").append(pod.getMetadata().getName());
-    if (pod.getStatus() == null) {
-      return sb.append(" (no status)").toString();
-    }
-    sb.append(" phase ").append(pod.getStatus().getPhase());
-    if (pod.getStatus().getReason() != null) {
-      sb.append(" reason ").append(pod.getStatus().getReason());
-    }
-    Pods.unscheduled(pod).ifPresent(c -> sb.append(", unscheduled: ").append(c.getMessage()));
-    container(pod, container)
-        .ifPresent(
-            c -> {
-              if (c.getState() == null) {
-                return;
-              }
-              sb.append(", container ").append(c.getName());
-              if (c.getState().getWaiting() != null) {
-                sb.append(" waiting ").append(c.getState().getWaiting().getReason());
-              } else if (c.getState().getRunning() != null) {
-                sb.append(" running");
-              } else if (c.getState().getTerminated() != null) {
-                sb.append(" terminated ")
-                    .append(c.getState().getTerminated().getReason())
-                    .append(" exit code ")
-                    .append(c.getState().getTerminated().getExitCode());
-              }
-            });
-    return sb.toString();
   }
 
   private static String imageOf(Pod pod, String container) {

@@ -62,4 +62,16 @@ public final class Pods {
         .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
         .findFirst();
   }
+
+  /** The status of the suite's container (by name, else the first one). */
+  public static Optional<ContainerStatus> container(Pod pod, String name) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    List<ContainerStatus> all = pod.getStatus().getContainerStatuses();
+    return all.stream()
+        .filter(c -> name.equals(c.getName()))
+        .findFirst()
+        .or(() -> all.stream().findFirst());
+  }
 }

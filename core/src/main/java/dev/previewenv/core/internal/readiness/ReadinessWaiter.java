@@ -3,13 +3,13 @@ package dev.previewenv.core.internal.readiness;
 import static dev.previewenv.core.internal.kube.Coordinates.generation;
 import static dev.previewenv.core.internal.kube.Coordinates.name;
 import static dev.previewenv.core.internal.kube.Coordinates.orEmpty;
-import static dev.previewenv.core.internal.kube.Coordinates.orZero;
 
 import dev.previewenv.core.NotReadyException;
 import dev.previewenv.core.PreviewEnvException;
 import dev.previewenv.core.ReadinessCheck;
 import dev.previewenv.core.internal.DaemonThreads;
 import dev.previewenv.core.internal.Tasks;
+import dev.previewenv.core.internal.kube.PodText;
 import dev.previewenv.core.internal.kube.Pods;
 import dev.previewenv.core.internal.readiness.WorkloadStates.State;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -694,7 +694,7 @@ public final class ReadinessWaiter {
                     + reason
                     + lasted
                     + (message == null || message.isBlank() ? "" : ": " + message)
-                    + lastTermination(cs)
+                    + PodText.lastTermination(cs)
                     + ". "
                     + (lasted.isEmpty() ? hint(reason, message) : TRANSIENT_HINT);
             return Optional.of(new NotReadyException(text, environment, owner));
@@ -816,7 +816,7 @@ public final class ReadinessWaiter {
                 + " failed"
                 + (pod.getStatus().getReason() == null ? "" : ": " + pod.getStatus().getReason())
                 + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage())
-                + describeContainers(pod));
+                + PodText.containersInWait(pod));
       }
       boolean ready =
           orEmpty(pod.getStatus().getConditions()).stream()
@@ -860,7 +860,7 @@ public final class ReadinessWaiter {
         }
         StringBuilder line = new StringBuilder(w + ": " + s.observed());
         for (Pod pod : podsOf(w)) {
-          line.append("; pod ").append(name(pod)).append(podState(pod));
+          line.append("; pod ").append(name(pod)).append(PodText.inWait(pod));
         }
         lines.add(line.toString());
       }
@@ -926,65 +926,6 @@ public final class ReadinessWaiter {
       }
       scheduler.shutdownNow();
     }
-  }
-
-  private static String podState(Pod pod) {
-    if (pod.getStatus() == null) {
-      return " has no status yet";
-    }
-    StringBuilder out = new StringBuilder(" ").append(pod.getStatus().getPhase());
-    Pods.unscheduled(pod)
-        .ifPresent(
-            c ->
-                out.append(", unscheduled: ")
-                    .append(c.getReason())
-                    .append(": ")
-                    .append(c.getMessage()));
-    out.append(describeContainers(pod));
-    return out.toString();
-  }
-
-  private static String describeContainers(Pod pod) {
-    StringBuilder out = new StringBuilder();
-    for (ContainerStatus cs : Pods.containerStatuses(pod)) {
-      if (Boolean.TRUE.equals(cs.getReady())) {
-        continue;
-      }
-      out.append(", container ").append(cs.getName());
-      if (cs.getState() == null) {
-        out.append(" has no state");
-      } else if (cs.getState().getWaiting() != null) {
-        out.append(" waiting: ").append(cs.getState().getWaiting().getReason());
-        if (cs.getState().getWaiting().getMessage() != null) {
-          out.append(" (").append(cs.getState().getWaiting().getMessage()).append(')');
-        }
-      } else if (cs.getState().getRunning() != null) {
-        out.append(" running, not ready");
-      } else if (cs.getState().getTerminated() != null) {
-        out.append(" terminated: ")
-            .append(cs.getState().getTerminated().getReason())
-            .append(" (exit code ")
-            .append(cs.getState().getTerminated().getExitCode())
-            .append(')');
-      }
-      if (orZero(cs.getRestartCount()) > 0) {
-        out.append(", ").append(cs.getRestartCount()).append(" restarts");
-      }
-    }
-    return out.toString();
-  }
-
-  private static String lastTermination(ContainerStatus cs) {
-    if (cs.getLastState() == null || cs.getLastState().getTerminated() == null) {
-      return "";
-    }
-    var t = cs.getLastState().getTerminated();
-    return " (restarted "
-        + orZero(cs.getRestartCount())
-        + " times, last exit code "
-        + t.getExitCode()
-        + (t.getReason() == null ? "" : ", " + t.getReason())
-        + ")";
   }
 
   /**
