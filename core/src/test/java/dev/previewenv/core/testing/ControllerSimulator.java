@@ -135,9 +135,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Deleting an owner deletes the Pods and ReplicaSets it controls (the garbage collector).
  * </ul>
  *
- * <p>Not simulated: admission (creating into a Terminating namespace succeeds), resource quotas,
- * probes other than by {@link PodFailure}, node pressure, Services/Endpoints, Ingress addresses,
- * CronJobs, rolling-update surge limits (a new template replaces all old pods at once).
+ * <p>Not simulated: admission, except that the simulated controllers create nothing in a
+ * Terminating namespace (a client's create there still succeeds), resource quotas, probes other
+ * than by {@link PodFailure}, node pressure, Services/Endpoints, Ingress addresses, CronJobs,
+ * rolling-update surge limits (a new template replaces all old pods at once).
  */
 public final class ControllerSimulator implements AutoCloseable {
   /** The metadata finalizer that keeps a deleted namespace Terminating in the CRUD store. */
@@ -385,6 +386,15 @@ public final class ControllerSimulator implements AutoCloseable {
         new Buffer(body.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Admission as far as the controllers meet it: nothing is created in a Terminating namespace (the
+   * real API server answers 403 "unable to create new content in namespace ... because it is being
+   * terminated").
+   */
+  private boolean admitted(HasMetadata object) {
+    return !terminating.contains(object.getMetadata().getNamespace());
+  }
+
   private void reconcileNamespace(String name) {
     Namespace ns = client.namespaces().withName(name).get();
     if (ns == null) {
@@ -599,6 +609,9 @@ public final class ControllerSimulator implements AutoCloseable {
               .withTemplate(template)
               .endSpec()
               .build();
+      if (!admitted(rs)) {
+        return;
+      }
       client.resource(rs).create();
       event(
           d,
@@ -724,6 +737,9 @@ public final class ControllerSimulator implements AutoCloseable {
     int desired = replicas(rs.getSpec().getReplicas());
     for (int i = pods.size(); i < desired; i++) {
       Pod pod = podFor(rs, rs.getSpec().getTemplate(), randomName(name), Map.of());
+      if (!admitted(pod)) {
+        return;
+      }
       client.resource(pod).create();
       event(
           rs,
@@ -787,6 +803,9 @@ public final class ControllerSimulator implements AutoCloseable {
         Pod pod = podFor(s, s.getSpec().getTemplate(), podName, extra);
         pod.getSpec().setHostname(podName);
         pod.getSpec().setSubdomain(s.getSpec().getServiceName());
+        if (!admitted(pod)) {
+          return;
+        }
         client.resource(pod).create();
         event(
             s,
@@ -852,6 +871,9 @@ public final class ControllerSimulator implements AutoCloseable {
               ds.getSpec().getTemplate(),
               randomName(name),
               Map.of("controller-revision-hash", revision));
+      if (!admitted(pod)) {
+        return;
+      }
       client.resource(pod).create();
       event(
           ds,
@@ -918,6 +940,9 @@ public final class ControllerSimulator implements AutoCloseable {
       extra.put("batch.kubernetes.io/controller-uid", uid(job));
       extra.put("batch.kubernetes.io/job-name", name);
       Pod pod = podFor(job, job.getSpec().getTemplate(), randomName(name), extra);
+      if (!admitted(pod)) {
+        return;
+      }
       client.resource(pod).create();
       event(job, "Normal", "SuccessfulCreate", "Created pod: " + name(pod), "job-controller", null);
       active = 1;

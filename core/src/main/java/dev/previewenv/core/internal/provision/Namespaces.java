@@ -418,15 +418,10 @@ public final class Namespaces {
       if (deletion == Deletion.ABSENT) {
         return;
       }
-      // most namespaces with no pods go within the first moments; the others are helped along
-      gone = watch.await(Math.min(deadline, System.nanoTime() + REQUEUE_AFTER.toNanos()));
-      if (gone == null) {
-        RequeueWhenPodsGone requeue = new RequeueWhenPodsGone(client, namespace);
-        try {
-          gone = awaitWithProgress(watch, namespace, environment, timeout, deadline);
-        } finally {
-          requeue.close();
-        }
+      // the pods are stopped at once and their objects removed once stopped, and the namespace
+      // controller is told when the last is gone (NamespaceDrain)
+      try (NamespaceDrain drain = new NamespaceDrain(client, namespace, true)) {
+        gone = awaitWithProgress(watch, namespace, environment, timeout, deadline);
       }
     }
     if (gone != Boolean.TRUE) {
@@ -584,16 +579,6 @@ public final class Namespaces {
   /** How often a wait for a namespace to go says what still terminates. */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
-  /**
-   * How long a deleted namespace may take before teardown watches its pods to tell the namespace
-   * controller when the last one is gone ({@link RequeueWhenPodsGone}).
-   */
-  static final Duration REQUEUE_AFTER = Duration.ofSeconds(2);
-
-  /**
-   * {@link GoneWatch#await} in steps of {@link #PROGRESS_INTERVAL}, logging after each step what
-   * the namespace still holds, from the informer's copy (its conditions; no extra request).
-   */
   /**
    * Follows the deletion while the namespace makes progress (gives up, {@code null}, when its
    * status has not changed for {@code stall}, or at {@code deadline}), saying every {@link
