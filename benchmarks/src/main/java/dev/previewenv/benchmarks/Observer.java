@@ -32,8 +32,15 @@ final class Observer implements AutoCloseable {
   volatile long objectsAt;
   volatile long readyAt;
   volatile long goneAt;
+  private volatile boolean deleting;
+  private final Set<String> pods = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final KubernetesClient client;
+  private final String namespace;
 
   Observer(KubernetesClient client, String namespace, int services) {
+    this.client = client;
+    this.namespace = namespace;
     this.expected = new HashSet<>(RealStack.names(services));
     this.deployments = new HashSet<>(RealStack.deployments(services));
     watches.add(
@@ -46,9 +53,25 @@ final class Observer implements AutoCloseable {
                       if (action == Watcher.Action.ADDED && namespaceAt == 0) {
                         namespaceAt = System.nanoTime();
                       }
+                      if (ns.getMetadata().getDeletionTimestamp() != null) {
+                        deleting = true;
+                      }
                       if (action == Watcher.Action.DELETED) {
                         goneAt = System.nanoTime();
                         gone.countDown();
+                      }
+                    })));
+    watches.add(
+        client
+            .pods()
+            .inNamespace(namespace)
+            .watch(
+                watcher(
+                    (action, pod) -> {
+                      if (action == Watcher.Action.DELETED) {
+                        pods.remove(pod.getMetadata().getName());
+                      } else {
+                        pods.add(pod.getMetadata().getName());
                       }
                     })));
     watches.add(client.configMaps().inNamespace(namespace).watch(created()));
@@ -122,8 +145,51 @@ final class Observer implements AutoCloseable {
     return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Waits until the namespace is being deleted and none of its pods is left (or it is gone): the
+   * node's part of a teardown is over; what may remain is the namespace controller's own schedule.
+   */
+  boolean awaitPodsGone(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (gone.getCount() == 0 || (deleting && pods.isEmpty())) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+      checkGone(); // a watch that missed the deletion (it happens) must not hang the run
+    }
+    return false;
+  }
+
   boolean awaitGone(Duration timeout) throws InterruptedException {
-    return gone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (gone.await(1, TimeUnit.SECONDS)) {
+        return true;
+      }
+      checkGone();
+    }
+    return gone.getCount() == 0;
+  }
+
+  private long lastCheck;
+
+  /**
+   * Reads the namespace once a second at most: gone, though the watch did not say so, counts as
+   * gone from now (so a missed event costs the figure at most that second).
+   */
+  private synchronized void checkGone() {
+    long now = System.nanoTime();
+    if (now - lastCheck < 1_000_000_000L) {
+      return;
+    }
+    lastCheck = now;
+    if (client.namespaces().withName(namespace).get() == null && gone.getCount() > 0) {
+      if (goneAt == 0) {
+        goneAt = System.nanoTime();
+      }
+      gone.countDown();
+    }
   }
 
   @Override

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,16 +44,34 @@ import java.util.regex.Pattern;
  * KUBECONFIG}), {@code --cli-jar <jar>} (default {@code cli/target/previewenv-cli-*-all.jar}),
  * {@code --helm <binary>} (default {@code PREVIEWENV_HELM}; without it Helm is left out, said so),
  * {@code --kubectl <binary>} (default {@code kubectl}), {@code --reps N} (measured runs per
- * contender and case, default 3, after one warm-up round), {@code --cases 4@0,4@20} (services@RTT
- * in ms), {@code --contenders
- * previewenv-request,previewenv-serial,cli,cli-cds,cli-aot,kubectl,helm,naive} (a subset; the warm
- * {@code previewenv} always runs; {@code cli-aot} needs {@code PREVIEWENV_JAVA25}, a Java 25+
- * {@code java}).
+ * contender and case, default 3, after one warm-up run of the warm {@code previewenv}; each round
+ * in an order drawn from {@code --seed}, default 17), {@code --cases 4@0,4@20} (services@RTT in
+ * ms), {@code --contenders} (any of previewenv-request, previewenv-serial, cli, cli-cds, cli-aot,
+ * kubectl, helm, naive; default {@link #DEFAULT_CONTENDERS}; the warm {@code previewenv} always
+ * runs; {@code cli-aot} needs {@code PREVIEWENV_JAVA25}, a Java 25+ {@code java}), {@code
+ * --teardowns together|alone} (default together).
+ *
+ * <p>A contender in this JVM talks to the cluster through a delay proxy of its own, a process
+ * contender through one per run, so the connections a proxy counts are one contender's. With {@code
+ * --teardowns together} each round brings the stack up once per contender, one after another, then
+ * starts all of the round's teardowns at once, each timed from its own start; the next round
+ * begins once every pod of the round is gone (no teardown's node work runs during an {@code up}),
+ * while a namespace the namespace controller has yet to look at again may still be there.
+ * Teardowns of 16 to 110 s one after another would make the command take most of an hour. A round
+ * lets at most {@link #MAX_STANDING_PODS} of the stacks' pods stand before it tears them down.
+ * {@code alone} tears each run down before the next {@code up}, as the first runs did.
  */
 public final class RealClusterBench {
   private RealClusterBench() {}
 
   private static final Duration READY_LIMIT = Duration.ofMinutes(5);
+
+  /** How many of the stacks' pods a round lets stand before it tears them down. */
+  static final int MAX_STANDING_PODS = 40;
+
+  /** The contenders run when {@code --contenders} is not given. */
+  static final List<String> DEFAULT_CONTENDERS =
+      List.of("previewenv", "previewenv-request", "cli-cds", "cli-aot", "kubectl", "helm", "naive");
 
   record Case(int services, Duration rtt) {
     String label() {
@@ -74,15 +93,25 @@ public final class RealClusterBench {
   interface Contender {
     String name();
 
+    /**
+     * The kubeconfig through this contender's own delay proxy; {@code null} for a contender that
+     * runs a process per command, which gets a proxy per run ({@link Run#kubeconfig()}).
+     */
+    Path kubeconfig();
+
     void up(Run run) throws Exception;
 
     void down(Run run) throws Exception;
+
+    /** Before the run is timed (a client made through the run's proxy). */
+    default void prepare(Run run) throws IOException {}
 
     default void close() {}
   }
 
   /** One measured run (milliseconds; NaN = not seen). */
   record Sample(
+      String contender,
       double up,
       double down,
       double namespace,
@@ -124,9 +153,17 @@ public final class RealClusterBench {
     String helm = first(opts.get("helm"), System.getenv("PREVIEWENV_HELM"));
     String kubectl = opts.getOrDefault("kubectl", "kubectl");
     Runner runner = new Runner(kubeconfig, cliJar, helm, kubectl, reps);
-    if (opts.containsKey("contenders")) {
-      runner.only = List.of(opts.get("contenders").split(","));
+    runner.only =
+        List.of(opts.getOrDefault("contenders", String.join(",", DEFAULT_CONTENDERS)).split(","));
+    String teardowns = opts.getOrDefault("teardowns", "together");
+    if (!teardowns.equals("together") && !teardowns.equals("alone")) {
+      throw new IllegalArgumentException(
+          "--teardowns: together (a round's ups one after another, then all its teardowns at"
+              + " once) or alone (each run's teardown before the next up), got "
+              + teardowns);
     }
+    runner.together = teardowns.equals("together");
+    runner.seed = Long.parseLong(opts.getOrDefault("seed", "17"));
     runner.run(cases);
   }
 
@@ -197,6 +234,15 @@ public final class RealClusterBench {
     private Path aotCache; // with a Java 25+ (PREVIEWENV_JAVA25): the CLI's ahead-of-time cache
     String java25 = System.getenv("PREVIEWENV_JAVA25");
     List<String> only; // contenders to run (previewenv always); null = all
+    boolean together = true; // a round's teardowns start at once, after its ups
+    long seed = 17; // the order of the contenders in each round
+    private final java.util.concurrent.ExecutorService teardowns =
+        java.util.concurrent.Executors.newCachedThreadPool(
+            task -> {
+              Thread t = new Thread(task, "bench-teardown");
+              t.setDaemon(true);
+              return t;
+            });
 
     void run(List<Case> cases) throws Exception {
       if (cliJar != null) {
@@ -226,55 +272,99 @@ public final class RealClusterBench {
               + System.getProperty("java.version")
               + ", reps "
               + reps
+              + ", teardowns "
+              + (together ? "together" : "alone")
+              + ", order seed "
+              + seed
               + ", work dir "
               + work);
       try (KubernetesClient observerClient =
           new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(text)).build()) {
         boolean warmedUp = false;
         for (Case c : cases) {
-          try (DelayProxy proxy =
-              new DelayProxy(
-                  server.getHost(), server.getPort() < 0 ? 443 : server.getPort(), c.rtt())) {
-            Path proxied = work.resolve("kubeconfig-" + c.rtt().toMillis());
-            Files.writeString(
-                proxied,
-                m.replaceFirst(
-                    Matcher.quoteReplacement(
-                        "server: \"https://127.0.0.1:" + proxy.port() + "\"")));
-            List<Contender> contenders = contenders(proxied);
+          // a contender in this JVM has a proxy of its own, a process contender one per run:
+          // the connections each proxy counts are those of one contender, or of one run
+          Map<String, Proxied> proxies = new LinkedHashMap<>();
+          java.util.function.Supplier<Proxied> proxyFor =
+              () -> {
+                try {
+                  DelayProxy proxy =
+                      new DelayProxy(
+                          server.getHost(), server.getPort() < 0 ? 443 : server.getPort(), c.rtt());
+                  Path proxied = work.resolve("kubeconfig-" + proxy.port());
+                  Files.writeString(
+                      proxied,
+                      m.replaceFirst(
+                          Matcher.quoteReplacement(
+                              "server: \"https://127.0.0.1:" + proxy.port() + "\"")));
+                  return new Proxied(proxy, proxied);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              };
+          try {
+            List<Contender> contenders =
+                contenders(
+                    name -> {
+                      Proxied p = proxyFor.get();
+                      proxies.put(name, p);
+                      return p.kubeconfig();
+                    });
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            List<CompletableFuture<Sample>> pending = new ArrayList<>();
+            Map<String, CompletableFuture<Sample>> last = new LinkedHashMap<>();
+            Map<CompletableFuture<Sample>, String> results = new LinkedHashMap<>();
             contenders.forEach(k -> samples.put(k.name(), new ArrayList<>()));
-            int rounds = reps + (warmedUp ? 0 : 1);
-            for (int r = 0; r < rounds; r++) {
+            List<List<Contender>> rounds = new ArrayList<>();
+            if (!warmedUp) {
+              rounds.add(List.of(contenders.get(0))); // warms this JVM: previewenv
+            }
+            for (int r = 0; r < reps; r++) {
+              List<Contender> order = new ArrayList<>(contenders);
+              java.util.Collections.shuffle(order, new java.util.Random(seed + 31L * r));
+              rounds.add(order); // interleaved, in an order drawn per round
+            }
+            for (int r = 0; r < rounds.size(); r++) {
               boolean warmUp = !warmedUp && r == 0;
-              for (int i = 0; i < contenders.size(); i++) {
-                Contender k = contenders.get((i + r) % contenders.size()); // interleaved, rotated
-                Sample s = measure(observerClient, proxy, proxied, c, k);
-                progress(
-                    String.format(
-                        Locale.ROOT,
-                        "%s %-10s %s up %.0f ms (ns %.0f, objects %.0f, ready %.0f) down %.0f ms"
-                            + " (gone %.0f) connections %d",
-                        c.label(),
-                        k.name(),
-                        warmUp ? "warm-up" : "run " + r,
-                        s.up(),
-                        s.namespace(),
-                        s.objects(),
-                        s.ready(),
-                        s.down(),
-                        s.gone(),
-                        s.connections()));
-                if (!warmUp) {
-                  samples.get(k.name()).add(s);
+              String what = warmUp ? "warm-up" : "run " + (warmedUp ? r + 1 : r);
+              List<Pending> standing = new ArrayList<>();
+              for (Contender k : rounds.get(r)) {
+                if (together && (standing.size() + 1) * c.services() > MAX_STANDING_PODS) {
+                  // the node holds so many pods (110 by default): tear these down first
+                  tearDown(standing, c, what, !warmUp, pending, last, results);
+                  standing.clear();
+                }
+                Proxied own = proxies.get(k.name());
+                CompletableFuture<Sample> previous = last.get(k.name());
+                if (own != null && previous != null) {
+                  previous.join(); // its proxy counts one run's connections at a time
+                }
+                Pending up =
+                    up(observerClient, own != null ? own : proxyFor.get(), own == null, c, k);
+                if (together) {
+                  standing.add(up); // torn down with the round's others, below
+                } else {
+                  Sample sample = down(up, c, what);
+                  if (!warmUp) {
+                    samples.get(k.name()).add(sample);
+                  }
                 }
               }
+              tearDown(standing, c, what, !warmUp, pending, last, results);
             }
+            pending.forEach(CompletableFuture::join);
+            results.forEach((down, name) -> samples.get(name).add(down.join()));
             warmedUp = true;
             contenders.forEach(Contender::close);
             report(c, samples);
+          } finally {
+            for (Proxied p : proxies.values()) {
+              p.proxy().close();
+            }
           }
         }
+      } finally {
+        teardowns.shutdownNow();
       }
       System.out.println();
       lines.forEach(System.out::println);
@@ -286,48 +376,112 @@ public final class RealClusterBench {
       table.forEach(System.out::println);
     }
 
-    private List<Contender> contenders(Path proxied) {
+    private List<Contender> contenders(java.util.function.Function<String, Path> kubeconfigOf) {
       List<Contender> list = new ArrayList<>();
-      list.add(new Warm("previewenv", proxied, Teardown.WAIT));
-      list.add(new Warm("previewenv-request", proxied, Teardown.REQUEST));
-      list.add(new Warm("previewenv-serial", proxied, Teardown.WAIT, 1));
+      java.util.function.Predicate<String> wanted =
+          name -> name.equals("previewenv") || only == null || only.contains(name);
+      java.util.function.Function<String, Path> proxied = kubeconfigOf;
+      list.add(new Warm("previewenv", proxied.apply("previewenv"), Teardown.WAIT));
+      if (wanted.test("previewenv-request")) {
+        list.add(
+            new Warm("previewenv-request", proxied.apply("previewenv-request"), Teardown.REQUEST));
+      }
+      if (wanted.test("previewenv-serial")) {
+        list.add(
+            new Warm("previewenv-serial", proxied.apply("previewenv-serial"), Teardown.WAIT, 1));
+      }
       if (cliJar != null) {
-        list.add(new Cli("cli", "java", cliJar, proxied, List.of()));
-        if (cdsArchive != null) {
-          list.add(
-              new Cli(
-                  "cli-cds",
-                  "java",
-                  cliJar,
-                  proxied,
-                  List.of("-XX:SharedArchiveFile=" + cdsArchive)));
+        if (wanted.test("cli")) {
+          list.add(new Cli("cli", "java", cliJar, List.of()));
         }
-        if (aotCache != null) {
+        if (cdsArchive != null && wanted.test("cli-cds")) {
           list.add(
-              new Cli("cli-aot", java25, cliJar, proxied, List.of("-XX:AOTCache=" + aotCache)));
+              new Cli("cli-cds", "java", cliJar, List.of("-XX:SharedArchiveFile=" + cdsArchive)));
+        }
+        if (aotCache != null && wanted.test("cli-aot")) {
+          list.add(new Cli("cli-aot", java25, cliJar, List.of("-XX:AOTCache=" + aotCache)));
+        } else if (aotCache == null
+            && wanted.test("cli-aot")
+            && lines.stream().noneMatch(l -> l.startsWith("BENCH real-cli-aot"))) {
+          lines.add(
+              "BENCH real-cli-aot not measured: no PREVIEWENV_JAVA25 (a Java 25+ java for the"
+                  + " ahead-of-time cache)");
         }
       } else {
         lines.add(
             "BENCH real-cli not measured: no cli/target/previewenv-cli-*-all.jar (package the cli"
                 + " module, or pass --cli-jar)");
       }
-      list.add(new Kubectl(kubectl, proxied));
-      if (helm != null) {
-        list.add(new Helm(helm, kubectl, proxied));
-      } else if (lines.stream().noneMatch(l -> l.startsWith("BENCH real-helm"))) {
+      if (wanted.test("kubectl")) {
+        list.add(new Kubectl(kubectl));
+      }
+      if (helm != null && wanted.test("helm")) {
+        list.add(new Helm(helm, kubectl));
+      } else if (helm == null
+          && wanted.test("helm")
+          && lines.stream().noneMatch(l -> l.startsWith("BENCH real-helm"))) {
         lines.add(
             "BENCH real-helm not measured: no --helm and no PREVIEWENV_HELM (bash .ci/helm.sh)");
       }
-      list.add(new Naive(proxied));
-      if (only != null) {
-        list.removeIf(k -> !only.contains(k.name()) && !k.name().equals("previewenv"));
+      if (wanted.test("naive")) {
+        list.add(new Naive());
       }
       return list;
     }
 
-    private Sample measure(
-        KubernetesClient observerClient, DelayProxy proxy, Path proxied, Case c, Contender k)
-        throws Exception {
+    /**
+     * Starts the teardowns of {@code standing} at once, each timed from its own start, and returns
+     * once every pod of theirs is gone (the node's work is over); a namespace the namespace
+     * controller has yet to look at again may still be there.
+     */
+    private void tearDown(
+        List<Pending> standing,
+        Case c,
+        String what,
+        boolean measured,
+        List<CompletableFuture<Sample>> pending,
+        Map<String, CompletableFuture<Sample>> last,
+        Map<CompletableFuture<Sample>, String> results)
+        throws InterruptedException {
+      for (Pending up : standing) {
+        CompletableFuture<Sample> down =
+            CompletableFuture.supplyAsync(() -> down(up, c, what), teardowns);
+        pending.add(down);
+        last.put(up.contender().name(), down);
+        if (measured) {
+          results.put(down, up.contender().name());
+        }
+      }
+      for (Pending up : standing) {
+        if (!up.observer().awaitPodsGone(READY_LIMIT)) {
+          throw new IllegalStateException(
+              up.contender().name()
+                  + ": the pods of "
+                  + up.run().namespace()
+                  + " were never deleted");
+        }
+      }
+    }
+
+    /** A delay proxy and the kubeconfig that points at it. */
+    private record Proxied(DelayProxy proxy, Path kubeconfig) {}
+
+    /** A run brought up and ready, its teardown still to come. */
+    private record Pending(
+        KubernetesClient observerClient,
+        Observer observer,
+        Proxied proxy,
+        boolean runProxy,
+        Run run,
+        Contender contender,
+        long t0,
+        long t1,
+        int connections) {}
+
+    private Pending up(
+        KubernetesClient observerClient, Proxied proxied, boolean runProxy, Case c, Contender k)
+        throws IOException {
+      DelayProxy proxy = proxied.proxy();
       int n = ++counter;
       String branch = "bench/" + k.name() + "-" + run + "-" + n;
       String ns =
@@ -343,41 +497,83 @@ public final class RealClusterBench {
       Files.writeString(
           dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: bench\nversion: 0.1.0\n");
       Files.writeString(chart.resolve("stack.yaml"), RealStack.yaml(c.services(), null));
-      Run r = new Run(ns, branch, c.services(), proxied, stack, withNs, dir.resolve("chart"), dir);
-      try (Observer o = new Observer(observerClient, ns, c.services())) {
-        return measure(o, proxy, r, k);
+      Path kubeconfig = proxied.kubeconfig();
+      Run r =
+          new Run(ns, branch, c.services(), kubeconfig, stack, withNs, dir.resolve("chart"), dir);
+      Observer o = new Observer(observerClient, ns, c.services());
+      try {
+        k.prepare(r);
+        proxy.takeConnections();
+        long t0 = System.nanoTime();
+        k.up(r);
+        long t1 = System.nanoTime();
+        int connections = proxy.takeConnections();
+        if (!o.awaitReady(READY_LIMIT)) {
+          throw new IllegalStateException(
+              k.name() + ": the stack in " + ns + " never became ready");
+        }
+        return new Pending(observerClient, o, proxied, runProxy, r, k, t0, t1, connections);
       } catch (Exception | AssertionError e) {
         // a failed run leaves nothing behind: its namespace is deleted (not awaited)
+        o.close();
+        if (runProxy) {
+          proxy.close();
+        }
         observerClient.namespaces().withName(ns).delete();
-        throw e;
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
       }
     }
 
-    private Sample measure(Observer o, DelayProxy proxy, Run r, Contender k) throws Exception {
-      String ns = r.namespace();
-      proxy.takeConnections();
-      long t0 = System.nanoTime();
-      k.up(r);
-      long t1 = System.nanoTime();
-      int connections = proxy.takeConnections();
-      if (!o.awaitReady(READY_LIMIT)) {
-        throw new IllegalStateException(k.name() + ": the stack in " + ns + " never became ready");
+    private Sample down(Pending p, Case c, String what) {
+      Observer o = p.observer();
+      String ns = p.run().namespace();
+      try (o) {
+        long t2 = System.nanoTime(); // the teardown's start (with together, after the round's ups)
+        p.contender().down(p.run());
+        long t3 = System.nanoTime();
+        int connections = p.connections() + p.proxy().proxy().takeConnections();
+        if (!o.awaitGone(READY_LIMIT)) {
+          throw new IllegalStateException(
+              p.contender().name() + ": namespace " + ns + " was never deleted");
+        }
+        Sample s =
+            new Sample(
+                p.contender().name(),
+                ms(p.t1() - p.t0()),
+                ms(t3 - t2),
+                since(p.t0(), o.namespaceAt),
+                since(p.t0(), o.objectsAt),
+                since(p.t0(), o.readyAt),
+                since(t2, o.goneAt),
+                connections);
+        progress(
+            String.format(
+                Locale.ROOT,
+                "%s %-18s %s up %.0f ms (ns %.0f, objects %.0f, ready %.0f) down %.0f ms"
+                    + " (gone %.0f) connections %d",
+                c.label(),
+                p.contender().name(),
+                what,
+                s.up(),
+                s.namespace(),
+                s.objects(),
+                s.ready(),
+                s.down(),
+                s.gone(),
+                s.connections()));
+        return s;
+      } catch (Exception e) {
+        p.observerClient().namespaces().withName(ns).delete();
+        throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      } finally {
+        if (p.runProxy()) {
+          try {
+            p.proxy().proxy().close();
+          } catch (IOException e) {
+            // closing a loopback proxy: nothing to do
+          }
+        }
       }
-      long t2 = System.nanoTime();
-      k.down(r);
-      long t3 = System.nanoTime();
-      connections += proxy.takeConnections();
-      if (!o.awaitGone(READY_LIMIT)) {
-        throw new IllegalStateException(k.name() + ": namespace " + ns + " was never deleted");
-      }
-      return new Sample(
-          ms(t1 - t0),
-          ms(t3 - t2),
-          since(t0, o.namespaceAt),
-          since(t0, o.objectsAt),
-          since(t0, o.readyAt),
-          since(t2, o.goneAt),
-          connections);
     }
 
     private void report(Case c, Map<String, List<Sample>> samples) {
@@ -507,7 +703,7 @@ public final class RealClusterBench {
     return at == 0 ? Double.NaN : ms(at - t0);
   }
 
-  private static void progress(String s) {
+  private static synchronized void progress(String s) {
     System.out.println("# " + s);
   }
 
@@ -516,9 +712,10 @@ public final class RealClusterBench {
   /** PreviewEnv in this JVM (warm after the warm-up round), its own client through the proxy. */
   static final class Warm implements Contender {
     private final String name;
+    private final Path kubeconfig;
     private final KubernetesClient client;
     private final Provisioner provisioner;
-    private Preview preview;
+    private final Map<String, Preview> previews = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param teardown how {@code down} ends: {@link Teardown#WAIT} until the namespace is gone,
@@ -536,6 +733,7 @@ public final class RealClusterBench {
      */
     Warm(String name, Path kubeconfig, Teardown teardown, int concurrency) {
       this.name = name;
+      this.kubeconfig = kubeconfig;
       this.client = ClusterConnection.locate().kubeconfig(kubeconfig, "--kubeconfig").connect();
       Provisioner p =
           Provisioner.forClient(client)
@@ -552,18 +750,23 @@ public final class RealClusterBench {
     }
 
     @Override
+    public Path kubeconfig() {
+      return kubeconfig;
+    }
+
+    @Override
     public void up(Run run) throws IOException {
       Plan plan =
           Plan.builder(EnvironmentName.forBranch(run.branch()))
               .source(ManifestSource.yaml("stack.yaml", Files.readString(run.stack())))
               .build();
-      preview = provisioner.up(plan);
+      previews.put(run.namespace(), provisioner.up(plan));
     }
 
     @Override
     public void down(Run run) {
-      preview.close(); // the test-end teardown: deletes the environment as the teardown says
-      preview = null;
+      // the test-end teardown: deletes the environment as the teardown says
+      previews.remove(run.namespace()).close();
     }
 
     @Override
@@ -577,20 +780,23 @@ public final class RealClusterBench {
     private final String name;
     private final String java;
     private final Path jar;
-    private final Path kubeconfig;
     private final List<String> jvmArgs;
 
-    Cli(String name, String java, Path jar, Path kubeconfig, List<String> jvmArgs) {
+    Cli(String name, String java, Path jar, List<String> jvmArgs) {
       this.name = name;
       this.java = java;
       this.jar = jar;
-      this.kubeconfig = kubeconfig;
       this.jvmArgs = jvmArgs;
     }
 
     @Override
     public String name() {
       return name;
+    }
+
+    @Override
+    public Path kubeconfig() {
+      return null; // a proxy per run
     }
 
     private String[] java(String... args) {
@@ -610,7 +816,7 @@ public final class RealClusterBench {
           java(
               "up",
               "--kubeconfig",
-              kubeconfig.toString(),
+              run.kubeconfig().toString(),
               "--branch",
               run.branch(),
               "--manifests",
@@ -628,7 +834,7 @@ public final class RealClusterBench {
           java(
               "down",
               "--kubeconfig",
-              kubeconfig.toString(),
+              run.kubeconfig().toString(),
               "--report",
               run.work().resolve("report.json").toString(),
               run.branch()));
@@ -638,11 +844,9 @@ public final class RealClusterBench {
   /** {@code kubectl apply -f} (the Namespace first in the file) and {@code rollout status}. */
   static final class Kubectl implements Contender {
     private final String kubectl;
-    private final Path kubeconfig;
 
-    Kubectl(String kubectl, Path kubeconfig) {
+    Kubectl(String kubectl) {
       this.kubectl = kubectl;
-      this.kubeconfig = kubeconfig;
     }
 
     @Override
@@ -651,12 +855,17 @@ public final class RealClusterBench {
     }
 
     @Override
+    public Path kubeconfig() {
+      return null; // a proxy per run
+    }
+
+    @Override
     public void up(Run run) throws Exception {
       exec(
           run,
           kubectl,
           "--kubeconfig",
-          kubeconfig.toString(),
+          run.kubeconfig().toString(),
           "apply",
           "-f",
           run.stackWithNamespace().toString());
@@ -664,7 +873,7 @@ public final class RealClusterBench {
           run,
           kubectl,
           "--kubeconfig",
-          kubeconfig.toString(),
+          run.kubeconfig().toString(),
           "-n",
           run.namespace(),
           "rollout",
@@ -677,7 +886,7 @@ public final class RealClusterBench {
 
     @Override
     public void down(Run run) throws Exception {
-      deleteNamespace(run, kubectl, kubeconfig);
+      deleteNamespace(run, kubectl);
     }
   }
 
@@ -685,12 +894,10 @@ public final class RealClusterBench {
   static final class Helm implements Contender {
     private final String helm;
     private final String kubectl;
-    private final Path kubeconfig;
 
-    Helm(String helm, String kubectl, Path kubeconfig) {
+    Helm(String helm, String kubectl) {
       this.helm = helm;
       this.kubectl = kubectl;
-      this.kubeconfig = kubeconfig;
     }
 
     @Override
@@ -699,12 +906,17 @@ public final class RealClusterBench {
     }
 
     @Override
+    public Path kubeconfig() {
+      return null; // a proxy per run
+    }
+
+    @Override
     public void up(Run run) throws Exception {
       exec(
           run,
           helm,
           "--kubeconfig",
-          kubeconfig.toString(),
+          run.kubeconfig().toString(),
           "upgrade",
           "--install",
           "bench",
@@ -723,30 +935,30 @@ public final class RealClusterBench {
           run,
           helm,
           "--kubeconfig",
-          kubeconfig.toString(),
+          run.kubeconfig().toString(),
           "uninstall",
           "bench",
           "-n",
           run.namespace(),
           "--wait");
-      deleteNamespace(run, kubectl, kubeconfig);
+      deleteNamespace(run, kubectl);
     }
   }
 
   /** Creates every object one after the other, then polls every 250 ms. */
   static final class Naive implements Contender {
     private static final Duration POLL = Duration.ofMillis(250);
-    private final KubernetesClient client;
+    // a client per run, made before the run is timed, through the run's own proxy
+    private final Map<String, KubernetesClient> clients =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
-    Naive(Path kubeconfig) {
-      try {
-        this.client =
-            new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-                .build();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+    @Override
+    public void prepare(Run run) throws IOException {
+      clients.put(
+          run.namespace(),
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(Files.readString(run.kubeconfig())))
+              .build());
     }
 
     @Override
@@ -755,7 +967,13 @@ public final class RealClusterBench {
     }
 
     @Override
+    public Path kubeconfig() {
+      return null; // a proxy per run
+    }
+
+    @Override
     public void up(Run run) throws Exception {
+      KubernetesClient client = clients.get(run.namespace());
       client
           .namespaces()
           .resource(
@@ -794,6 +1012,12 @@ public final class RealClusterBench {
 
     @Override
     public void down(Run run) throws Exception {
+      try (KubernetesClient client = clients.remove(run.namespace())) {
+        downWith(client, run);
+      }
+    }
+
+    private static void downWith(KubernetesClient client, Run run) throws InterruptedException {
       client.namespaces().withName(run.namespace()).delete();
       while (client.namespaces().withName(run.namespace()).get() != null) {
         TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
@@ -802,18 +1026,17 @@ public final class RealClusterBench {
 
     @Override
     public void close() {
-      client.close();
+      clients.values().forEach(KubernetesClient::close);
     }
   }
 
   /** {@code kubectl delete namespace --wait}: returns once the namespace is gone. */
-  static void deleteNamespace(Run run, String kubectl, Path kubeconfig)
-      throws IOException, InterruptedException {
+  static void deleteNamespace(Run run, String kubectl) throws IOException, InterruptedException {
     exec(
         run,
         kubectl,
         "--kubeconfig",
-        kubeconfig.toString(),
+        run.kubeconfig().toString(),
         "delete",
         "namespace",
         run.namespace(),
