@@ -54,12 +54,12 @@ import java.util.regex.Pattern;
  * <p>A contender in this JVM talks to the cluster through a delay proxy of its own, a process
  * contender through one per run, so the connections a proxy counts are one contender's. With {@code
  * --teardowns together} each round brings the stack up once per contender, one after another, then
- * starts all of the round's teardowns at once, each timed from its own start; the next round
- * begins once every pod of the round is gone (no teardown's node work runs during an {@code up}),
- * while a namespace the namespace controller has yet to look at again may still be there.
- * Teardowns of 16 to 110 s one after another would make the command take most of an hour. A round
- * lets at most {@link #MAX_STANDING_PODS} of the stacks' pods stand before it tears them down.
- * {@code alone} tears each run down before the next {@code up}, as the first runs did.
+ * starts all of the round's teardowns at once, each timed from its own start; the next round begins
+ * once every pod of the round is gone (no teardown's node work runs during an {@code up}), while a
+ * namespace the namespace controller has yet to look at again may still be there. Teardowns of 16
+ * to 110 s one after another would make the command take most of an hour. A round lets at most
+ * {@link #MAX_STANDING_PODS} of the stacks' pods stand before it tears them down. {@code alone}
+ * tears each run down before the next {@code up}, as the first runs did.
  */
 public final class RealClusterBench {
   private RealClusterBench() {}
