@@ -418,18 +418,41 @@ public final class ControllerSimulator implements AutoCloseable {
 
   private void finishNamespace(String namespace) {
     if (!updateNamespaceConditions(namespace)) {
-      Namespace ns = client.namespaces().withName(namespace).get();
-      if (ns != null) {
-        List<String> finalizers = new ArrayList<>(nonNull(ns.getMetadata().getFinalizers()));
-        finalizers.remove(NAMESPACE_FINALIZER);
-        ns.getMetadata().setFinalizers(finalizers);
-        client.namespaces().resource(ns).update();
-      }
+      updateNamespace(
+          namespace,
+          ns -> {
+            List<String> finalizers = new ArrayList<>(nonNull(ns.getMetadata().getFinalizers()));
+            finalizers.remove(NAMESPACE_FINALIZER);
+            ns.getMetadata().setFinalizers(finalizers);
+            return true;
+          });
       return;
     }
     // Content with finalizers of its own: look again until they are gone.
     Duration poll = Duration.ofMillis(20);
     later(poll, () -> finishNamespace(namespace));
+  }
+
+  /**
+   * Reads the namespace, lets {@code change} change it (it returns whether it did) and writes it
+   * with the resourceVersion read; a conflict (a client changed the namespace meanwhile, e.g.
+   * teardown's annotation) is met as a controller meets it: read again and retry.
+   */
+  private void updateNamespace(String name, java.util.function.Predicate<Namespace> change) {
+    for (int attempt = 0; ; attempt++) {
+      Namespace ns = client.namespaces().withName(name).get();
+      if (ns == null || !change.test(ns)) {
+        return;
+      }
+      try {
+        client.namespaces().resource(ns).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Writes Terminating conditions; returns whether content remains. */
@@ -511,26 +534,28 @@ public final class ControllerSimulator implements AutoCloseable {
                         .map(e -> e.getKey() + " in " + e.getValue() + " resource instances")
                         .collect(Collectors.joining(", ")),
                 now));
-    Namespace ns = client.namespaces().withName(namespace).get();
-    if (ns != null) {
-      NamespaceStatusBuilder status = new NamespaceStatusBuilder().withPhase("Terminating");
-      List<NamespaceCondition> old =
-          ns.getStatus() == null ? List.of() : nonNull(ns.getStatus().getConditions());
-      for (NamespaceCondition c : conditions) {
-        // Keep the transition time of a condition whose status did not change.
-        old.stream()
-            .filter(o -> o.getType().equals(c.getType()) && o.getStatus().equals(c.getStatus()))
-            .findFirst()
-            .ifPresent(o -> c.setLastTransitionTime(o.getLastTransitionTime()));
-      }
-      status.withConditions(conditions);
-      if (!Objects.equals(ns.getStatus(), status.build())) {
-        ns.setStatus(status.build());
-        // The CRUD store has no status subresource for namespaces: status is written with the
-        // object.
-        client.namespaces().resource(ns).update();
-      }
-    }
+    updateNamespace(
+        namespace,
+        ns -> {
+          NamespaceStatusBuilder status = new NamespaceStatusBuilder().withPhase("Terminating");
+          List<NamespaceCondition> old =
+              ns.getStatus() == null ? List.of() : nonNull(ns.getStatus().getConditions());
+          for (NamespaceCondition c : conditions) {
+            // Keep the transition time of a condition whose status did not change.
+            old.stream()
+                .filter(o -> o.getType().equals(c.getType()) && o.getStatus().equals(c.getStatus()))
+                .findFirst()
+                .ifPresent(o -> c.setLastTransitionTime(o.getLastTransitionTime()));
+          }
+          status.withConditions(conditions);
+          if (Objects.equals(ns.getStatus(), status.build())) {
+            return false;
+          }
+          // The CRUD store has no status subresource for namespaces: status is written with the
+          // object.
+          ns.setStatus(status.build());
+          return true;
+        });
     return !remaining.isEmpty();
   }
 

@@ -606,6 +606,34 @@ class ControllerSimulatorTest {
   }
 
   @Test
+  void aNamespaceAClientKeepsChangingWhileItTerminatesStillGoes() {
+    // teardown annotates a Terminating namespace; the simulated controller's own writes then meet
+    // conflicts, which it must retry as the real one does, not give up on (the namespace stuck)
+    simulate(SimulatorOptions.builder().namespaceTerminatingFor(Duration.ofMillis(50)).build());
+    client.resource(deployment("api", 1, "api:1")).create();
+    eventually("api pod").until(() -> pods("api"), p -> p.size() == 1);
+
+    client.namespaces().withName(NS).delete();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int patches = 0;
+    while (client.namespaces().withName(NS).get() != null && System.nanoTime() < deadline) {
+      try {
+        client
+            .namespaces()
+            .withName(NS)
+            .patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"example.com/touched\":\"" + patches++ + "\"}}}");
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException gone) {
+        // gone between the read and the patch
+      }
+    }
+    assertThat(client.namespaces().withName(NS).get()).as("namespace gone").isNull();
+    assertThat(patches).as("changed while it terminated").isGreaterThan(1);
+  }
+
+  @Test
   void namespaceStaysTerminatingWhileContentHasAFinalizerAndReportsIt() {
     simulate(SimulatorOptions.builder().namespaceTerminatingFor(Duration.ZERO).build());
     ConfigMap stuck =
