@@ -111,7 +111,6 @@ public final class RealClusterBench {
 
   /** One measured run (milliseconds; NaN = not seen). */
   record Sample(
-      String contender,
       double up,
       double down,
       double namespace,
@@ -376,11 +375,10 @@ public final class RealClusterBench {
       table.forEach(System.out::println);
     }
 
-    private List<Contender> contenders(java.util.function.Function<String, Path> kubeconfigOf) {
+    private List<Contender> contenders(java.util.function.Function<String, Path> proxied) {
       List<Contender> list = new ArrayList<>();
       java.util.function.Predicate<String> wanted =
           name -> name.equals("previewenv") || only == null || only.contains(name);
-      java.util.function.Function<String, Path> proxied = kubeconfigOf;
       list.add(new Warm("previewenv", proxied.apply("previewenv"), Teardown.WAIT));
       if (wanted.test("previewenv-request")) {
         list.add(
@@ -538,7 +536,6 @@ public final class RealClusterBench {
         }
         Sample s =
             new Sample(
-                p.contender().name(),
                 ms(p.t1() - p.t0()),
                 ms(t3 - t2),
                 since(p.t0(), o.namespaceAt),

@@ -30,22 +30,24 @@ class NamespaceDrainTest {
         .create();
   }
 
+  /** A pod of one container {@code app}, not yet sent. */
+  private static Pod podObject(String ns, String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("app:1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
   private static Pod pod(KubernetesClient client, String ns, String name) {
-    return client
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(ns)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("app:1")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
+    return client.resource(podObject(ns, name)).create();
   }
 
   private static String annotation(KubernetesClient client, String ns) {
@@ -126,18 +128,12 @@ class NamespaceDrainTest {
   private static Pod terminating(
       KubernetesClient client, String ns, String name, boolean containerRunning) {
     Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(ns)
+        new PodBuilder(podObject(ns, name))
+            .editMetadata()
             .withFinalizers("example.com/hold")
             .endMetadata()
-            .withNewSpec()
+            .editSpec()
             .withNodeName("node0")
-            .addNewContainer()
-            .withName("app")
-            .withImage("app:1")
-            .endContainer()
             .endSpec()
             .withNewStatus()
             .withPhase("Running")
